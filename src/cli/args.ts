@@ -1,0 +1,53 @@
+/**
+ * A small argument parser for `lpr`: flags may appear anywhere on the line
+ * (`--data-dir DIR` in particular), values follow their flag, `--` ends flags.
+ */
+export interface ParsedArgs {
+  readonly positional: string[];
+  readonly flags: Map<string, string | true>;
+}
+
+export class UsageError extends Error {}
+
+/** `valued` names the flags that take a value; every other `--flag` is boolean. */
+export function parseArgs(argv: readonly string[], valued: ReadonlySet<string>): ParsedArgs {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+      if (valued.has(name)) {
+        const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+        if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
+        flags.set(name, value);
+      } else {
+        if (eq >= 0) throw new UsageError(`--${name} takes no value`);
+        flags.set(name, true);
+      }
+    } else {
+      positional.push(arg);
+    }
+  }
+  return { positional, flags };
+}
+
+export function stringFlag(args: ParsedArgs, name: string): string | undefined {
+  const value = args.flags.get(name);
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function intFlag(args: ParsedArgs, name: string, min: number, max: number): number | undefined {
+  const raw = stringFlag(args, name);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}

@@ -1,0 +1,122 @@
+/**
+ * `lpr eval DIR [--engine E] [--threads N] [--json] [--split all|val]`:
+ * measures a recognizer on an annotated set: scene folders with NAME.txt
+ * beside each image (`NAME.jpg<TAB>x<TAB>y<TAB>w<TAB>h<TAB>PLATE`) or a crop
+ * folder with groundtruth.csv (`file,state,plate`). Prints exact top-1,
+ * top-5, state accuracy and ms per image. The strings are compared as they
+ * are (upper case, letters and digits only).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRecognizer, type EngineName } from '../../main/engine/recognition/index.js';
+import { isValidationFile } from '../../main/engine/recognition/splits.js';
+import { intFlag, stringFlag, UsageError } from '../args.js';
+import { CommandFailed } from '../context.js';
+import type { Command } from '../lpr.js';
+import { decodeImageFile } from './read.js';
+
+interface Sample {
+  readonly file: string;
+  readonly plate: string;
+  readonly state: string | null;
+}
+
+const clean = (s: string): string => s.toUpperCase().replace(/[^A-Z0-9]/g, '');
+
+export function loadAnnotatedSet(dir: string): { kind: 'scenes' | 'crops'; samples: Sample[] } {
+  const csv = path.join(dir, 'groundtruth.csv');
+  if (fs.existsSync(csv)) {
+    const lines = fs.readFileSync(csv, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+    const samples = lines.map((line, i) => {
+      const [file, state, plate] = line.split(',');
+      if (!file || plate === undefined) throw new CommandFailed(`${csv}:${i + 1}: expected file,state,plate`);
+      return { file: path.join(dir, file), plate: clean(plate), state: state ? state.trim().toUpperCase() : null };
+    });
+    return { kind: 'crops', samples };
+  }
+  const samples: Sample[] = [];
+  for (const name of fs.readdirSync(dir).sort()) {
+    if (!name.endsWith('.txt')) continue;
+    const text = fs.readFileSync(path.join(dir, name), 'utf8').trim();
+    const fields = text.split('\t');
+    if (fields.length < 6) throw new CommandFailed(`${path.join(dir, name)}:1: expected 6 tab-separated fields`);
+    samples.push({ file: path.join(dir, fields[0]!), plate: clean(fields[5]!), state: null });
+  }
+  if (samples.length === 0) throw new CommandFailed(`${dir} has no annotations (NAME.txt files or groundtruth.csv)`);
+  return { kind: 'scenes', samples };
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? 0 : sorted[Math.floor(sorted.length / 2)]!;
+};
+
+export const command: Command = {
+  summary: 'measure reading accuracy on an annotated set',
+  usage: 'usage: lpr eval DIR [--engine auto|project|paddle] [--threads N] [--split all|val] [--json] [--show-misses]',
+  valuedFlags: ['engine', 'threads', 'split'],
+  async run(args, ctx) {
+    const dir = args.positional[0];
+    if (!dir) throw new UsageError('give the annotated folder');
+    if (!fs.existsSync(dir)) throw new CommandFailed(`${dir} does not exist`);
+    const split = stringFlag(args, 'split') ?? 'all';
+    if (split !== 'all' && split !== 'val') throw new UsageError('--split must be all or val');
+    const engine = (stringFlag(args, 'engine') ?? 'auto') as EngineName;
+    const threads = intFlag(args, 'threads', 1, 64) ?? 1;
+    const set = loadAnnotatedSet(dir);
+    const setName = path.basename(path.resolve(dir));
+    const samples = split === 'val' ? set.samples.filter((s) => isValidationFile(path.basename(s.file), setName)) : set.samples;
+    const recognizer = await createRecognizer({ engine, threads });
+    let top1 = 0;
+    let top5 = 0;
+    let stateKnown = 0;
+    let stateRight = 0;
+    let stateGiven = 0;
+    const ms: number[] = [];
+    const misses: string[] = [];
+    try {
+      for (const sample of samples) {
+        const image = decodeImageFile(sample.file);
+        const t0 = performance.now();
+        const result = set.kind === 'crops' && recognizer.readCrop ? { plates: [await recognizer.readCrop(image)] } : await recognizer.recognize(image);
+        ms.push(performance.now() - t0);
+        const best = result.plates[0];
+        const candidates = result.plates.flatMap((p) => p.candidates.map((c) => c.plate));
+        if (best?.plate === sample.plate) top1++;
+        else misses.push(`${path.basename(sample.file)}: want ${sample.plate}, got ${best?.plate ?? '(none)'}`);
+        if ((best && best.plate === sample.plate) || candidates.slice(0, 5).includes(sample.plate)) top5++;
+        if (sample.state) {
+          stateGiven++;
+          if (best?.state) {
+            stateKnown++;
+            if (best.state === sample.state) stateRight++;
+          }
+        }
+      }
+    } finally {
+      await recognizer.dispose();
+    }
+    const n = samples.length;
+    const summary = {
+      set: dir,
+      split,
+      recognizer: recognizer.name,
+      images: n,
+      exactTop1: top1 / n,
+      exactTop5: top5 / n,
+      stateRightOfGiven: stateGiven ? stateRight / stateGiven : null,
+      stateAnsweredOfGiven: stateGiven ? stateKnown / stateGiven : null,
+      medianMs: Number(median(ms).toFixed(1)),
+      meanMs: Number((ms.reduce((a, b) => a + b, 0) / Math.max(1, n)).toFixed(1)),
+      threads,
+    };
+    if (args.flags.has('json')) ctx.stdout(JSON.stringify(summary));
+    else {
+      ctx.stdout(`${summary.recognizer} on ${dir} (${split}, ${n} images, ${threads} thread${threads > 1 ? 's' : ''})`);
+      ctx.stdout(`  exact top-1 ${(summary.exactTop1 * 100).toFixed(1)}%   top-5 ${(summary.exactTop5 * 100).toFixed(1)}%   median ${summary.medianMs} ms/image`);
+      if (stateGiven) ctx.stdout(`  state right ${((summary.stateRightOfGiven ?? 0) * 100).toFixed(1)}% of ${stateGiven} (answered ${((summary.stateAnsweredOfGiven ?? 0) * 100).toFixed(1)}%)`);
+    }
+    if (args.flags.has('show-misses')) for (const miss of misses) ctx.stderr(miss);
+    return 0;
+  },
+};

@@ -1,0 +1,74 @@
+/**
+ * `lpr`: the command line over the engine. Each subcommand lives in
+ * commands/<name>.ts and declares which of its flags take a value.
+ */
+import { parseArgs, UsageError } from './args.js';
+import { CommandFailed, makeContext, type CliContext } from './context.js';
+import type { ParsedArgs } from './args.js';
+
+export interface Command {
+  readonly summary: string;
+  readonly usage: string;
+  /** Flags of this command that take a value (besides --data-dir). */
+  readonly valuedFlags: readonly string[];
+  run(args: ParsedArgs, ctx: CliContext): Promise<number>;
+}
+
+const commands: Record<string, () => Promise<Command>> = {
+  read: async () => (await import('./commands/read.js')).command,
+  hotlist: async () => (await import('./commands/hotlist.js')).command,
+  serve: async () => (await import('./commands/serve.js')).command,
+  demo: async () => (await import('./commands/demo.js')).command,
+  user: async () => (await import('./commands/user.js')).command,
+  eval: async () => (await import('./commands/eval.js')).command,
+};
+
+function help(): string {
+  return [
+    'usage: lpr <command> [options] [--data-dir DIR]',
+    '',
+    'commands:',
+    '  read FILE... [--json] [--threads N]   read plates in image files',
+    '  hotlist import|sync|match|status       manage the hot lists',
+    '  serve [--port N] [--demo]              run the engine and serve the UI on 127.0.0.1',
+    '  demo [--port N]                        the main job on the built-in demo footage',
+    '  user add|list                          officers and administrators',
+    '  eval DIR [--split val]                 measure reading accuracy on an annotated set',
+    '',
+    '--data-dir DIR selects the database and its files (default $LPR_DATA_DIR or ~/.local/share/patrol-lpr).',
+  ].join('\n');
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const name = argv.find((a) => !a.startsWith('-'));
+  if (!name || argv.includes('--help') && !name) {
+    process.stdout.write(help() + '\n');
+    return name ? 0 : 2;
+  }
+  const load = commands[name];
+  if (!load) {
+    process.stderr.write(`lpr: unknown command "${name}"\n${help()}\n`);
+    return 2;
+  }
+  const command = await load();
+  const rest = [...argv];
+  rest.splice(rest.indexOf(name), 1);
+  try {
+    const args = parseArgs(rest, new Set(['data-dir', ...command.valuedFlags]));
+    if (args.flags.has('help')) {
+      process.stdout.write(command.usage + '\n');
+      return 0;
+    }
+    return await command.run(args, makeContext(args));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`lpr ${name}: ${error.message}\n${command.usage}\n`);
+      return 2;
+    }
+    if (error instanceof CommandFailed) {
+      process.stderr.write(`lpr ${name}: ${error.message}\n`);
+      return error.exitCode;
+    }
+    throw error;
+  }
+}

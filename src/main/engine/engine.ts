@@ -1,0 +1,329 @@
+/**
+ * The engine: cameras → recognizer → tracker → stored Read → hot-list match →
+ * Hit → Alert, and the request handlers of the window.lpr contract. It runs in
+ * plain Node (CLI, browser mode, tests) and in Electron's utility process; it
+ * never imports electron.
+ */
+import cv from './opencv.js';
+import type { Mat } from '@u4/opencv4nodejs';
+import { EventEmitter } from 'node:events';
+import {
+  assertNever,
+  parseRequest,
+  type AlertView,
+  type CameraStatus,
+  type Channel,
+  type EngineStatus,
+  type EventName,
+  type EventOf,
+  type ReadSummary,
+  type Responses,
+  type Result,
+  type User,
+} from '../../shared/contract.js';
+import { AlertService } from './alerts/alerts.js';
+import { openSource, type FrameSource } from './camera/source.js';
+import type { GpsSource } from './gps/gps.js';
+import { audit } from './governance/audit.js';
+import { login } from './governance/users.js';
+import { createHotListMatcher, hotListStatus } from './hotlist/index.js';
+import type { HotListMatcher } from './hotlist/types.js';
+import { logger } from './log.js';
+import type { Recognizer } from './recognition/recognizer.js';
+import { openDatabase, type Db } from './store/db.js';
+import { ReadStore } from './store/reads.js';
+import { PlateTracker, type TrackedRead } from './tracking/tracker.js';
+
+const log = logger('engine');
+
+export interface CameraConfig {
+  readonly id: string;
+  readonly name: string;
+  /** Image folder, video file, device index, stream URL or GStreamer pipeline. */
+  readonly source: string;
+  /** Replay rate for files; 0 = source's own pace. */
+  readonly fps: number;
+  readonly loop?: boolean;
+}
+
+export interface EngineOptions {
+  readonly dbFile: string;
+  readonly recognizer: Recognizer;
+  readonly cameras?: readonly CameraConfig[];
+  readonly gps?: GpsSource;
+  /** A hot list older than this is shown as stale (policy C.3). */
+  readonly staleAfterMs?: number;
+  readonly now?: () => number;
+}
+
+interface ObservationPayload {
+  readonly frame: Mat;
+  readonly crop: Mat;
+  readonly state: string | null;
+  readonly stateConfidence: number;
+  readonly candidates: { plate: string; confidence: number }[];
+}
+
+interface CameraRunner {
+  config: CameraConfig;
+  status: CameraStatus;
+  source: FrameSource | null;
+  stopped: boolean;
+  done: Promise<void>;
+}
+
+/** A frame-to-alert latency sample, for the benchmark and the log. */
+export interface LatencySample {
+  readonly readId: number;
+  readonly frameAt: number;
+  readonly storedAt: number;
+}
+
+export class Engine {
+  readonly db: Db;
+  readonly reads: ReadStore;
+  readonly alerts: AlertService;
+  private readonly matcher: HotListMatcher;
+  private readonly events = new EventEmitter();
+  private readonly cameras = new Map<string, CameraRunner>();
+  private user: User | null = null;
+  private readonly shiftStart: number;
+  private hitsThisShift = 0;
+  private readonly now: () => number;
+
+  constructor(private readonly options: EngineOptions) {
+    this.now = options.now ?? Date.now;
+    this.db = openDatabase(options.dbFile);
+    this.reads = new ReadStore(this.db);
+    this.alerts = new AlertService(this.db, this.reads);
+    this.matcher = createHotListMatcher(this.db);
+    this.shiftStart = this.now();
+    this.events.setMaxListeners(100);
+  }
+
+  on<E extends EventName>(event: E, listener: (payload: EventOf<E>) => void): () => void {
+    this.events.on(event, listener);
+    return () => this.events.off(event, listener);
+  }
+
+  private emit<E extends EventName>(event: E, payload: EventOf<E>): void {
+    this.events.emit(event, payload);
+  }
+
+  get currentUser(): User | null {
+    return this.user;
+  }
+
+  // ---- cameras and the read pipeline ----
+
+  startCameras(): void {
+    for (const config of this.options.cameras ?? []) this.startCamera(config);
+  }
+
+  startCamera(config: CameraConfig): void {
+    if (this.cameras.has(config.id)) throw new Error(`camera ${config.id} is already running`);
+    const runner: CameraRunner = {
+      config,
+      status: { id: config.id, name: config.name, state: 'starting', fps: 0, framesRead: 0, lastError: null },
+      source: null,
+      stopped: false,
+      done: Promise.resolve(),
+    };
+    this.cameras.set(config.id, runner);
+    runner.done = this.runCamera(runner);
+  }
+
+  private async runCamera(runner: CameraRunner): Promise<void> {
+    const { config } = runner;
+    const tracker = new PlateTracker<ObservationPayload>();
+    try {
+      runner.source = openSource(config.source, { cameraId: config.id, fps: config.fps, loop: config.loop ?? false, now: this.now });
+      runner.status = { ...runner.status, state: 'running', fps: runner.source.fps };
+      this.emitStatus();
+      log.info({ camera: config.id, source: runner.source.description }, 'camera started');
+      for (;;) {
+        if (runner.stopped) break;
+        const frame = await runner.source.next();
+        if (!frame) break;
+        runner.status = { ...runner.status, framesRead: runner.status.framesRead + 1 };
+        const recognition = await this.options.recognizer.recognize(frame.image);
+        const ready = tracker.observe(
+          recognition.plates.map((p) => ({
+            plate: p.plate,
+            confidence: p.confidence,
+            box: p.box,
+            at: frame.capturedAt,
+            payload: { frame: frame.image, crop: p.crop, state: p.state, stateConfidence: p.stateConfidence, candidates: [...p.candidates] },
+          })),
+          frame.capturedAt,
+        );
+        for (const read of ready) this.acceptRead(config.id, read);
+      }
+      for (const read of tracker.flush()) this.acceptRead(config.id, read);
+      runner.status = { ...runner.status, state: 'stopped' };
+    } catch (error) {
+      const message = (error as Error).message;
+      log.error({ camera: config.id, err: message }, 'camera failed');
+      runner.status = { ...runner.status, state: 'error', lastError: message };
+    } finally {
+      runner.source?.close();
+      this.emitStatus();
+    }
+  }
+
+  /** Stores a tracked Read and matches it against the hot lists. */
+  acceptRead(cameraId: string, tracked: TrackedRead<ObservationPayload>): ReadSummary {
+    const { payload } = tracked.best;
+    const read = this.reads.add({
+      plate: tracked.plate,
+      confidence: tracked.confidence,
+      state: payload.state,
+      stateConfidence: payload.stateConfidence,
+      box: tracked.best.box,
+      candidates: payload.candidates,
+      cameraId,
+      capturedAt: tracked.best.at,
+      gps: this.options.gps?.current() ?? null,
+      cropJpeg: encodeJpeg(payload.crop, 90),
+      contextJpeg: encodeJpeg(fitWidth(payload.frame, 1280), 80),
+    });
+    this.emit('read', read);
+    this.matchRead(read);
+    return read;
+  }
+
+  private matchRead(read: ReadSummary): AlertView[] {
+    const matches = this.matcher.match({ plate: read.plate, state: read.state, candidates: read.candidates });
+    const raised: AlertView[] = [];
+    for (const match of matches) {
+      const { alert } = this.alerts.raise(read.id, match, this.now());
+      this.hitsThisShift++;
+      if (alert) {
+        raised.push(alert);
+        log.info({ alert: alert.id, plate: read.plate, list: match.entry.listName, kind: match.kind, latencyMs: this.now() - read.capturedAt }, 'alert raised');
+        this.emit('alert', alert);
+      }
+    }
+    return raised;
+  }
+
+  async stopCameras(): Promise<void> {
+    for (const runner of this.cameras.values()) runner.stopped = true;
+    await Promise.all([...this.cameras.values()].map((r) => r.done));
+  }
+
+  /** Resolves when every camera source has ended (replays without loop). */
+  async camerasDone(): Promise<void> {
+    await Promise.all([...this.cameras.values()].map((r) => r.done));
+  }
+
+  async close(): Promise<void> {
+    await this.stopCameras();
+    this.events.removeAllListeners();
+    this.db.close();
+  }
+
+  // ---- the contract ----
+
+  status(): EngineStatus {
+    const now = this.now();
+    return {
+      user: this.user,
+      cameras: [...this.cameras.values()].map((r) => r.status),
+      hotLists: hotListStatus(this.db, now, this.options.staleAfterMs),
+      readsThisShift: this.reads.countSince(this.shiftStart),
+      hitsThisShift: this.hitsThisShift,
+      gps: this.options.gps?.current() ?? null,
+      recognizer: this.options.recognizer.name,
+    };
+  }
+
+  private emitStatus(): void {
+    this.emit('status', this.status());
+  }
+
+  /** Parses and serves one request of the contract; never throws. */
+  async handle(channel: string, payload: unknown): Promise<Result<unknown>> {
+    const parsed = parseRequest(channel, payload);
+    if (!parsed.ok) return parsed;
+    try {
+      return { ok: true, value: await this.dispatch(parsed.channel, parsed.value) };
+    } catch (error) {
+      const message = (error as Error).message;
+      log.warn({ channel, err: message }, 'request refused');
+      return { ok: false, error: message };
+    }
+  }
+
+  private requireUser(): User {
+    if (!this.user) throw new Error('sign in first');
+    return this.user;
+  }
+
+  private async dispatch(channel: Channel, request: unknown): Promise<Responses[Channel]> {
+    const now = this.now();
+    switch (channel) {
+      case 'session.login': {
+        const { userId, pin } = request as { userId: string; pin: string };
+        this.user = login(this.db, userId, pin, now);
+        this.emitStatus();
+        return this.user;
+      }
+      case 'session.logout': {
+        if (this.user) audit(this.db, { userId: this.user.id, action: 'session.logout', detail: {} }, now);
+        this.user = null;
+        this.emitStatus();
+        return null;
+      }
+      case 'status.get':
+        return this.status();
+      case 'reads.recent':
+        this.requireUser();
+        return this.reads.recent((request as { limit: number }).limit);
+      case 'reads.image': {
+        this.requireUser();
+        const { readId, kind } = request as { readId: number; kind: 'crop' | 'context' };
+        const jpeg = this.reads.image(readId, kind);
+        return jpeg ? `data:image/jpeg;base64,${jpeg.toString('base64')}` : null;
+      }
+      case 'alerts.open':
+        this.requireUser();
+        return this.alerts.open();
+      case 'alerts.acknowledge':
+        return this.alerts.acknowledge((request as { alertId: number }).alertId, this.requireUser().id, now);
+      case 'alerts.check': {
+        const user = this.requireUser();
+        const check = request as
+          | { alertId: number; check: 'characters'; matches: boolean }
+          | { alertId: number; check: 'state'; matches: boolean }
+          | { alertId: number; check: 'dispatch'; result: 'verified-active' | 'not-active' | 'not-possible'; note: string };
+        switch (check.check) {
+          case 'characters':
+            return this.alerts.checkCharacters(check.alertId, check.matches, user.id, now);
+          case 'state':
+            return this.alerts.checkState(check.alertId, check.matches, user.id, now);
+          case 'dispatch':
+            return this.alerts.checkDispatch(check.alertId, check.result, check.note, user.id, now);
+          default:
+            return assertNever(check, 'check');
+        }
+      }
+      case 'alerts.dispose': {
+        const user = this.requireUser();
+        const { alertId, kind, note } = request as { alertId: number; kind: 'confirmed' | 'misread' | 'not-on-list' | 'other'; note: string };
+        return this.alerts.dispose(alertId, kind, note, user.id, now);
+      }
+      default:
+        return assertNever(channel, 'channel');
+    }
+  }
+}
+
+export function encodeJpeg(image: Mat, quality: number): Buffer {
+  return cv.imencode('.jpg', image, [cv.IMWRITE_JPEG_QUALITY, quality]);
+}
+
+function fitWidth(image: Mat, maxWidth: number): Mat {
+  if (image.cols <= maxWidth) return image;
+  return image.resize(Math.round((image.rows * maxWidth) / image.cols), maxWidth);
+}

@@ -1,0 +1,117 @@
+/**
+ * CTC decoding for plate OCR outputs: a prefix beam search that keeps the top
+ * candidates with their probabilities (the hot-list matcher uses them), and
+ * per-character confidences of the best reading. Classes outside the plate
+ * alphabet (punctuation, other scripts) count as blank, which both ignores
+ * them and keeps them from merging neighbouring characters.
+ */
+
+export interface CtcCandidate {
+  readonly text: string;
+  readonly probability: number;
+}
+
+export interface CtcResult {
+  readonly candidates: CtcCandidate[];
+  /** Per-character confidence of candidates[0]. */
+  readonly charConfidences: number[];
+}
+
+/**
+ * @param probs  T x C probabilities (softmax already applied), row-major, at `offset`.
+ * @param charOf maps a class index to its character, or null for blank/ignored classes.
+ */
+export function ctcDecode(
+  probs: Float32Array,
+  offset: number,
+  steps: number,
+  classes: number,
+  charOf: readonly (string | null)[],
+  beamWidth = 8,
+  topN = 5,
+): CtcResult {
+  // Collapse each timestep to blank mass + per-character mass over the plate alphabet.
+  const alphabet: string[] = [];
+  const slot = new Map<string, number>();
+  for (const ch of charOf) if (ch !== null && !slot.has(ch)) {
+    slot.set(ch, alphabet.length);
+    alphabet.push(ch);
+  }
+  const classSlot = charOf.map((ch) => (ch === null ? -1 : slot.get(ch)!));
+  const A = alphabet.length;
+  const blank = new Float64Array(steps);
+  const mass = new Float64Array(steps * A);
+  for (let t = 0; t < steps; t++) {
+    const row = offset + t * classes;
+    let b = 0;
+    for (let c = 0; c < classes; c++) {
+      const p = probs[row + c]!;
+      const s = classSlot[c]!;
+      if (s < 0) b += p;
+      else mass[t * A + s]! += p;
+    }
+    blank[t] = b;
+  }
+
+  // Greedy path for per-character confidences.
+  const greedyChars: string[] = [];
+  const greedyConf: number[] = [];
+  let prev = -1;
+  for (let t = 0; t < steps; t++) {
+    let best = -1;
+    let bestP = blank[t]!;
+    for (let s = 0; s < A; s++) if (mass[t * A + s]! > bestP) {
+      bestP = mass[t * A + s]!;
+      best = s;
+    }
+    if (best >= 0 && best !== prev) {
+      greedyChars.push(alphabet[best]!);
+      greedyConf.push(bestP);
+    } else if (best >= 0 && best === prev) {
+      greedyConf[greedyConf.length - 1] = Math.max(greedyConf[greedyConf.length - 1]!, bestP);
+    }
+    prev = best;
+  }
+
+  // Prefix beam search: each prefix keeps P(ends in blank) and P(ends in its last char).
+  type Beam = { pb: number; pnb: number; last: number };
+  let beams = new Map<string, Beam>([['', { pb: 1, pnb: 0, last: -1 }]]);
+  for (let t = 0; t < steps; t++) {
+    const next = new Map<string, Beam>();
+    const add = (prefix: string, last: number, pb: number, pnb: number): void => {
+      const beam = next.get(prefix);
+      if (beam) {
+        beam.pb += pb;
+        beam.pnb += pnb;
+      } else next.set(prefix, { pb, pnb, last });
+    };
+    const pBlank = blank[t]!;
+    for (const [prefix, beam] of beams) {
+      const total = beam.pb + beam.pnb;
+      add(prefix, beam.last, total * pBlank, 0);
+      for (let s = 0; s < A; s++) {
+        const p = mass[t * A + s]!;
+        if (p < 1e-4) continue;
+        if (s === beam.last) {
+          // Repeat without a blank collapses; after a blank it is a new character.
+          add(prefix, s, 0, beam.pnb * p);
+          add(prefix + alphabet[s], s, 0, beam.pb * p);
+        } else {
+          add(prefix + alphabet[s], s, 0, total * p);
+        }
+      }
+    }
+    beams = new Map([...next.entries()].sort((a, b) => b[1].pb + b[1].pnb - (a[1].pb + a[1].pnb)).slice(0, beamWidth));
+  }
+  const candidates = [...beams.entries()]
+    .map(([text, beam]) => ({ text, probability: beam.pb + beam.pnb }))
+    .filter((c) => c.text.length > 0)
+    .sort((a, b) => b.probability - a.probability)
+    .slice(0, topN);
+  const best = candidates[0]?.text ?? '';
+  const charConfidences =
+    greedyChars.join('') === best
+      ? greedyConf
+      : Array.from(best, () => Math.pow(candidates[0]?.probability ?? 0, 1 / Math.max(1, best.length)));
+  return { candidates, charConfidences };
+}

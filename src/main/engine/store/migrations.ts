@@ -1,0 +1,157 @@
+/**
+ * Numbered schema migrations. Each runs once, in its own transaction, and the
+ * version lives in PRAGMA user_version. Append new migrations at the end; never
+ * edit one that has shipped.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'spine: users, cameras, reads, hot lists, hits, alerts, dispositions, audit',
+    sql: `
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('officer', 'administrator')),
+        trained INTEGER NOT NULL CHECK (trained IN (0, 1)),
+        pin_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE cameras (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        source TEXT NOT NULL,
+        in_service INTEGER NOT NULL DEFAULT 1 CHECK (in_service IN (0, 1)),
+        out_of_service_reason TEXT
+      ) STRICT;
+
+      CREATE TABLE reads (
+        id INTEGER PRIMARY KEY,
+        plate TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        state TEXT,
+        state_confidence REAL,
+        box_x INTEGER NOT NULL,
+        box_y INTEGER NOT NULL,
+        box_w INTEGER NOT NULL,
+        box_h INTEGER NOT NULL,
+        candidates TEXT NOT NULL,
+        camera_id TEXT NOT NULL,
+        captured_at INTEGER NOT NULL,
+        lat REAL,
+        lon REAL,
+        gps_accuracy_m REAL,
+        crop_jpeg BLOB,
+        context_jpeg BLOB
+      ) STRICT;
+      CREATE INDEX reads_plate ON reads (plate);
+      CREATE INDEX reads_captured_at ON reads (captured_at);
+
+      CREATE TABLE hot_lists (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        source TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        entry_count INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+
+      CREATE TABLE hot_list_entries (
+        id INTEGER PRIMARY KEY,
+        list_id INTEGER NOT NULL REFERENCES hot_lists (id) ON DELETE CASCADE,
+        plate TEXT NOT NULL,
+        state TEXT,
+        list_code TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        source_line INTEGER
+      ) STRICT;
+      CREATE INDEX hot_list_entries_plate ON hot_list_entries (plate);
+      CREATE INDEX hot_list_entries_list ON hot_list_entries (list_id);
+
+      CREATE TABLE hits (
+        id INTEGER PRIMARY KEY,
+        read_id INTEGER NOT NULL REFERENCES reads (id),
+        entry_id INTEGER NOT NULL,
+        match_kind TEXT NOT NULL,
+        differing_positions TEXT NOT NULL,
+        matched_plate TEXT NOT NULL,
+        entry_snapshot TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX hits_read ON hits (read_id);
+
+      CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        hit_id INTEGER NOT NULL UNIQUE REFERENCES hits (id),
+        status TEXT NOT NULL CHECK (status IN ('pending', 'acknowledged', 'disposed')),
+        raised_at INTEGER NOT NULL,
+        acknowledged_at INTEGER,
+        acknowledged_by TEXT,
+        characters_match INTEGER,
+        state_matches INTEGER,
+        dispatch_result TEXT,
+        dispatch_note TEXT,
+        checks_by TEXT
+      ) STRICT;
+      CREATE INDEX alerts_status ON alerts (status);
+
+      CREATE TABLE dispositions (
+        id INTEGER PRIMARY KEY,
+        alert_id INTEGER NOT NULL UNIQUE REFERENCES alerts (id),
+        kind TEXT NOT NULL CHECK (kind IN ('confirmed', 'misread', 'not-on-list', 'other')),
+        note TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        recorded_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        user_id TEXT,
+        action TEXT NOT NULL,
+        detail TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX audit_log_at ON audit_log (at);
+    `,
+  },
+  {
+    version: 2,
+    name: 'hot lists: list settings and sync state, generations for atomic swaps, look-alike lookup key, manual entries',
+    sql: `
+      ALTER TABLE hot_lists ADD COLUMN kind TEXT NOT NULL DEFAULT 'imported' CHECK (kind IN ('imported', 'manual'));
+      ALTER TABLE hot_lists ADD COLUMN format TEXT;
+      ALTER TABLE hot_lists ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+      ALTER TABLE hot_lists ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE hot_lists ADD COLUMN checked_at INTEGER;
+      ALTER TABLE hot_lists ADD COLUMN etag TEXT;
+      ALTER TABLE hot_lists ADD COLUMN last_modified TEXT;
+      ALTER TABLE hot_lists ADD COLUMN source_stamp TEXT;
+      ALTER TABLE hot_lists ADD COLUMN last_error TEXT;
+      ALTER TABLE hot_lists ADD COLUMN last_error_at INTEGER;
+
+      ALTER TABLE hot_list_entries ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE hot_list_entries ADD COLUMN lookup_key TEXT;
+      ALTER TABLE hot_list_entries ADD COLUMN pattern INTEGER NOT NULL DEFAULT 0 CHECK (pattern IN (0, 1));
+      ALTER TABLE hot_list_entries ADD COLUMN expires_at INTEGER;
+      ALTER TABLE hot_list_entries ADD COLUMN reason TEXT;
+      ALTER TABLE hot_list_entries ADD COLUMN entered_by TEXT;
+      ALTER TABLE hot_list_entries ADD COLUMN entered_at INTEGER;
+
+      -- lookup_key folds OCR look-alikes (hotlist/plate.ts LOOKALIKE_CLASSES, foldSql).
+      UPDATE hot_lists SET checked_at = updated_at WHERE entry_count > 0;
+      UPDATE hot_list_entries SET lookup_key = replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(upper(plate), 'O', '0'), 'D', '0'), 'Q', '0'), 'I', '1'), 'L', '1'), 'T', '1'), 'Z', '2'), 'S', '5'), 'B', '8'), 'G', '6');
+      UPDATE hot_list_entries SET pattern = 1, lookup_key = NULL WHERE plate GLOB '*[*?]*';
+
+      DROP INDEX hot_list_entries_plate;
+      DROP INDEX hot_list_entries_list;
+      CREATE INDEX hot_list_entries_key ON hot_list_entries (lookup_key);
+      CREATE INDEX hot_list_entries_generation ON hot_list_entries (list_id, generation);
+      CREATE INDEX hot_list_entries_patterns ON hot_list_entries (list_id) WHERE pattern = 1;
+    `,
+  },
+];

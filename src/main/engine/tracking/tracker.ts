@@ -1,0 +1,165 @@
+/**
+ * Joins the readings of one plate across consecutive frames of a camera and
+ * votes, so a vehicle pass gives one Read, not one per frame. A track is
+ * emitted as soon as it is confirmed (two agreeing readings, or one very
+ * confident one) so the alert is not delayed until the car has passed; if
+ * later frames out-vote the first text, a corrected Read is emitted once more
+ * when the track ends.
+ */
+import type { Box } from '../recognition/types.js';
+import { iou } from '../recognition/geometry.js';
+
+export interface Observation<Payload> {
+  readonly plate: string;
+  readonly confidence: number;
+  readonly box: Box;
+  readonly at: number;
+  /** Carried through untouched (crop, frame, candidates...). */
+  readonly payload: Payload;
+}
+
+export interface TrackedRead<Payload> {
+  readonly trackId: number;
+  readonly plate: string;
+  readonly confidence: number;
+  /** The best observation of the voted plate: its images go with the Read. */
+  readonly best: Observation<Payload>;
+  readonly observations: number;
+  /** True when this replaces an earlier emission of the same track. */
+  readonly correction: boolean;
+}
+
+export interface TrackerOptions {
+  /** A track ends when it has not been seen for this long (ms). */
+  readonly idleMs?: number;
+  /** One reading at or above this confidence confirms a track on its own. */
+  readonly instantConfidence?: number;
+}
+
+interface Track<Payload> {
+  id: number;
+  box: Box;
+  lastSeen: number;
+  votes: Map<string, { weight: number; count: number; best: Observation<Payload> }>;
+  emitted: string | null;
+}
+
+/** Edit distance with an early exit; plates are short. */
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}
+
+export class PlateTracker<Payload> {
+  private tracks: Track<Payload>[] = [];
+  private nextId = 1;
+  private readonly idleMs: number;
+  private readonly instantConfidence: number;
+
+  constructor(options: TrackerOptions = {}) {
+    this.idleMs = options.idleMs ?? 1500;
+    this.instantConfidence = options.instantConfidence ?? 0.9;
+  }
+
+  /** Adds one frame's observations; returns the Reads that became ready. */
+  observe(observations: readonly Observation<Payload>[], now: number): TrackedRead<Payload>[] {
+    const ready: TrackedRead<Payload>[] = [];
+    for (const obs of observations) {
+      const track = this.findTrack(obs) ?? this.newTrack(obs);
+      track.box = obs.box;
+      track.lastSeen = obs.at;
+      const vote = track.votes.get(obs.plate);
+      if (vote) {
+        vote.weight += obs.confidence;
+        vote.count++;
+        if (obs.confidence > vote.best.confidence) vote.best = obs;
+      } else {
+        track.votes.set(obs.plate, { weight: obs.confidence, count: 1, best: obs });
+      }
+      if (track.emitted === null) {
+        const leader = this.leader(track);
+        if (leader.count >= 2 || leader.best.confidence >= this.instantConfidence) {
+          track.emitted = leader.best.plate;
+          ready.push(this.toRead(track, false));
+        }
+      }
+    }
+    ready.push(...this.expire(now));
+    return ready;
+  }
+
+  /** Ends every track (source stopped); returns their final Reads. */
+  flush(): TrackedRead<Payload>[] {
+    return this.expire(Number.POSITIVE_INFINITY);
+  }
+
+  private expire(now: number): TrackedRead<Payload>[] {
+    const done: TrackedRead<Payload>[] = [];
+    this.tracks = this.tracks.filter((track) => {
+      if (now - track.lastSeen < this.idleMs) return true;
+      const leader = this.leader(track);
+      if (track.emitted === null) done.push(this.toRead(track, false));
+      else if (leader.best.plate !== track.emitted) done.push(this.toRead(track, true));
+      return false;
+    });
+    return done;
+  }
+
+  private findTrack(obs: Observation<Payload>): Track<Payload> | undefined {
+    let best: Track<Payload> | undefined;
+    let bestScore = 0;
+    for (const track of this.tracks) {
+      const overlap = iou(track.box, obs.box);
+      const leader = this.leader(track).best.plate;
+      const close = editDistance(leader, obs.plate) <= Math.max(1, Math.floor(leader.length / 3));
+      // Same place in the frame, or a near-identical text a little further along.
+      const score = overlap > 0.1 ? overlap + (close ? 1 : 0) : close ? 0.5 : 0;
+      if (score > bestScore) {
+        bestScore = score;
+        best = track;
+      }
+    }
+    return best;
+  }
+
+  private newTrack(obs: Observation<Payload>): Track<Payload> {
+    const track: Track<Payload> = { id: this.nextId++, box: obs.box, lastSeen: obs.at, votes: new Map(), emitted: null };
+    this.tracks.push(track);
+    return track;
+  }
+
+  private leader(track: Track<Payload>): { weight: number; count: number; best: Observation<Payload> } {
+    let leader: { weight: number; count: number; best: Observation<Payload> } | undefined;
+    for (const vote of track.votes.values()) if (!leader || vote.weight > leader.weight) leader = vote;
+    return leader!;
+  }
+
+  private toRead(track: Track<Payload>, correction: boolean): TrackedRead<Payload> {
+    const leader = this.leader(track);
+    let total = 0;
+    let count = 0;
+    for (const vote of track.votes.values()) {
+      total += vote.weight;
+      count += vote.count;
+    }
+    if (correction) track.emitted = leader.best.plate;
+    return {
+      trackId: track.id,
+      plate: leader.best.plate,
+      // Share of the track's confidence mass that agrees, times the best reading's own confidence.
+      confidence: Math.min(1, (leader.weight / Math.max(total, 1e-9)) * leader.best.confidence + (leader.count > 1 ? 0.05 : 0)),
+      best: leader.best,
+      observations: count,
+      correction,
+    };
+  }
+}

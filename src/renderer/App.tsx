@@ -1,0 +1,120 @@
+/**
+ * The renderer's root: which screen shows (sign-in, patrol, alert), the
+ * engine subscriptions, the alert tone, and the connection banner.
+ */
+import { useEffect, useRef } from 'react';
+import type { LprApi } from '../shared/contract.js';
+import { ApiProvider, useApi } from './api.js';
+import { alertTone, setToneFlag } from './audio/tone.js';
+import type { ConnectionSource } from './bridge/ws-client.js';
+import { AlertScreen } from './components/AlertScreen.js';
+import { ConnectionBanner, SavedToast } from './components/Banners.js';
+import { ErrorBoundary } from './components/ErrorBoundary.js';
+import { LoginScreen } from './components/LoginScreen.js';
+import { PatrolView } from './components/PatrolView.js';
+import { selectCurrentAlert, useAlertsStore, useConnectionStore, useSessionStore } from './stores/index.js';
+import { resumeSession, subscribeToEngine } from './sync.js';
+
+export interface AppProps {
+  api: LprApi;
+  /** Browser mode's bridge state; absent in Electron, where IPC cannot drop. */
+  connection?: ConnectionSource;
+}
+
+export function App({ api, connection }: AppProps) {
+  return (
+    <ErrorBoundary>
+      <ApiProvider api={api}>
+        <Shell connection={connection} />
+      </ApiProvider>
+    </ErrorBoundary>
+  );
+}
+
+function Shell({ connection }: { connection: ConnectionSource | undefined }) {
+  const api = useApi();
+  const phase = useSessionStore((s) => s.phase);
+  const current = useAlertsStore(selectCurrentAlert);
+  const deferred = useAlertsStore((s) => s.deferred);
+
+  useEffect(() => subscribeToEngine(api), [api]);
+
+  useEffect(() => {
+    void resumeSession(api);
+  }, [api]);
+
+  useEffect(() => {
+    if (!connection) return;
+    useConnectionStore.getState().attach(connection.state());
+    let wasOpen = connection.state() === 'open';
+    return connection.onChange((state) => {
+      useConnectionStore.getState().setState(state);
+      // The engine may have restarted while we were away: ask again who is
+      // signed in, and reload reads and open alerts.
+      if (state === 'open' && !wasOpen && useConnectionStore.getState().everOpen) void resumeSession(api);
+      wasOpen = state === 'open';
+    });
+  }, [api, connection]);
+
+  // Any tap unlocks audio, for a session restored without the login click.
+  useEffect(() => {
+    const prime = () => alertTone.prime();
+    window.addEventListener('pointerdown', prime, true);
+    window.addEventListener('keydown', prime, true);
+    return () => {
+      window.removeEventListener('pointerdown', prime, true);
+      window.removeEventListener('keydown', prime, true);
+    };
+  }, []);
+
+  const signedIn = phase === 'signed-in';
+  const tonePlaying = signedIn && current !== null && current.status === 'pending';
+  useEffect(() => {
+    if (tonePlaying) alertTone.start();
+    else alertTone.stop();
+  }, [tonePlaying]);
+  useEffect(() => {
+    setToneFlag(alertTone.playing ? 'playing' : 'silent');
+    return () => alertTone.stop();
+  }, []);
+
+  useQueuedAlertChime(current?.id ?? null);
+
+  let screen;
+  if (phase === 'starting') {
+    screen = (
+      <div className="splash" data-testid="starting">
+        Starting the plate reader…
+      </div>
+    );
+  } else if (!signedIn) {
+    screen = <LoginScreen />;
+  } else if (current && !deferred) {
+    screen = <AlertScreen key={current.id} alert={current} />;
+  } else {
+    screen = <PatrolView />;
+  }
+
+  return (
+    <div className="app">
+      <ConnectionBanner />
+      {screen}
+      <SavedToast />
+    </div>
+  );
+}
+
+/** A short chime when an alert arrives behind the one on screen (the siren belongs to the one shown). */
+function useQueuedAlertChime(currentId: number | null) {
+  const open = useAlertsStore((s) => s.open);
+  const known = useRef(new Set<number>());
+  useEffect(() => {
+    let queuedNew = false;
+    for (const alert of open) {
+      if (known.current.has(alert.id)) continue;
+      known.current.add(alert.id);
+      if (alert.id !== currentId && alert.status === 'pending') queuedNew = true;
+    }
+    if (queuedNew && currentId !== null) alertTone.chime();
+  }, [open, currentId]);
+}

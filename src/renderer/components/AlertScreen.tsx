@@ -1,0 +1,139 @@
+/**
+ * A hit, full screen: what the list says, the read beside the list entry for
+ * the visual check of policy IV.C.4.a, and the checklist that records the
+ * checks (C.4.a, C.4.b) and the disposition (C.5).
+ */
+import type { AlertView } from '../../shared/contract.js';
+import { MATCH_KIND_TEXT, formatClock, formatConfidence } from '../lib/format.js';
+import { URGENCY_LABEL, urgencyOf } from '../lib/urgency.js';
+import { useAlertsStore, useStatusStore } from '../stores/index.js';
+import { AlertChecklist } from './AlertChecklist.js';
+import { PlateText } from './PlateText.js';
+import { ReadImage } from './ReadImage.js';
+
+export function AlertScreen({ alert }: { alert: AlertView }) {
+  const urgency = urgencyOf(alert.entry.category, alert.entry.listCode);
+  const open = useAlertsStore((s) => s.open);
+  const position = open.findIndex((a) => a.id === alert.id) + 1;
+  const waiting = open.length - 1;
+  const newWaiting = open.filter((a) => a.id !== alert.id && a.status === 'pending').length;
+  // Putting alerts aside is only offered once every open one has been acknowledged.
+  const canDefer = !open.some((a) => a.status === 'pending');
+
+  return (
+    <div className={`alert-screen urgency-${urgency}`} data-testid="alert-screen" data-alert-id={alert.id} role="alertdialog" aria-labelledby="alert-title">
+      <header className="alert-banner">
+        <div className="alert-banner-text">
+          <div className="alert-kicker">
+            <span className="urgency-tag">{URGENCY_LABEL[urgency]}</span>
+            <span>Hot list hit · {alert.entry.listName}</span>
+            <span>Raised {formatClock(alert.raisedAt)}</span>
+          </div>
+          <h1 id="alert-title" className="alert-title">
+            <span data-testid="alert-category">{alert.entry.category}</span>
+            <span className="alert-code" data-testid="alert-code">
+              {alert.entry.listCode}
+            </span>
+          </h1>
+          <p className="alert-description" data-testid="alert-description">
+            {alert.entry.description || 'No description on the list entry.'}
+          </p>
+        </div>
+        <div className="alert-queue" data-testid="alert-queue">
+          <span className="queue-position">
+            Alert {Math.max(position, 1)} of {open.length}
+          </span>
+          {waiting > 0 && (
+            <span className={newWaiting > 0 ? 'queue-waiting queue-new' : 'queue-waiting'} data-testid="alert-queue-count">
+              {waiting} more waiting{newWaiting > 0 ? ` (${newWaiting} new)` : ''}
+            </span>
+          )}
+          {canDefer && (
+            <button type="button" className="btn defer" data-testid="alert-defer" onClick={() => useAlertsStore.getState().setDeferred(true)}>
+              Back to patrol
+            </button>
+          )}
+        </div>
+      </header>
+
+      <div className="alert-body">
+        <Comparison alert={alert} />
+        <AlertChecklist key={alert.id} alert={alert} />
+      </div>
+    </div>
+  );
+}
+
+function Comparison({ alert }: { alert: AlertView }) {
+  const { read, entry, match } = alert;
+  const cameraName = useStatusStore((s) => s.status?.cameras.find((c) => c.id === read.cameraId)?.name ?? read.cameraId);
+  const kind = MATCH_KIND_TEXT[match.kind];
+  const readPlate = match.readPlate || read.plate;
+  // Positions are given in the read plate; they line up with the entry only when the lengths agree.
+  const entryHighlight = entry.plate.length === readPlate.length ? match.differingPositions : [];
+  const stateDiffers = read.state === null || entry.state === null || read.state !== entry.state;
+
+  return (
+    <section className="comparison" aria-label="Read and hot-list entry side by side">
+      <div className={`match-kind match-${match.kind}`} data-testid="alert-match-kind">
+        <strong>{kind.title}</strong>
+        <span>{kind.detail}</span>
+      </div>
+      <div className="compare-grid">
+        <div className="compare-head">Camera read</div>
+        <div className="compare-head">Hot list entry</div>
+
+        <ReadImage readId={read.id} kind="crop" alt={`Plate crop of read ${readPlate}`} className="alert-crop" testId="alert-crop-image" />
+        <div className="entry-plate-card" aria-hidden="true">
+          <span className="entry-plate-state">{entry.state ?? 'ANY STATE'}</span>
+          <span className="entry-plate-chars">{entry.plate}</span>
+        </div>
+
+        <div className="compare-cell">
+          <span className="cell-label">Plate read</span>
+          <PlateText plate={readPlate} highlight={match.differingPositions} size="large" testId="alert-read-plate" />
+          {readPlate !== read.plate && <span className="compare-note">Best reading was {read.plate}; matched on an alternative reading.</span>}
+        </div>
+        <div className="compare-cell">
+          <span className="cell-label">Plate on list</span>
+          <PlateText plate={entry.plate} highlight={entryHighlight} size="large" testId="alert-entry-plate" />
+        </div>
+
+        <div className="compare-cell compare-state">
+          <span className="cell-label">State read</span>
+          <span className={stateDiffers ? 'state-value state-diff' : 'state-value'} data-testid="alert-read-state">
+            {read.state ?? 'Not read'}
+          </span>
+        </div>
+        <div className="compare-cell compare-state">
+          <span className="cell-label">State on list</span>
+          <span className={stateDiffers ? 'state-value state-diff' : 'state-value'} data-testid="alert-entry-state">
+            {entry.state ?? 'Any'}
+          </span>
+        </div>
+
+        <ReadImage readId={read.id} kind="context" alt={`Vehicle seen by ${cameraName}`} className="alert-context" testId="alert-context-image" />
+        <dl className="entry-details">
+          <dt>List</dt>
+          <dd>{entry.listName}</dd>
+          <dt>Code</dt>
+          <dd>{entry.listCode}</dd>
+          <dt>Camera</dt>
+          <dd>{cameraName}</dd>
+          <dt>Read at</dt>
+          <dd>{formatClock(read.capturedAt)}</dd>
+          <dt>Confidence</dt>
+          <dd>{formatConfidence(read.confidence)}</dd>
+          {read.gps && (
+            <>
+              <dt>Position</dt>
+              <dd>
+                {read.gps.lat.toFixed(5)}, {read.gps.lon.toFixed(5)}
+              </dd>
+            </>
+          )}
+        </dl>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,133 @@
+/**
+ * Sign-in (policy C.2): officer ID and PIN. Only officers the engine knows as
+ * trained get in; its refusal is shown as it comes. The login tap is also the
+ * user gesture that unlocks audio for the alert tone.
+ */
+import { useRef, useState, type FormEvent } from 'react';
+import { call, useApi } from '../api.js';
+import { alertTone } from '../audio/tone.js';
+import { useSessionStore } from '../stores/index.js';
+import { loadShift } from '../sync.js';
+
+type Field = 'user' | 'pin';
+const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'clear', '0', 'back'] as const;
+
+export function LoginScreen() {
+  const api = useApi();
+  const notice = useSessionStore((s) => s.notice);
+  const [userId, setUserId] = useState('');
+  const [pin, setPin] = useState('');
+  const [field, setField] = useState<Field>('user');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const userRef = useRef<HTMLInputElement>(null);
+  const pinRef = useRef<HTMLInputElement>(null);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    alertTone.prime();
+    if (busy) return;
+    const id = userId.trim();
+    if (!id) {
+      setError('Enter your officer ID.');
+      userRef.current?.focus();
+      return;
+    }
+    if (pin.length < 4) {
+      setError('The PIN has at least 4 digits.');
+      pinRef.current?.focus();
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    const result = await call(api, 'session.login', { userId: id, pin });
+    setBusy(false);
+    if (!result.ok) {
+      setError(result.error);
+      setPin('');
+      return;
+    }
+    useSessionStore.getState().signedIn(result.value);
+    void loadShift(api);
+  }
+
+  function press(key: (typeof KEYS)[number]) {
+    const [value, setValue] = field === 'pin' ? [pin, setPin] : [userId, setUserId];
+    if (key === 'clear') setValue('');
+    else if (key === 'back') setValue(value.slice(0, -1));
+    else if (value.length < (field === 'pin' ? 32 : 64)) setValue(value + key);
+    (field === 'pin' ? pinRef : userRef).current?.focus();
+  }
+
+  return (
+    <div className="login" data-testid="login-screen">
+      <form className="login-card" onSubmit={submit} noValidate>
+        <div className="login-fields">
+          <h1 className="login-title">Plate reader sign-in</h1>
+          <p className="login-sub">Trained operators only (Policy 5.04 IV.C.2)</p>
+          {notice && <p className="login-notice">{notice}</p>}
+          <label className="field">
+            <span className="field-label">Officer ID</span>
+            <input
+              ref={userRef}
+              data-testid="login-user"
+              className={field === 'user' ? 'input active' : 'input'}
+              value={userId}
+              autoComplete="username"
+              autoCapitalize="characters"
+              spellCheck={false}
+              maxLength={64}
+              onFocus={() => setField('user')}
+              onChange={(e) => setUserId(e.target.value)}
+              disabled={busy}
+            />
+          </label>
+          <label className="field">
+            <span className="field-label">PIN</span>
+            <input
+              ref={pinRef}
+              data-testid="login-pin"
+              className={field === 'pin' ? 'input input-pin active' : 'input input-pin'}
+              type="password"
+              inputMode="numeric"
+              pattern="[0-9]*"
+              autoComplete="current-password"
+              value={pin}
+              maxLength={32}
+              onFocus={() => setField('pin')}
+              onChange={(e) => setPin(e.target.value)}
+              disabled={busy}
+            />
+          </label>
+          <div className="login-error-slot" aria-live="assertive">
+            {error && (
+              <p className="error-text" data-testid="login-error" role="alert">
+                {error}
+              </p>
+            )}
+          </div>
+          <button type="submit" className="btn btn-primary btn-xl" data-testid="login-submit" disabled={busy}>
+            {busy ? 'Signing in…' : 'Sign in'}
+          </button>
+        </div>
+        <div className="keypad" aria-label={field === 'pin' ? 'Keypad: PIN' : 'Keypad: officer ID'}>
+          <div className="keypad-target">Typing into: {field === 'pin' ? 'PIN' : 'Officer ID'}</div>
+          <div className="keypad-grid">
+            {KEYS.map((key) => (
+              <button
+                key={key}
+                type="button"
+                className={`btn key key-${key}`}
+                disabled={busy}
+                onClick={() => press(key)}
+                aria-label={key === 'back' ? 'Delete last digit' : key === 'clear' ? 'Clear' : key}
+              >
+                {key === 'back' ? '⌫' : key === 'clear' ? 'Clear' : key}
+              </button>
+            ))}
+          </div>
+        </div>
+      </form>
+    </div>
+  );
+}

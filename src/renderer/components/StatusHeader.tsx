@@ -1,0 +1,104 @@
+/** The patrol view's header: who is signed in, cameras, GPS fix, hot-list ages, sign-out. */
+import { useState } from 'react';
+import { call, useApi } from '../api.js';
+import { CAMERA_STATE_TEXT, formatAge } from '../lib/format.js';
+import { useNow } from '../lib/hooks.js';
+import { useSessionStore, useStatusStore } from '../stores/index.js';
+import { clearShift } from '../sync.js';
+import { ThemeToggle } from './ThemeToggle.js';
+
+export function StatusHeader() {
+  const api = useApi();
+  const user = useSessionStore((s) => s.user);
+  const status = useStatusStore((s) => s.status);
+  const now = useNow();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function logout() {
+    setBusy(true);
+    setError(null);
+    const result = await call(api, 'session.logout', {});
+    setBusy(false);
+    if (!result.ok) {
+      setError(result.error);
+      return;
+    }
+    clearShift();
+    useSessionStore.getState().signedOut();
+  }
+
+  return (
+    <header className="status-header">
+      <div className="officer">
+        <div className="officer-name">{user?.name ?? '—'}</div>
+        <div className="officer-id">
+          ID {user?.id ?? '—'}
+          {user?.role === 'administrator' ? ' · administrator' : ''}
+        </div>
+      </div>
+
+      <div className="status-groups">
+        <div className="status-group" aria-label="Cameras">
+          <span className="status-group-label">Cameras</span>
+          {status && status.cameras.length === 0 && <span className="chip chip-bad">None connected</span>}
+          {status?.cameras.map((camera) => (
+            <span
+              key={camera.id}
+              className={`chip chip-${camera.state === 'running' ? 'good' : camera.state === 'starting' ? 'warn' : 'bad'}`}
+              title={camera.lastError ?? undefined}
+              data-testid="camera-state"
+            >
+              <span className="dot" />
+              {camera.name}: {CAMERA_STATE_TEXT[camera.state]}
+              {camera.state === 'running' && <span className="chip-extra">{Math.round(camera.fps)} fps</span>}
+            </span>
+          ))}
+        </div>
+
+        <div className="status-group" aria-label="GPS">
+          <span className="status-group-label">GPS</span>
+          {status?.gps ? (
+            <span className="chip chip-good" data-testid="gps-state" title={`${status.gps.lat.toFixed(5)}, ${status.gps.lon.toFixed(5)}`}>
+              <span className="dot" />
+              Fix
+              {status.gps.accuracyM !== null && <span className="chip-extra">±{Math.round(status.gps.accuracyM)} m</span>}
+            </span>
+          ) : (
+            <span className="chip chip-warn" data-testid="gps-state">
+              <span className="dot" />
+              No fix
+            </span>
+          )}
+        </div>
+
+        <div className="status-group" aria-label="Hot lists">
+          <span className="status-group-label">Hot lists</span>
+          {status && status.hotLists.length === 0 && <span className="chip chip-bad">None loaded</span>}
+          {status?.hotLists.map((list) => (
+            <span key={list.name} className={`chip chip-${list.stale ? 'bad' : 'good'}`} data-testid="hotlist-age">
+              <span className="dot" />
+              {list.name}
+              <span className="chip-extra">
+                {list.updatedAt === null ? 'never synced' : formatAge(list.updatedAt, now)}
+                {list.stale ? ' · STALE' : ''}
+              </span>
+            </span>
+          ))}
+        </div>
+      </div>
+
+      <div className="header-actions">
+        <ThemeToggle />
+        <button type="button" className="btn btn-quiet" data-testid="logout" onClick={logout} disabled={busy}>
+          {busy ? 'Signing out…' : 'Sign out'}
+        </button>
+      </div>
+      {error && (
+        <p className="error-text header-error" role="alert">
+          Sign-out failed: {error}
+        </p>
+      )}
+    </header>
+  );
+}

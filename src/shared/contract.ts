@@ -1,0 +1,204 @@
+/**
+ * The contract between the renderer and the engine. Both the Electron preload
+ * (IPC) and browser mode (WebSocket) implement exactly this: the same channel
+ * names, the same zod schemas, the same `Result` envelope. The receiving side
+ * parses every payload with the schema before it acts.
+ */
+import { z } from 'zod';
+
+export const PLATE_PATTERN = /^[A-Z0-9]{1,10}$/;
+export const plateSchema = z.string().regex(PLATE_PATTERN, 'plate must be 1-10 characters A-Z or 0-9');
+export const stateSchema = z.string().regex(/^[A-Z]{2}$/, 'state must be a two-letter code');
+export const idSchema = z.number().int().positive();
+
+export const roleSchema = z.enum(['officer', 'administrator']);
+export type Role = z.infer<typeof roleSchema>;
+
+export const userSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: roleSchema,
+});
+export type User = z.infer<typeof userSchema>;
+
+export const gpsFixSchema = z.object({
+  lat: z.number().min(-90).max(90),
+  lon: z.number().min(-180).max(180),
+  accuracyM: z.number().nonnegative().nullable(),
+});
+export type GpsFix = z.infer<typeof gpsFixSchema>;
+
+export const boxSchema = z.tuple([z.number(), z.number(), z.number(), z.number()]);
+
+export const candidateSchema = z.object({ plate: z.string(), confidence: z.number() });
+
+/** A read as the UI sees it (images are fetched separately by id). */
+export const readSummarySchema = z.object({
+  id: idSchema,
+  plate: z.string(),
+  confidence: z.number(),
+  state: z.string().nullable(),
+  box: boxSchema,
+  cameraId: z.string(),
+  capturedAt: z.number(),
+  gps: gpsFixSchema.nullable(),
+  candidates: z.array(candidateSchema),
+});
+export type ReadSummary = z.infer<typeof readSummarySchema>;
+
+export const hotListEntrySchema = z.object({
+  id: idSchema,
+  listName: z.string(),
+  plate: z.string(),
+  state: z.string().nullable(),
+  listCode: z.string(),
+  category: z.string(),
+  description: z.string(),
+});
+export type HotListEntryView = z.infer<typeof hotListEntrySchema>;
+
+export const matchKindSchema = z.enum(['exact', 'lookalike', 'other-state', 'partial']);
+export type MatchKind = z.infer<typeof matchKindSchema>;
+
+export const alertStatusSchema = z.enum(['pending', 'acknowledged', 'disposed']);
+
+export const dispatchResultSchema = z.enum(['verified-active', 'not-active', 'not-possible']);
+export type DispatchResult = z.infer<typeof dispatchResultSchema>;
+
+export const dispositionKindSchema = z.enum(['confirmed', 'misread', 'not-on-list', 'other']);
+export type DispositionKind = z.infer<typeof dispositionKindSchema>;
+
+export const alertViewSchema = z.object({
+  id: idSchema,
+  status: alertStatusSchema,
+  raisedAt: z.number(),
+  read: readSummarySchema,
+  entry: hotListEntrySchema,
+  match: z.object({
+    kind: matchKindSchema,
+    /** Positions (0-based, in the read plate) where the read and the entry differ. */
+    differingPositions: z.array(z.number().int().nonnegative()),
+    readPlate: z.string(),
+  }),
+  acknowledgedAt: z.number().nullable(),
+  checks: z.object({
+    charactersMatch: z.boolean().nullable(),
+    stateMatches: z.boolean().nullable(),
+    dispatch: dispatchResultSchema.nullable(),
+    dispatchNote: z.string().nullable(),
+  }),
+  disposition: z
+    .object({ kind: dispositionKindSchema, note: z.string(), userId: z.string(), recordedAt: z.number() })
+    .nullable(),
+});
+export type AlertView = z.infer<typeof alertViewSchema>;
+
+export const cameraStatusSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  state: z.enum(['starting', 'running', 'stopped', 'error', 'out-of-service']),
+  fps: z.number(),
+  framesRead: z.number().int(),
+  lastError: z.string().nullable(),
+});
+export type CameraStatus = z.infer<typeof cameraStatusSchema>;
+
+export const hotListStatusSchema = z.object({
+  name: z.string(),
+  entries: z.number().int(),
+  updatedAt: z.number().nullable(),
+  stale: z.boolean(),
+});
+
+export const engineStatusSchema = z.object({
+  user: userSchema.nullable(),
+  cameras: z.array(cameraStatusSchema),
+  hotLists: z.array(hotListStatusSchema),
+  readsThisShift: z.number().int(),
+  hitsThisShift: z.number().int(),
+  gps: gpsFixSchema.nullable(),
+  recognizer: z.string(),
+});
+export type EngineStatus = z.infer<typeof engineStatusSchema>;
+
+/** Requests: channel → input schema. Every one is parsed before the engine acts. */
+export const requestSchemas = {
+  'session.login': z.object({ userId: z.string().min(1).max(64), pin: z.string().min(4).max(32) }),
+  'session.logout': z.object({}),
+  'status.get': z.object({}),
+  'reads.recent': z.object({ limit: z.number().int().min(1).max(200) }),
+  'reads.image': z.object({ readId: idSchema, kind: z.enum(['crop', 'context']) }),
+  'alerts.open': z.object({}),
+  'alerts.acknowledge': z.object({ alertId: idSchema }),
+  'alerts.check': z.discriminatedUnion('check', [
+    z.object({ alertId: idSchema, check: z.literal('characters'), matches: z.boolean() }),
+    z.object({ alertId: idSchema, check: z.literal('state'), matches: z.boolean() }),
+    z.object({
+      alertId: idSchema,
+      check: z.literal('dispatch'),
+      result: dispatchResultSchema,
+      note: z.string().max(500),
+    }),
+  ]),
+  'alerts.dispose': z.object({
+    alertId: idSchema,
+    kind: dispositionKindSchema,
+    note: z.string().max(2000),
+  }),
+} as const;
+
+export type Channel = keyof typeof requestSchemas;
+export type RequestOf<C extends Channel> = z.input<(typeof requestSchemas)[C]>;
+
+/** What each channel answers with. */
+export interface Responses {
+  'session.login': User;
+  'session.logout': null;
+  'status.get': EngineStatus;
+  'reads.recent': ReadSummary[];
+  /** A data: URL of the JPEG, or null when the read has no such image. */
+  'reads.image': string | null;
+  'alerts.open': AlertView[];
+  'alerts.acknowledge': AlertView;
+  'alerts.check': AlertView;
+  'alerts.dispose': AlertView;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Events pushed from the engine to the renderer. */
+export const eventSchemas = {
+  read: readSummarySchema,
+  alert: alertViewSchema,
+  status: engineStatusSchema,
+} as const;
+export type EventName = keyof typeof eventSchemas;
+export type EventOf<E extends EventName> = z.infer<(typeof eventSchemas)[E]>;
+
+/** The API the preload exposes as window.lpr and browser mode mirrors over WebSocket. */
+export interface LprApi {
+  invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<Result<Responses[C]>>;
+  on<E extends EventName>(event: E, listener: (payload: EventOf<E>) => void): () => void;
+}
+
+/** Parse a request for a channel; returns a readable error naming the field. */
+export function parseRequest<C extends Channel>(
+  channel: string,
+  payload: unknown,
+): { ok: true; channel: C; value: z.output<(typeof requestSchemas)[C]> } | { ok: false; error: string } {
+  if (!Object.prototype.hasOwnProperty.call(requestSchemas, channel)) {
+    return { ok: false, error: `unknown channel "${channel}"` };
+  }
+  const schema = requestSchemas[channel as C];
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? issue.path.join('.') : '(payload)';
+    return { ok: false, error: `${channel}: ${where}: ${issue?.message ?? 'invalid'}` };
+  }
+  return { ok: true, channel: channel as C, value: parsed.data as z.output<(typeof requestSchemas)[C]> };
+}
+
+export function assertNever(value: never, what = 'value'): never {
+  throw new Error(`unhandled ${what}: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,81 @@
+/**
+ * `lpr read` as a user runs it: the JSON contract on every line, errors on
+ * their own lines for bad files, a non-zero exit after the rest, no crash.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { renderPlateScene, writeJpeg } from '../helpers/images.js';
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '..', '..');
+const lpr = path.join(root, 'bin', 'lpr.js');
+const built = fs.existsSync(path.join(root, 'dist', 'src', 'cli', 'lpr.js'));
+if (!built) console.warn('lpr read CLI tests skipped: not built (npm run build)');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lpr-read-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function lprRead(args: string[]): Promise<{ code: number; lines: Record<string, unknown>[]; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [lpr, 'read', ...args], { cwd: root, env: { ...process.env, LPR_LOG_LEVEL: 'silent' } });
+    return { code: 0, lines: stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)), stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, lines: e.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)), stderr: e.stderr };
+  }
+}
+
+function expectContract(line: Record<string, unknown>): void {
+  expect(typeof line.ms).toBe('number');
+  expect(Array.isArray(line.reads)).toBe(true);
+  const reads = line.reads as { plate: string; confidence: number; state: string | null; box: number[] }[];
+  for (const read of reads) {
+    expect(read.plate).toMatch(/^[A-Z0-9]+$/);
+    expect(read.confidence).toBeGreaterThanOrEqual(0);
+    expect(read.confidence).toBeLessThanOrEqual(1);
+    expect(read.state === null || /^[A-Z]{2}$/.test(read.state)).toBe(true);
+    expect(read.box).toHaveLength(4);
+  }
+  for (let i = 1; i < reads.length; i++) expect(reads[i - 1]!.confidence).toBeGreaterThanOrEqual(reads[i]!.confidence);
+}
+
+describe.skipIf(!built)('lpr read', () => {
+  it('prints one JSON line per file, errors on their own line, and exits non-zero after the rest', async () => {
+    const good = path.join(dir, 'scene.jpg');
+    writeJpeg(good, renderPlateScene('KT4821'));
+    const corrupt = path.join(dir, 'corrupt.jpg');
+    fs.writeFileSync(corrupt, Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(200, 3)]));
+    const missing = path.join(dir, 'missing.jpg');
+    const result = await lprRead([corrupt, good, missing, '--json', '--threads', '1']);
+    expect(result.code).toBe(1);
+    expect(result.lines.map((l) => l.file)).toEqual([corrupt, good, missing]);
+    expect(result.lines[0]!.error).toMatch(/cannot decode image/);
+    expect(result.lines[2]!.error).toBe('no such file');
+    expectContract(result.lines[1]!);
+    const reads = result.lines[1]!.reads as { plate: string }[];
+    expect(reads[0]?.plate).toBe('KT4821');
+  });
+
+  it('refuses bad options with a usage message', async () => {
+    const result = await lprRead(['x.jpg', '--threads', '0']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--threads must be an integer from 1 to 64/);
+  });
+});
+
+const usDev = path.join(root, '..', 'shared', 'data', 'plates', 'us-dev');
+const haveShared = fs.existsSync(usDev);
+if (!haveShared) console.warn(`lpr read over us-dev skipped: ${usDev} is absent`);
+
+describe.skipIf(!built || !haveShared)('lpr read over ../shared us-dev', () => {
+  it('prints the contract for every file', async () => {
+    const files = fs.readdirSync(usDev).filter((f) => f.endsWith('.jpg')).sort().slice(0, 12).map((f) => path.join(usDev, f));
+    const result = await lprRead([...files, '--json']);
+    expect(result.code).toBe(0);
+    expect(result.lines.map((l) => l.file)).toEqual(files);
+    for (const line of result.lines) expectContract(line);
+  }, 180_000);
+});

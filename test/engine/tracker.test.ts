@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { PlateTracker, type Observation } from '../../src/main/engine/tracking/tracker.js';
+
+const obs = (plate: string, confidence: number, x: number, at: number): Observation<string> => ({
+  plate,
+  confidence,
+  box: [x, 100, 100, 50],
+  at,
+  payload: `${plate}@${at}`,
+});
+
+describe('PlateTracker', () => {
+  it('emits one read once two frames agree, not one per frame', () => {
+    const tracker = new PlateTracker<string>({ idleMs: 500 });
+    expect(tracker.observe([obs('ABC123', 0.7, 100, 0)], 0)).toEqual([]);
+    const ready = tracker.observe([obs('ABC123', 0.8, 110, 100)], 100);
+    expect(ready).toHaveLength(1);
+    expect(ready[0]!.plate).toBe('ABC123');
+    expect(ready[0]!.correction).toBe(false);
+    expect(tracker.observe([obs('ABC123', 0.8, 120, 200)], 200)).toEqual([]);
+    expect(tracker.observe([], 2000)).toEqual([]);
+  });
+
+  it('emits a confident single reading at once', () => {
+    const tracker = new PlateTracker<string>();
+    const ready = tracker.observe([obs('XYZ9', 0.97, 0, 0)], 0);
+    expect(ready.map((r) => r.plate)).toEqual(['XYZ9']);
+  });
+
+  it('votes across frames and corrects an early misread when the track ends', () => {
+    const tracker = new PlateTracker<string>({ idleMs: 300, instantConfidence: 0.95 });
+    const first = [
+      ...tracker.observe([obs('8BC123', 0.6, 100, 0)], 0),
+      ...tracker.observe([obs('8BC123', 0.6, 105, 50)], 50),
+    ];
+    expect(first.map((r) => r.plate)).toEqual(['8BC123']);
+    tracker.observe([obs('ABC123', 0.9, 110, 100)], 100);
+    tracker.observe([obs('ABC123', 0.9, 115, 150)], 150);
+    const end = tracker.observe([], 1000);
+    expect(end).toHaveLength(1);
+    expect(end[0]!.plate).toBe('ABC123');
+    expect(end[0]!.correction).toBe(true);
+    expect(end[0]!.best.payload).toBe('ABC123@100');
+  });
+
+  it('keeps two plates in one frame apart', () => {
+    const tracker = new PlateTracker<string>({ idleMs: 300 });
+    tracker.observe([obs('AAA111', 0.7, 0, 0), obs('ZZZ999', 0.7, 600, 0)], 0);
+    const ready = tracker.observe([obs('AAA111', 0.7, 5, 50), obs('ZZZ999', 0.7, 605, 50)], 50);
+    expect(ready.map((r) => r.plate).sort()).toEqual(['AAA111', 'ZZZ999']);
+  });
+
+  it('flushes unconfirmed tracks when the source ends', () => {
+    const tracker = new PlateTracker<string>();
+    tracker.observe([obs('LONE1', 0.5, 0, 0)], 0);
+    expect(tracker.flush().map((r) => r.plate)).toEqual(['LONE1']);
+  });
+});

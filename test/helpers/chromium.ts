@@ -1,0 +1,75 @@
+/**
+ * Launching Debian's Chromium for end-to-end tests, and starting `lpr serve`
+ * as a child process the way an operator would.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+
+export const CHROMIUM = process.env.LPR_CHROMIUM ?? '/usr/bin/chromium';
+export const chromiumMissing = !fs.existsSync(CHROMIUM);
+export const projectRoot = path.resolve(import.meta.dirname, '..', '..');
+
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  });
+}
+
+export interface ServedApp {
+  readonly url: string;
+  readonly child: ChildProcess;
+  readonly output: () => string;
+  stop(): Promise<void>;
+}
+
+/** Runs `lpr serve ARGS --port 0` and resolves once it prints the URL it serves on. */
+export async function startServe(args: string[], timeoutMs = 120_000): Promise<ServedApp> {
+  const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'lpr.js'), 'serve', '--port', '0', ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, LPR_LOG_LEVEL: process.env.LPR_LOG_LEVEL ?? 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += String(d)));
+  child.stderr!.on('data', (d) => (output += String(d)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`lpr serve did not start in ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const check = (): void => {
+      const match = /serving on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`lpr serve exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    url,
+    child,
+    output: () => output,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+      }),
+  };
+}

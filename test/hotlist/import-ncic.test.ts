@@ -1,0 +1,92 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_NCIC_LAYOUT, NCIC_CODES, createHotListMatcher, importHotListNcic } from '../../src/main/engine/hotlist/index.js';
+import { makeNcicParser } from '../../src/main/engine/hotlist/formats.js';
+import { allRows, entryCount, freshDb, NCIC_HEADER, ncicLine, writeFile } from './helpers.js';
+
+const EXAMPLE = 'V123456789LA057020020190509AB123456  CA2009MC2009YAMACYLMCBLK';
+
+describe('NCIC fixed-width import', () => {
+  it('parses the documented example line', () => {
+    const parse = makeNcicParser(DEFAULT_NCIC_LAYOUT, NCIC_CODES);
+    expect(parse(EXAMPLE)).toEqual({
+      plate: 'AB123456',
+      state: 'CA',
+      listCode: 'V',
+      description: '2009 YAMA CYL BLK; tag 2009; since 2019-05-09',
+      expiresAt: null,
+    });
+    expect(ncicLine('V', 'AB123456', 'CA').slice(0, 58)).toBe(EXAMPLE.slice(0, 58));
+  });
+
+  it('skips the header line and imports the records', async () => {
+    const { db, dir } = freshDb();
+    const file = writeFile(dir, 'ncic.txt', [NCIC_HEADER, EXAMPLE, ncicLine('A', '7ABC123', 'NV'), ncicLine('P', 'XYZ 99', '')].join('\n') + '\n');
+    const result = await importHotListNcic(db, file, { list: 'ncic' });
+    expect(result).toMatchObject({ entries: 3, format: 'ncic', lines: 4 });
+    const hit = createHotListMatcher(db).match({ plate: '7ABC123', state: 'NV', candidates: [] });
+    expect(hit[0]).toMatchObject({ kind: 'exact', priority: 1, alertTone: 'urgent', entry: { category: 'AMBER alert', listCode: 'A' } });
+    expect(db.prepare("SELECT state FROM hot_list_entries WHERE plate = 'XYZ99'").pluck().get()).toBeNull();
+  });
+
+  it('follows a configured column map (states order their extracts differently)', async () => {
+    const { db, dir } = freshDb();
+    // state(0-2) plate(2-12) code(12-13) colour(13-)
+    const file = writeFile(dir, 'state.dat', ['TX' + '7ABC123'.padEnd(10) + 'VRED', 'OK' + 'ZZZ111'.padEnd(10) + 'PBLUE'].join('\n'));
+    const result = await importHotListNcic(db, file, {
+      list: 'state',
+      config: {
+        name: 'state',
+        ncic: { headerLines: 0, columns: { state: [0, 2], plate: [2, 12], listCode: [12, 13], colour: [13, null] } },
+      },
+    });
+    expect(result.entries).toBe(2);
+    expect(db.prepare('SELECT plate, state, list_code, description FROM hot_list_entries ORDER BY plate').all()).toEqual([
+      { plate: '7ABC123', state: 'TX', list_code: 'V', description: 'RED' },
+      { plate: 'ZZZ111', state: 'OK', list_code: 'P', description: 'BLUE' },
+    ]);
+  });
+
+  const bad: [string, string, RegExp][] = [
+    ['a truncated line', EXAMPLE.slice(0, 40), /:3: record is 40 characters long, the NCIC layout needs at least 58 .*truncated file\?/],
+    ['an unknown list code', 'Z' + EXAMPLE.slice(1), /:3: unknown list code "Z"/],
+    ['an impossible date', EXAMPLE.slice(0, 19) + '20190231' + EXAMPLE.slice(27), /:3: incident date "20190231"/],
+    ['a bad plate', EXAMPLE.slice(0, 27) + 'AB#12     ' + EXAMPLE.slice(37), /:3: plate "AB#12"/],
+    ['a bad state', EXAMPLE.slice(0, 37) + 'C1' + EXAMPLE.slice(39), /:3: state "C1"/],
+    ['a bad tag year', EXAMPLE.slice(0, 39) + '20X9' + EXAMPLE.slice(43), /:3: tag year "20X9"/],
+    ['a duplicate', EXAMPLE, /:3: duplicate entry: plate AB123456 state CA code V is already on line 2/],
+  ];
+  for (const [what, line, error] of bad) {
+    it(`refuses ${what} and keeps the previous list`, async () => {
+      const { db, dir } = freshDb();
+      await importHotListNcic(db, writeFile(dir, 'a.txt', `${NCIC_HEADER}\n${ncicLine('V', 'KEEP1', 'CA')}\n`), { list: 'ncic' });
+      const file = writeFile(dir, 'b.txt', `${NCIC_HEADER}\n${EXAMPLE}\n${line}`);
+      await expect(importHotListNcic(db, file, { list: 'ncic' })).rejects.toThrow(error);
+      expect(entryCount(db, 'ncic')).toBe(1);
+      expect(allRows(db)).toBe(1);
+    });
+  }
+
+  it('parses any record the layout can hold and rejects any cut-off record (property)', () => {
+    const parse = makeNcicParser(DEFAULT_NCIC_LAYOUT, NCIC_CODES);
+    const plate = fc.array(fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'), { minLength: 1, maxLength: 10 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.keys(NCIC_CODES)), plate, fc.constantFrom('CA', 'NV', ''), fc.nat(57), (code, p, state, cutAt) => {
+        const line = ncicLine(code, p, state);
+        expect(parse(line)).toMatchObject({ plate: p, state: state || null, listCode: code });
+        const cut = parse(line.slice(0, cutAt));
+        if (cutAt > 0) expect(typeof cut).toBe('string');
+      }),
+    );
+  });
+
+  it('never throws on arbitrary text (property)', () => {
+    const parse = makeNcicParser(DEFAULT_NCIC_LAYOUT, NCIC_CODES);
+    fc.assert(
+      fc.property(fc.string({ maxLength: 90 }), (line) => {
+        const out = parse(line);
+        if (out !== null && typeof out !== 'string') expect(out.plate).toMatch(/^[A-Z0-9]{1,10}$/);
+      }),
+    );
+  });
+});

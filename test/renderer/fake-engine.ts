@@ -1,0 +1,187 @@
+/**
+ * A fake LprApi for component tests: answers each channel like the engine
+ * would (stateful alerts, login with a refusal for untrained users), records
+ * every call, and lets a test push events.
+ */
+import { act } from '@testing-library/react';
+import type {
+  AlertView,
+  Channel,
+  EngineStatus,
+  EventName,
+  EventOf,
+  LprApi,
+  ReadSummary,
+  RequestOf,
+  Responses,
+  Result,
+  User,
+} from '../../src/shared/contract.js';
+
+type Handler<C extends Channel> = (request: RequestOf<C>) => Result<Responses[C]> | Promise<Result<Responses[C]>>;
+type Handlers = { [C in Channel]?: Handler<C> };
+
+export const NOW = Date.UTC(2024, 4, 14, 14, 30, 0);
+export const PNG_DATA_URL = 'data:image/png;base64,iVBORw0KGgo=';
+
+export function makeRead(overrides: Partial<ReadSummary> = {}): ReadSummary {
+  return {
+    id: 1,
+    plate: 'ABC1234',
+    confidence: 0.97,
+    state: 'MA',
+    box: [10, 20, 120, 40],
+    cameraId: 'front',
+    capturedAt: NOW - 5_000,
+    gps: { lat: 42.3601, lon: -71.0589, accuracyM: 4 },
+    candidates: [],
+    ...overrides,
+  };
+}
+
+export function makeAlert(overrides: Partial<AlertView> = {}): AlertView {
+  const read = overrides.read ?? makeRead();
+  return {
+    id: 7,
+    status: 'pending',
+    raisedAt: NOW - 4_000,
+    read,
+    entry: {
+      id: 99,
+      listName: 'NCIC',
+      plate: read.plate,
+      state: 'MA',
+      listCode: 'SV',
+      category: 'Stolen vehicle',
+      description: '2019 Honda Civic, grey',
+    },
+    match: { kind: 'exact', differingPositions: [], readPlate: read.plate },
+    acknowledgedAt: null,
+    checks: { charactersMatch: null, stateMatches: null, dispatch: null, dispatchNote: null },
+    disposition: null,
+    ...overrides,
+  };
+}
+
+export function makeStatus(overrides: Partial<EngineStatus> = {}): EngineStatus {
+  return {
+    user: null,
+    cameras: [
+      { id: 'front', name: 'Front', state: 'running', fps: 14.8, framesRead: 1200, lastError: null },
+      { id: 'rear', name: 'Rear', state: 'error', fps: 0, framesRead: 0, lastError: 'unplugged' },
+    ],
+    hotLists: [{ name: 'NCIC', entries: 120_000, updatedAt: NOW - 2 * 3_600_000, stale: false }],
+    readsThisShift: 42,
+    hitsThisShift: 1,
+    gps: { lat: 42.3601, lon: -71.0589, accuracyM: 4 },
+    recognizer: 'test-recognizer',
+    ...overrides,
+  };
+}
+
+export const OFFICER: User = { id: '1234', name: 'Ofc. Rivera', role: 'officer' };
+
+export class FakeEngine implements LprApi {
+  readonly calls: { channel: Channel; request: unknown }[] = [];
+  readonly handlers: Handlers = {};
+  status: EngineStatus = makeStatus();
+  reads: ReadSummary[] = [makeRead()];
+  alerts: AlertView[] = [];
+  images: Record<string, string | null> = {};
+  private readonly listeners = new Map<EventName, Set<(payload: never) => void>>();
+
+  constructor() {
+    this.handle('session.login', ({ userId, pin }) => {
+      if (userId === 'untrained') return { ok: false, error: 'user "untrained" is not marked as trained (policy C.2)' };
+      if (userId !== OFFICER.id || pin !== '4321') return { ok: false, error: 'wrong officer ID or PIN' };
+      this.status = { ...this.status, user: OFFICER };
+      return { ok: true, value: OFFICER };
+    });
+    this.handle('session.logout', () => {
+      this.status = { ...this.status, user: null };
+      return { ok: true, value: null };
+    });
+    this.handle('status.get', () => ({ ok: true, value: this.status }));
+    this.handle('reads.recent', ({ limit }) => ({ ok: true, value: this.reads.slice(0, limit) }));
+    this.handle('reads.image', ({ readId, kind }) => ({
+      ok: true,
+      value: `${readId}:${kind}` in this.images ? (this.images[`${readId}:${kind}`] ?? null) : `${PNG_DATA_URL}#${kind}-${readId}`,
+    }));
+    this.handle('alerts.open', () => ({ ok: true, value: this.alerts.filter((a) => a.status !== 'disposed') }));
+    this.handle('alerts.acknowledge', ({ alertId }) =>
+      this.update(alertId, (a) => ({ ...a, status: 'acknowledged', acknowledgedAt: NOW })),
+    );
+    this.handle('alerts.check', (request) =>
+      this.update(request.alertId, (a) => {
+        if (request.check === 'characters') return { ...a, checks: { ...a.checks, charactersMatch: request.matches } };
+        if (request.check === 'state') return { ...a, checks: { ...a.checks, stateMatches: request.matches } };
+        return { ...a, checks: { ...a.checks, dispatch: request.result, dispatchNote: request.note } };
+      }),
+    );
+    this.handle('alerts.dispose', ({ alertId, kind, note }) =>
+      this.update(alertId, (a) => ({
+        ...a,
+        status: 'disposed',
+        disposition: { kind, note, userId: OFFICER.id, recordedAt: NOW },
+      })),
+    );
+  }
+
+  handle<C extends Channel>(channel: C, handler: Handler<C>): void {
+    (this.handlers as Record<Channel, unknown>)[channel] = handler;
+  }
+
+  callsTo<C extends Channel>(channel: C): RequestOf<C>[] {
+    return this.calls.filter((c) => c.channel === channel).map((c) => c.request as RequestOf<C>);
+  }
+
+  invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<Result<Responses[C]>> {
+    this.calls.push({ channel, request });
+    const handler = this.handlers[channel] as Handler<C> | undefined;
+    if (!handler) return Promise.resolve({ ok: false, error: `no handler for ${channel}` });
+    return Promise.resolve(handler(request));
+  }
+
+  on<E extends EventName>(event: E, listener: (payload: EventOf<E>) => void): () => void {
+    let set = this.listeners.get(event);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(event, set);
+    }
+    const stored = listener as (payload: never) => void;
+    set.add(stored);
+    return () => set.delete(stored);
+  }
+
+  listenerCount(event: EventName): number {
+    return this.listeners.get(event)?.size ?? 0;
+  }
+
+  /** Pushes an event to the renderer, as the engine would. */
+  emit<E extends EventName>(event: E, payload: EventOf<E>): void {
+    if (event === 'alert') {
+      const alert = payload as AlertView;
+      this.alerts = [...this.alerts.filter((a) => a.id !== alert.id), alert];
+    }
+    act(() => {
+      for (const listener of this.listeners.get(event) ?? []) (listener as (p: unknown) => void)(payload);
+    });
+  }
+
+  private update(alertId: number, change: (alert: AlertView) => AlertView): Result<AlertView> {
+    const alert = this.alerts.find((a) => a.id === alertId);
+    if (!alert) return { ok: false, error: `no open alert ${alertId}` };
+    const next = change(alert);
+    this.alerts = this.alerts.map((a) => (a.id === alertId ? next : a));
+    return { ok: true, value: next };
+  }
+}
+
+/** A promise the test settles by hand, to look at the UI while a request is in flight. */
+export function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}

@@ -1,0 +1,30 @@
+/** Shared set-up for the renderer's component tests: fresh stores, unmounted trees, silent tone. */
+import { cleanup, render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, vi } from 'vitest';
+import { App } from '../../src/renderer/App.js';
+import { alertTone } from '../../src/renderer/audio/tone.js';
+import { resetAllStores } from '../../src/renderer/stores/index.js';
+import { FakeEngine, NOW, OFFICER } from './fake-engine.js';
+
+export function installRendererHooks(): void {
+  beforeEach(() => {
+    resetAllStores();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+  });
+  afterEach(() => {
+    cleanup();
+    alertTone.close();
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+    delete document.body.dataset.tone;
+  });
+}
+
+/** Renders the app with the engine already signed in, and waits for the patrol view. */
+export async function renderSignedIn(engine = new FakeEngine()) {
+  engine.status = { ...engine.status, user: OFFICER };
+  const view = render(<App api={engine} />);
+  await screen.findByTestId(engine.alerts.some((a) => a.status !== 'disposed') ? 'alert-screen' : 'patrol-view');
+  return { engine, ...view };
+}
