@@ -189,7 +189,16 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--fresh", action="store_true", help="ignore checkpoints/last.pt")
     ap.add_argument("--no-export", action="store_true")
+    ap.add_argument("--export-from", metavar="CKPT", help="only export this checkpoint (e.g. training/checkpoints/best.pt) and exit")
     args = ap.parse_args()
+
+    if args.export_from:
+        ck = torch.load(args.export_from, map_location="cpu")
+        model = common.build_model(len(ck["states"]))
+        model.load_state_dict(ck["model"])
+        export(model, ck["states"], ck["val"], ck["step"])
+        print(f"exported step {ck['step']} to {MODEL_DIR}")
+        return
 
     torch.set_num_threads(args.threads)
     os.makedirs(CKPT_DIR, exist_ok=True)

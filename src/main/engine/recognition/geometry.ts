@@ -91,3 +91,12 @@ export function cropBox(frame: Mat, box: Box, margin = 0): Mat {
 export function quadLength(a: readonly [number, number], b: readonly [number, number]): number {
   return Math.hypot(a[0] - b[0], a[1] - b[1]);
 }
+
+/** Grows a quad about its centre so each side moves out by `margin` of the plate's size. */
+export function expandQuad(quad: Quad, margin: number): Quad {
+  if (margin === 0) return quad;
+  const cx = (quad[0][0] + quad[1][0] + quad[2][0] + quad[3][0]) / 4;
+  const cy = (quad[0][1] + quad[1][1] + quad[2][1] + quad[3][1]) / 4;
+  const k = 1 + 2 * margin;
+  return quad.map(([x, y]) => [cx + (x - cx) * k, cy + (y - cy) * k] as const) as unknown as Quad;
+}

@@ -136,7 +136,7 @@ export class PaddleRecognizer implements Recognizer {
       .map((line) => ({ line, height: quadToBox(line.quad)[3] }))
       .sort((a, b) => b.height - a.height)
       .slice(0, 6);
-    const crops = tallest.map(({ line }) => plateCrop(frame, quadToBox(line.quad), line.quad, 48));
+    const crops = tallest.map(({ line }) => plateCrop(frame, quadToBox(line.quad), line.quad, 48, 0));
     const t1 = performance.now();
     const decoded = crops.length > 0 ? await this.readCrops(crops) : [];
     const t2 = performance.now();

@@ -1,9 +1,245 @@
 /**
  * The project's own plate detector and plate OCR (models/plate-detector.*,
- * models/plate-ocr.*), wired into the two-stage recognizer.
+ * models/plate-ocr.*). Each model's JSON card-companion says how to feed it
+ * and decode it; this module mirrors that exactly and wires both into the
+ * two-stage recognizer.
  */
-import type { Recognizer } from './recognizer.js';
+import type { Mat } from '@u4/opencv4nodejs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import cv from '../opencv.js';
+import { ctcDecode } from './ctc.js';
+import { createSession, matToChw, ort } from './onnx.js';
+import { plateCrop, TwoStageRecognizer, type PlateRecognition, type Recognizer } from './recognizer.js';
+import type { Box, DetectedPlate, PlateDetector, PlateReader, PlateText, Quad } from './types.js';
 
-export async function createProjectRecognizer(modelDir: string, _threads: number): Promise<Recognizer> {
-  throw new Error(`project models in ${modelDir} are not wired in yet`);
+const detectorSpecSchema = z.object({
+  input: z.object({ name: z.string(), width: z.number().int().positive(), height: z.number().int().positive(), letterbox: z.object({ pad_value: z.number() }) }),
+  outputs: z.tuple([
+    z.object({ name: z.string(), stride: z.number().positive() }),
+    z.object({ name: z.string(), stride: z.number().positive() }),
+  ]),
+  postprocess: z.object({
+    prob_threshold: z.number(),
+    min_cells: z.number().int(),
+    score_threshold: z.number(),
+    max_detections: z.number().int().positive(),
+  }),
+});
+
+const ocrSpecSchema = z.object({
+  input: z.object({
+    name: z.string(),
+    height: z.number().int().positive(),
+    width: z.number().int().positive(),
+    channels: z.union([z.literal(1), z.literal(3)]),
+    'colour order': z.enum(['RGB', 'BGR', 'GRAY']),
+    mean: z.array(z.number()).min(1).max(3),
+    std: z.array(z.number()).min(1).max(3),
+  }),
+  alphabet: z.string().regex(/^[0-9A-Z]+$/),
+  blank: z.number().int().nonnegative(),
+  outputs: z.object({ chars: z.object({}).passthrough(), state: z.object({}).passthrough().optional() }),
+  states: z.array(z.string()).optional(),
+});
+
+function readSpec<T>(file: string, schema: z.ZodType<T>): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot read model description ${file}: ${(error as Error).message}`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`model description ${file}: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+  }
+  return parsed.data;
+}
+
+/** Plate detector: a probability map and per-cell corner offsets at a fixed stride. */
+export class ProjectPlateDetector implements PlateDetector {
+  readonly name = 'plate-detector';
+  private readonly input: Float32Array;
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly spec: z.infer<typeof detectorSpecSchema>,
+  ) {
+    this.input = new Float32Array(3 * spec.input.width * spec.input.height);
+  }
+
+  static async create(modelDir: string, threads: number): Promise<ProjectPlateDetector> {
+    const spec = readSpec(path.join(modelDir, 'plate-detector.json'), detectorSpecSchema);
+    return new ProjectPlateDetector(await createSession(path.join(modelDir, 'plate-detector.onnx'), { threads }), spec);
+  }
+
+  async detect(frame: Mat): Promise<DetectedPlate[]> {
+    const { width: W, height: H, letterbox } = this.spec.input;
+    const s = Math.min(W / frame.cols, H / frame.rows);
+    const rw = Math.max(1, Math.min(W, Math.round(frame.cols * s)));
+    const rh = Math.max(1, Math.min(H, Math.round(frame.rows * s)));
+    const resized = frame.resize(rh, rw, 0, 0, cv.INTER_LINEAR);
+    const pad = letterbox.pad_value;
+    // BGR as decoded, scaled to 0..1; padding right and below.
+    this.input.fill(pad);
+    matToChw(resized, { mean: [0, 0, 0], std: [1, 1, 1], order: 'bgr' }, this.input, 0, W, H, rw, pad);
+    const out = await this.session.run({ [this.spec.input.name]: new ort.Tensor('float32', this.input, [1, 3, H, W]) });
+    const probT = out[this.spec.outputs[0].name]!;
+    const cornersT = out[this.spec.outputs[1].name]!;
+    const [, , OH, OW] = probT.dims as [number, number, number, number];
+    return decodePlateMap(probT.data as Float32Array, cornersT.data as Float32Array, OW, OH, this.spec.outputs[0].stride, s, this.spec.postprocess, frame.cols, frame.rows);
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+/** Connected components of the thresholded map; each gives one plate with probability-weighted corners. */
+export function decodePlateMap(
+  prob: Float32Array,
+  corners: Float32Array,
+  OW: number,
+  OH: number,
+  stride: number,
+  scale: number,
+  pp: { prob_threshold: number; min_cells: number; score_threshold: number; max_detections: number },
+  frameWidth: number,
+  frameHeight: number,
+): DetectedPlate[] {
+  const plane = OW * OH;
+  const seen = new Uint8Array(plane);
+  const stack: number[] = [];
+  const found: DetectedPlate[] = [];
+  for (let start = 0; start < plane; start++) {
+    if (seen[start] || prob[start]! <= pp.prob_threshold) continue;
+    let cells = 0;
+    let peak = 0;
+    let weight = 0;
+    const acc = new Float64Array(8);
+    stack.push(start);
+    seen[start] = 1;
+    while (stack.length > 0) {
+      const i = stack.pop()!;
+      const row = Math.floor(i / OW);
+      const col = i - row * OW;
+      const p = prob[i]!;
+      cells++;
+      peak = Math.max(peak, p);
+      weight += p;
+      const cx = stride * col + stride / 2;
+      const cy = stride * row + stride / 2;
+      for (let k = 0; k < 4; k++) {
+        acc[2 * k]! += p * (cx + corners[2 * k * plane + i]!);
+        acc[2 * k + 1]! += p * (cy + corners[(2 * k + 1) * plane + i]!);
+      }
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+        const r = row + dy;
+        const c = col + dx;
+        if (r < 0 || c < 0 || r >= OH || c >= OW) continue;
+        const j = r * OW + c;
+        if (!seen[j] && prob[j]! > pp.prob_threshold) {
+          seen[j] = 1;
+          stack.push(j);
+        }
+      }
+    }
+    if (cells < pp.min_cells || peak < pp.score_threshold) continue;
+    const quad = [0, 1, 2, 3].map((k) => [
+      Math.min(frameWidth - 1, Math.max(0, acc[2 * k]! / weight / scale)),
+      Math.min(frameHeight - 1, Math.max(0, acc[2 * k + 1]! / weight / scale)),
+    ]) as unknown as Quad;
+    const xs = quad.map((q) => q[0]);
+    const ys = quad.map((q) => q[1]);
+    const box: Box = [Math.min(...xs), Math.min(...ys), Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)];
+    if (box[2] < 2 || box[3] < 2) continue;
+    found.push({ box, quad, score: peak });
+  }
+  return found.sort((a, b) => b.score - a.score).slice(0, pp.max_detections);
+}
+
+/** Plate OCR: fixed-size crop in, CTC character probabilities and a state classifier out. */
+export class ProjectPlateReader implements PlateReader {
+  readonly name = 'plate-ocr';
+  private readonly charOf: (string | null)[];
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly spec: z.infer<typeof ocrSpecSchema>,
+    private readonly minStateConfidence: number,
+  ) {
+    const classes = spec.alphabet.length + 1;
+    this.charOf = Array.from({ length: classes }, (_, i) => (i === spec.blank ? null : spec.alphabet[i < spec.blank ? i : i - 1]!));
+  }
+
+  static async create(modelDir: string, threads: number, minStateConfidence = 0.5): Promise<ProjectPlateReader> {
+    const spec = readSpec(path.join(modelDir, 'plate-ocr.json'), ocrSpecSchema);
+    return new ProjectPlateReader(await createSession(path.join(modelDir, 'plate-ocr.onnx'), { threads }), spec, minStateConfidence);
+  }
+
+  async read(crops: readonly Mat[]): Promise<PlateText[]> {
+    if (crops.length === 0) return [];
+    const { height: H, width: W, channels: C, mean, std } = this.spec.input;
+    const order = this.spec.input['colour order'] === 'RGB' ? 'rgb' : this.spec.input['colour order'] === 'BGR' ? 'bgr' : 'gray';
+    const input = new Float32Array(crops.length * C * H * W);
+    crops.forEach((crop, i) => {
+      const resized = crop.resize(H, W, 0, 0, cv.INTER_LINEAR);
+      matToChw(resized, { mean: mean as [number, number, number], std: std as [number, number, number], order }, input, i * C * H * W, W, H);
+    });
+    const out = await this.session.run({ [this.spec.input.name]: new ort.Tensor('float32', input, [crops.length, C, H, W]) });
+    const chars = out['chars'] ?? out[this.session.outputNames[0]!]!;
+    const [, steps, classes] = chars.dims as [number, number, number];
+    const probs = chars.data as Float32Array;
+    const state = out['state'];
+    const states = this.spec.states ?? [];
+    return crops.map((_, i) => {
+      const { candidates, charConfidences } = ctcDecode(probs, i * steps * classes, steps, classes, this.charOf, 10, 5);
+      let stateCode: string | null = null;
+      let stateConfidence = 0;
+      if (state && states.length > 0) {
+        const data = state.data as Float32Array;
+        const S = states.length;
+        let best = 0;
+        for (let s = 1; s < S; s++) if (data[i * S + s]! > data[i * S + best]!) best = s;
+        stateConfidence = data[i * S + best]!;
+        const code = states[best]!;
+        if (/^[A-Z]{2}$/.test(code) && stateConfidence >= this.minStateConfidence) stateCode = code;
+      }
+      const best = candidates[0];
+      return {
+        plate: best?.text ?? '',
+        confidence: best?.probability ?? 0,
+        charConfidences,
+        candidates: candidates.map((c) => ({ plate: c.text, confidence: c.probability })),
+        state: stateCode,
+        stateConfidence,
+      };
+    });
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+/** Two-stage recognizer over the project's models; reads bare crops without the detector. */
+class ProjectRecognizer extends TwoStageRecognizer implements Recognizer {
+  constructor(
+    detector: ProjectPlateDetector,
+    private readonly plateReader: ProjectPlateReader,
+  ) {
+    super(detector, plateReader, { maxPlates: 4, minConfidence: 0.02, cropMargin: 0.06 });
+  }
+
+  async readCrop(crop: Mat): Promise<PlateRecognition> {
+    const [text] = await this.plateReader.read([crop]);
+    const box: Box = [0, 0, crop.cols, crop.rows];
+    return { ...text!, box, quad: null, detectorScore: 1, crop: plateCrop(crop, box, null, 48, 0) };
+  }
+}
+
+export async function createProjectRecognizer(modelDir: string, threads: number): Promise<Recognizer> {
+  const [detector, reader] = await Promise.all([ProjectPlateDetector.create(modelDir, threads), ProjectPlateReader.create(modelDir, threads)]);
+  return new ProjectRecognizer(detector, reader);
 }

@@ -4,7 +4,7 @@
  * to any PlateReader; the result carries per-stage timings.
  */
 import type { Mat } from '@u4/opencv4nodejs';
-import { cropBox, quadLength, rectify } from './geometry.js';
+import { cropBox, expandQuad, quadLength, rectify } from './geometry.js';
 import type { Box, PlateDetector, PlateReader, PlateText, Quad } from './types.js';
 
 export interface PlateRecognition extends PlateText {
@@ -41,10 +41,13 @@ export interface TwoStageOptions {
   readonly minConfidence?: number;
   /** Crop height handed to the reader; width follows the plate's aspect. */
   readonly cropHeight?: number;
+  /** Extra context around each plate, as a fraction of its size on each side. */
+  readonly cropMargin?: number;
 }
 
-export function plateCrop(frame: Mat, box: Box, quad: Quad | null, cropHeight: number): Mat {
-  if (!quad) return cropBox(frame, box, 0.05);
+export function plateCrop(frame: Mat, box: Box, quad: Quad | null, cropHeight: number, margin = 0.05): Mat {
+  if (!quad) return cropBox(frame, box, margin);
+  quad = expandQuad(quad, margin);
   const width = (quadLength(quad[0], quad[1]) + quadLength(quad[3], quad[2])) / 2;
   const height = (quadLength(quad[0], quad[3]) + quadLength(quad[1], quad[2])) / 2;
   const outHeight = Math.max(8, Math.min(cropHeight * 2, Math.round(height)));
@@ -67,7 +70,7 @@ export class TwoStageRecognizer implements Recognizer {
     const detections = (await this.detector.detect(frame))
       .sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3])
       .slice(0, this.options.maxPlates ?? 4);
-    const crops = detections.map((d) => plateCrop(frame, d.box, d.quad ?? null, this.options.cropHeight ?? 48));
+    const crops = detections.map((d) => plateCrop(frame, d.box, d.quad ?? null, this.options.cropHeight ?? 48, this.options.cropMargin ?? 0.05));
     const t1 = performance.now();
     const texts = crops.length > 0 ? await this.reader.read(crops) : [];
     const t2 = performance.now();
