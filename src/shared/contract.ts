@@ -79,6 +79,8 @@ export const alertViewSchema = z.object({
     /** Positions (0-based, in the read plate) where the read and the entry differ. */
     differingPositions: z.array(z.number().int().nonnegative()),
     readPlate: z.string(),
+    /** The list's priority: lower is more urgent. */
+    priority: z.number().int(),
   }),
   acknowledgedAt: z.number().nullable(),
   checks: z.object({

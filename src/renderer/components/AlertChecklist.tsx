@@ -121,7 +121,7 @@ export function AlertChecklist({ alert }: { alert: AlertView }) {
         >
           {checks.charactersMatch === false ? 'Skipped' : answerText(checks.stateMatches)}
         </StepLine>
-        <StepLine n={4} title="Status via dispatch / MDT" state={skipped ? 'skipped' : checks.dispatch ? 'done' : step === 'dispatch' ? 'active' : 'todo'}>
+        <StepLine n={4} title="Dispatch / MDT status" state={skipped ? 'skipped' : checks.dispatch ? 'done' : step === 'dispatch' ? 'active' : 'todo'}>
           {skipped ? 'Skipped' : checks.dispatch ? DISPATCH_TEXT[checks.dispatch] : ''}
         </StepLine>
         <StepLine n={5} title="Disposition" state={step === 'disposition' ? 'active' : 'todo'}>

@@ -64,6 +64,13 @@ export function AlertScreen({ alert }: { alert: AlertView }) {
   );
 }
 
+function stateNote(readState: string | null, entryState: string | null): string {
+  if (entryState === null) return ' The list entry applies to any state.';
+  if (readState === null) return ' The camera could not read the state: check it on the vehicle.';
+  if (readState !== entryState) return ' The state differs: check it on the vehicle.';
+  return '';
+}
+
 function Comparison({ alert }: { alert: AlertView }) {
   const { read, entry, match } = alert;
   const cameraName = useStatusStore((s) => s.status?.cameras.find((c) => c.id === read.cameraId)?.name ?? read.cameraId);
@@ -77,7 +84,10 @@ function Comparison({ alert }: { alert: AlertView }) {
     <section className="comparison" aria-label="Read and hot-list entry side by side">
       <div className={`match-kind match-${match.kind}`} data-testid="alert-match-kind">
         <strong>{kind.title}</strong>
-        <span>{kind.detail}</span>
+        <span>
+          {kind.detail}
+          {match.kind !== 'other-state' && stateNote(read.state, entry.state)}
+        </span>
       </div>
       <div className="compare-grid">
         <div className="compare-head">Camera read</div>

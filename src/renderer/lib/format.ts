@@ -23,7 +23,7 @@ export function formatConfidence(confidence: number): string {
 }
 
 export const MATCH_KIND_TEXT: Record<MatchKind, { title: string; detail: string }> = {
-  exact: { title: 'Exact match', detail: 'Every character and the state match the list entry.' },
+  exact: { title: 'Exact match', detail: 'Every character matches the list entry.' },
   lookalike: {
     title: 'Look-alike match',
     detail: 'Some characters differ but look alike to the camera (0/O, 8/B, 1/I…). Check the highlighted characters.',

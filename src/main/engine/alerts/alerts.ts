@@ -62,7 +62,7 @@ export class AlertService {
           `INSERT INTO hits (read_id, entry_id, match_kind, differing_positions, matched_plate, entry_snapshot, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(readId, match.entry.id, match.kind, JSON.stringify(match.differingPositions), match.matchedPlate, JSON.stringify(match.entry), now);
+        .run(readId, match.entry.id, match.kind, JSON.stringify(match.differingPositions), match.matchedPlate, JSON.stringify({ ...match.entry, priority: match.priority }), now);
       const hitId = Number(hit.lastInsertRowid);
       audit(this.db, { userId: null, action: 'hit', detail: { hitId, readId, entryId: match.entry.id, kind: match.kind, covert: match.covert } }, now);
       if (match.covert) return { hitId, alert: null };
@@ -93,9 +93,8 @@ export class AlertService {
   }
 
   checkCharacters(alertId: number, matches: boolean, userId: string, now = Date.now()): AlertView {
-    const alert = this.requireOpen(alertId);
+    this.requireOpen(alertId);
     this.update(alertId, 'characters_match = ?', [matches ? 1 : 0], userId, { check: 'characters', matches }, now);
-    void alert;
     return this.get(alertId);
   }
 
@@ -154,16 +153,18 @@ export class AlertService {
   private toView(row: AlertRow): AlertView {
     const read = this.reads.get(row.read_id);
     if (!read) throw new Error(`alert ${row.id} refers to read ${row.read_id}, which is missing`);
+    const { priority, ...entry } = JSON.parse(row.entry_snapshot) as HotListEntryView & { priority?: number };
     return {
       id: row.id,
       status: row.status,
       raisedAt: row.raised_at,
       read,
-      entry: JSON.parse(row.entry_snapshot) as HotListEntryView,
+      entry,
       match: {
         kind: row.match_kind,
         differingPositions: JSON.parse(row.differing_positions) as number[],
         readPlate: row.matched_plate,
+        priority: priority ?? 0,
       },
       acknowledgedAt: row.acknowledged_at,
       checks: {
