@@ -56,3 +56,14 @@ describe('PlateTracker', () => {
     expect(tracker.flush().map((r) => r.plate)).toEqual(['LONE1']);
   });
 });
+
+describe('PlateTracker with the next car in the same place', () => {
+  it('starts a new track for a different plate at the same position', () => {
+    const tracker = new PlateTracker<string>({ idleMs: 300, instantConfidence: 0.95 });
+    tracker.observe([obs('HOT123', 0.8, 100, 0)], 0);
+    const first = tracker.observe([obs('HOT123', 0.8, 100, 50)], 50);
+    const second = [...tracker.observe([obs('CLEAN1', 0.8, 100, 100)], 100), ...tracker.observe([obs('CLEAN1', 0.8, 100, 150)], 150)];
+    expect(first.map((r) => r.plate)).toEqual(['HOT123']);
+    expect(second.map((r) => r.plate)).toEqual(['CLEAN1']);
+  });
+});

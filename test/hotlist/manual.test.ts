@@ -92,6 +92,17 @@ describe('manual entries (C.6)', () => {
     expect(listManualEntries(db, NOW)).toHaveLength(1);
   });
 
+  it('refuses an entry already in force and replaces an expired one', () => {
+    const { db } = freshDb();
+    const first = addManualEntry(db, { plate: 'ABC123', state: 'CA', reason: 'r1', enteredBy: 'u1', expiresInHours: 1 }, { now: NOW }).entry;
+    expect(() => addManualEntry(db, { plate: 'abc-123', state: 'CA', reason: 'r2', enteredBy: 'u2' }, { now: NOW })).toThrow(
+      new RegExp(`already on list "manual" as entry ${first.id}, entered by u1`),
+    );
+    addManualEntry(db, { plate: 'ABC123', state: 'NV', reason: 'other state', enteredBy: 'u2' }, { now: NOW });
+    const again = addManualEntry(db, { plate: 'ABC123', state: 'CA', reason: 'r3', enteredBy: 'u3' }, { now: NOW + 2 * HOUR }).entry;
+    expect(listManualEntries(db, NOW + 2 * HOUR).map((e) => [e.id, e.reason])).toEqual([[again.id, 'r3'], [first.id + 1, 'other state']]);
+  });
+
   it('searches reads for a partial plate', () => {
     const { db } = freshDb();
     const hit = addRead(db, '7XYZ123', 'CA', NOW - HOUR);

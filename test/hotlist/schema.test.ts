@@ -32,18 +32,18 @@ describe('hot-list schema', () => {
     expect(plan(db, LOOKUP_SQL, 'P1', 0)).toMatch(/USING INDEX hot_list_entries_key/);
   });
 
-  it('migration 2 keys the entries a migration-1 database already holds', () => {
+  it('migration 2 keys (and de-duplicates) the entries a migration-1 database already holds', () => {
     const dir = tempDir();
     const file = path.join(dir, 'old.sqlite');
     const v1 = openDatabase(file, migrations.filter((m) => m.version === 1));
     v1.exec(`INSERT INTO hot_lists (id, name, source, updated_at, entry_count) VALUES (1, 'old', 'file', 1000, 2)`);
-    v1.exec(`INSERT INTO hot_list_entries (list_id, plate, state, list_code) VALUES (1, 'BOL1', 'CA', 'V'), (1, 'AB*', NULL, 'V')`);
+    v1.exec(`INSERT INTO hot_list_entries (list_id, plate, state, list_code) VALUES (1, 'BOL1', 'CA', 'V'), (1, 'AB*', NULL, 'V'), (1, 'BOL1', 'CA', 'V')`);
     v1.close();
     const db = openDatabase(file);
     expect(schemaVersion(db)).toBeGreaterThanOrEqual(2);
     expect(db.prepare('SELECT plate, lookup_key, pattern, generation FROM hot_list_entries ORDER BY id').all()).toEqual([
       { plate: 'BOL1', lookup_key: '8011', pattern: 0, generation: 0 },
-      { plate: 'AB*', lookup_key: null, pattern: 1, generation: 0 },
+      { plate: 'AB*', lookup_key: 'AB*', pattern: 1, generation: 0 },
     ]);
     expect(db.prepare('SELECT checked_at, kind FROM hot_lists').get()).toEqual({ checked_at: 1000, kind: 'imported' });
     db.close();

@@ -22,7 +22,8 @@ import {
   type User,
 } from '../../shared/contract.js';
 import { AlertService } from './alerts/alerts.js';
-import { openSource, type FrameSource } from './camera/source.js';
+import { LatestSlot } from './camera/slot.js';
+import { isLiveSource, openSource, type Frame, type FrameSource } from './camera/source.js';
 import type { GpsSource } from './gps/gps.js';
 import { audit } from './governance/audit.js';
 import { login } from './governance/users.js';
@@ -69,6 +70,7 @@ interface CameraRunner {
   status: CameraStatus;
   source: FrameSource | null;
   stopped: boolean;
+  framesDropped: number;
   done: Promise<void>;
 }
 
@@ -127,48 +129,91 @@ export class Engine {
       status: { id: config.id, name: config.name, state: 'starting', fps: 0, framesRead: 0, lastError: null },
       source: null,
       stopped: false,
+      framesDropped: 0,
       done: Promise.resolve(),
     };
     this.cameras.set(config.id, runner);
     runner.done = this.runCamera(runner);
   }
 
+  /**
+   * Runs one camera until it ends or is stopped. A grabber keeps only the
+   * latest frame (older ones are dropped, never queued) while the recognizer
+   * works on the previous one. A live source that fails is reopened with
+   * back-off; a replay that fails stops with its error shown.
+   */
   private async runCamera(runner: CameraRunner): Promise<void> {
     const { config } = runner;
-    const tracker = new PlateTracker<ObservationPayload>();
-    try {
-      runner.source = openSource(config.source, { cameraId: config.id, fps: config.fps, loop: config.loop ?? false, now: this.now });
-      runner.status = { ...runner.status, state: 'running', fps: runner.source.fps };
-      this.emitStatus();
-      log.info({ camera: config.id, source: runner.source.description }, 'camera started');
-      for (;;) {
-        if (runner.stopped) break;
-        const frame = await runner.source.next();
-        if (!frame) break;
-        runner.status = { ...runner.status, framesRead: runner.status.framesRead + 1 };
-        const recognition = await this.options.recognizer.recognize(frame.image);
-        const ready = tracker.observe(
-          recognition.plates.map((p) => ({
-            plate: p.plate,
-            confidence: p.confidence,
-            box: p.box,
-            at: frame.capturedAt,
-            payload: { frame: frame.image, crop: p.crop, state: p.state, stateConfidence: p.stateConfidence, candidates: [...p.candidates] },
-          })),
-          frame.capturedAt,
-        );
-        for (const read of ready) this.acceptRead(config.id, read);
+    const live = isLiveSource(config.source);
+    let failures = 0;
+    for (;;) {
+      try {
+        await this.playSource(runner);
+        runner.status = { ...runner.status, state: 'stopped' };
+        if (!live || runner.stopped) break;
+      } catch (error) {
+        const message = (error as Error).message;
+        log.error({ camera: config.id, err: message }, 'camera failed');
+        runner.status = { ...runner.status, state: 'error', lastError: message };
+        if (!live || runner.stopped) break;
+      } finally {
+        runner.source?.close();
+        runner.source = null;
+        this.emitStatus();
       }
-      for (const read of tracker.flush()) this.acceptRead(config.id, read);
-      runner.status = { ...runner.status, state: 'stopped' };
-    } catch (error) {
-      const message = (error as Error).message;
-      log.error({ camera: config.id, err: message }, 'camera failed');
-      runner.status = { ...runner.status, state: 'error', lastError: message };
-    } finally {
-      runner.source?.close();
-      this.emitStatus();
+      const delay = Math.min(30_000, 1000 * 2 ** failures++);
+      log.warn({ camera: config.id, delayMs: delay }, 'reopening camera');
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      if (runner.stopped) break;
     }
+  }
+
+  private async playSource(runner: CameraRunner): Promise<void> {
+    const { config } = runner;
+    const tracker = new PlateTracker<ObservationPayload>();
+    const source = openSource(config.source, { cameraId: config.id, fps: config.fps, loop: config.loop ?? false, now: this.now });
+    runner.source = source;
+    runner.status = { ...runner.status, state: 'running', fps: source.fps, lastError: null };
+    this.emitStatus();
+    log.info({ camera: config.id, source: source.description }, 'camera started');
+
+    const slot = new LatestSlot<Frame>(source.fps > 0);
+    let grabError: Error | null = null;
+    const grabber = (async () => {
+      try {
+        while (!runner.stopped) {
+          const frame = await source.next();
+          if (!frame) break;
+          runner.status = { ...runner.status, framesRead: runner.status.framesRead + 1 };
+          await slot.put(frame);
+        }
+      } catch (error) {
+        grabError = error as Error;
+      } finally {
+        slot.close();
+      }
+    })();
+
+    for (let frame = await slot.take(); frame !== null && !runner.stopped; frame = await slot.take()) {
+      const { capturedAt, image } = frame;
+      const recognition = await this.options.recognizer.recognize(image);
+      const ready = tracker.observe(
+        recognition.plates.map((p) => ({
+          plate: p.plate,
+          confidence: p.confidence,
+          box: p.box,
+          at: capturedAt,
+          payload: { frame: image, crop: p.crop, state: p.state, stateConfidence: p.stateConfidence, candidates: [...p.candidates] },
+        })),
+        capturedAt,
+      );
+      for (const read of ready) this.acceptRead(config.id, read);
+    }
+    slot.close();
+    await grabber;
+    runner.framesDropped += slot.dropped;
+    for (const read of tracker.flush()) this.acceptRead(config.id, read);
+    if (grabError) throw grabError;
   }
 
   /** Stores a tracked Read and matches it against the hot lists. */

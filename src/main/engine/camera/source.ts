@@ -114,7 +114,7 @@ export function openImageFolder(dir: string, options: ReplayOptions): FrameSourc
  * decoded is refused here, naming the file.
  */
 export function openVideo(source: string, options: ReplayOptions): FrameSource {
-  const isFile = !/^\d+$/.test(source) && !source.includes('://') && !source.includes('!');
+  const isFile = !isLiveSource(source);
   if (isFile && !fs.existsSync(source)) {
     throw new FrameSourceError(`camera ${options.cameraId}: video file ${source} does not exist`);
   }
@@ -165,6 +165,11 @@ export function openVideo(source: string, options: ReplayOptions): FrameSource {
       capture.release();
     },
   };
+}
+
+/** A device index, stream URL or GStreamer pipeline: something that can come back after a failure. */
+export function isLiveSource(source: string): boolean {
+  return /^\d+$/.test(source) || source.includes('://') || source.includes('!');
 }
 
 /** A source path: a folder of images or anything VideoCapture opens. */

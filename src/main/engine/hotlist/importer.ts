@@ -22,13 +22,13 @@ import {
   type ListFormat,
 } from './config.js';
 import { HotListImportError, HotListInputError } from './errors.js';
-import { makeCsvParser, makeNcicParser, resolveCsvHeader, splitFields, type LineParser } from './formats.js';
-import { readLineBatches } from './lines.js';
+import { makeCsvParser, makeNcicParser, resolveCsvHeader, splitFields, type LineParser, type ParsedEntry } from './formats.js';
+import { readLineBatches, type LineBatch } from './lines.js';
 import { foldPlate, isPattern } from './plate.js';
 import { audit, deleteOtherGenerations, ensureList, getList, recordListError, settingsOf } from './store.js';
 
 export interface ImportProgress {
-  readonly phase: 'import' | 'verify' | 'swap' | 'cleanup';
+  readonly phase: 'import' | 'swap' | 'cleanup';
   readonly lines: number;
   readonly bytes: number;
   readonly totalBytes: number | null;
@@ -55,6 +55,8 @@ export interface ImportOptions {
   readonly allowEmpty?: boolean;
   /** Size of the file, for progress; looked up when not given. */
   readonly totalBytes?: number;
+  /** Entries written per transaction (default 100,000): bigger is faster, smaller holds the database for less time. */
+  readonly transactionRows?: number;
 }
 
 export interface ImportResult {
@@ -70,6 +72,17 @@ export interface ImportResult {
 }
 
 const TRANSACTION_ROWS = 100_000;
+
+interface Row {
+  readonly key: string;
+  readonly entry: ParsedEntry;
+  readonly line: number;
+  readonly pattern: boolean;
+}
+
+function byKeyThenLine(a: Row, b: Row): number {
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : a.line - b.line;
+}
 const running = new Set<string>();
 
 /** A list name from a file name: its base name without extension, cleaned. */
@@ -110,6 +123,7 @@ export async function importHotListFile(db: Db, file: string, options: ImportOpt
   if (existing?.kind === 'manual') {
     throw new HotListInputError(`list "${name}" holds manual entries; import the file into another list`);
   }
+  const transactionRows = options.transactionRows ?? TRANSACTION_ROWS;
   const lockKey = `${db.name}\u0000${name}`;
   if (running.has(lockKey)) throw new HotListInputError(`an import of list "${name}" is already running`);
   running.add(lockKey);
@@ -129,11 +143,16 @@ export async function importHotListFile(db: Db, file: string, options: ImportOpt
         totalBytes = null;
       }
     }
+    const skipDuplicates = config.duplicates === 'skip';
     const insert = db.prepare(
-      `INSERT INTO hot_list_entries
+      `INSERT ${skipDuplicates ? 'OR IGNORE ' : ''}INTO hot_list_entries
          (list_id, generation, plate, state, list_code, description, source_line, lookup_key, pattern, expires_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    const firstOccurrence = db.prepare(
+      `SELECT source_line FROM hot_list_entries
+       WHERE lookup_key = ? AND list_id = ? AND generation = ? AND plate = ? AND ifnull(state, '') = ? AND list_code = ?`,
+    ).pluck();
     const codes = codesOf(config);
     const minKnown = options.minKnownCharacters ?? defaultHotListsConfig().manual.minKnownCharacters;
     let parse: LineParser | null = null;
@@ -142,36 +161,10 @@ export async function importHotListFile(db: Db, file: string, options: ImportOpt
     const delimiter = config.csv?.delimiter ?? (format === 'tsv' ? '\t' : ',');
 
     let entries = 0;
+    let skipped = 0;
     let lines = 0;
     let bytes = 0;
-    let pending: { first: number; lines: string[]; unterminated: boolean }[] = [];
-    let pendingRows = 0;
-
-    const writeBatch = db.transaction((batches: typeof pending) => {
-      for (const batch of batches) {
-        const last = batch.lines.length - 1;
-        for (let i = 0; i <= last; i++) {
-          const lineNo = batch.first + i;
-          const line = batch.lines[i]!;
-          if (lineNo <= headerLines) continue;
-          if (parse === null) {
-            if (line.trim() === '') continue;
-            parse = csvParserFromHeader(line, lineNo);
-            continue;
-          }
-          const entry = parse(line);
-          if (entry === null) continue;
-          if (typeof entry === 'string') {
-            const cut = batch.unterminated && i === last ? ' (the file ends in the middle of this line: truncated file?)' : '';
-            throw new HotListImportError(label, lineNo, entry + cut);
-          }
-          const pattern = isPattern(entry.plate);
-          insert.run(list.id, generation, entry.plate, entry.state, entry.listCode, entry.description, lineNo,
-            pattern ? null : foldPlate(entry.plate), pattern ? 1 : 0, entry.expiresAt);
-          entries++;
-        }
-      }
-    });
+    let rows: Row[] = [];
 
     const csvParserFromHeader = (line: string, lineNo: number): LineParser => {
       const fields = splitFields(line, delimiter);
@@ -186,52 +179,66 @@ export async function importHotListFile(db: Db, file: string, options: ImportOpt
       });
     };
 
+    const parseBatch = (batch: LineBatch) => {
+      const last = batch.lines.length - 1;
+      for (let i = 0; i <= last; i++) {
+        const lineNo = batch.firstLine + i;
+        const line = batch.lines[i]!;
+        if (lineNo <= headerLines) continue;
+        if (parse === null) {
+          if (line.trim() === '') continue;
+          parse = csvParserFromHeader(line, lineNo);
+          continue;
+        }
+        const entry = parse(line);
+        if (entry === null) continue;
+        if (typeof entry === 'string') {
+          const cut = batch.lastLineUnterminated && i === last ? ' (the file ends in the middle of this line: truncated file?)' : '';
+          throw new HotListImportError(label, lineNo, entry + cut);
+        }
+        const pattern = isPattern(entry.plate);
+        rows.push({ key: pattern ? entry.plate : foldPlate(entry.plate), entry, line: lineNo, pattern });
+      }
+    };
+
+    // Rows go in sorted by lookup key so each transaction walks the key index in
+    // order instead of touching a random page per row.
+    const writeRows = db.transaction((batch: Row[]) => {
+      for (const row of batch) {
+        const e = row.entry;
+        try {
+          const { changes } = insert.run(list.id, generation, e.plate, e.state, e.listCode, e.description, row.line, row.key, row.pattern ? 1 : 0, e.expiresAt);
+          if (changes === 0) skipped++;
+          else entries++;
+        } catch (error) {
+          if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
+          const first = firstOccurrence.get(row.key, list.id, generation, e.plate, e.state ?? '', e.listCode) as number | undefined;
+          throw new HotListImportError(label, Math.max(row.line, first ?? 0),
+            `duplicate entry: plate ${e.plate} state ${e.state ?? '(none)'} code ${e.listCode} is already on line ${Math.min(row.line, first ?? row.line)}`);
+        }
+      }
+    });
+
     const flush = () => {
-      if (pending.length === 0) return;
+      if (rows.length === 0) return;
+      rows.sort(byKeyThenLine);
       wroteRows = true;
-      writeBatch(pending);
-      pending = [];
-      pendingRows = 0;
+      writeRows(rows);
+      rows = [];
       options.onProgress?.({ phase: 'import', lines, bytes, totalBytes });
     };
 
     for await (const batch of readLineBatches(file, { encoding: config.encoding, label })) {
-      pending.push({ first: batch.firstLine, lines: batch.lines, unterminated: batch.lastLineUnterminated });
-      pendingRows += batch.lines.length;
+      parseBatch(batch);
       lines = batch.firstLine + batch.lines.length - 1;
       bytes = batch.bytesRead;
-      if (pendingRows >= TRANSACTION_ROWS) flush();
+      if (rows.length >= transactionRows) flush();
     }
     flush();
 
     if (parse === null && format !== 'ncic') throw new HotListImportError(label, null, 'the file is empty: no header row');
     if (entries === 0 && !options.allowEmpty) {
       throw new HotListImportError(label, null, 'the file has no entries (empty or truncated download?); the previous list stays');
-    }
-
-    options.onProgress?.({ phase: 'verify', lines, bytes, totalBytes });
-    let skipped = 0;
-    const duplicate = db
-      .prepare(
-        `SELECT plate, state, list_code AS listCode, min(source_line) AS first, max(source_line) AS again
-         FROM hot_list_entries WHERE list_id = ? AND generation = ?
-         GROUP BY lookup_key, plate, state, list_code HAVING count(*) > 1
-         ORDER BY again LIMIT 1`,
-      )
-      .get(list.id, generation) as { plate: string; state: string | null; listCode: string; first: number; again: number } | undefined;
-    if (duplicate) {
-      if (config.duplicates === 'reject') {
-        throw new HotListImportError(label, duplicate.again,
-          `duplicate entry: plate ${duplicate.plate} state ${duplicate.state ?? '(none)'} code ${duplicate.listCode} is already on line ${duplicate.first}`);
-      }
-      skipped = db
-        .prepare(
-          `DELETE FROM hot_list_entries WHERE list_id = @list AND generation = @generation AND rowid NOT IN (
-             SELECT min(rowid) FROM hot_list_entries WHERE list_id = @list AND generation = @generation
-             GROUP BY lookup_key, plate, state, list_code)`,
-        )
-        .run({ list: list.id, generation }).changes;
-      entries -= skipped;
     }
 
     options.onProgress?.({ phase: 'swap', lines, bytes, totalBytes });

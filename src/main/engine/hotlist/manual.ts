@@ -110,6 +110,21 @@ export function addManualEntry(db: Db, input: ManualEntryInput, options: ManualO
       throw new HotListInputError(`list "${name}" is imported from ${existing.source}; manual entries go into a manual list (default "${DEFAULT_MANUAL_LIST}")`);
     }
     const list = existing ?? ensureList(db, name, { kind: 'manual', source: 'manual', format: null, settings: listConfigSchema.parse({ name }), now });
+    const key = partial ? plate : foldPlate(plate);
+    const same = db
+      .prepare(
+        `SELECT id, entered_by, expires_at FROM hot_list_entries
+         WHERE lookup_key = ? AND list_id = ? AND generation = 0 AND plate = ? AND ifnull(state, '') = ? AND list_code = ?`,
+      )
+      .get(key, list.id, plate, state ?? '', listCode) as { id: number; entered_by: string | null; expires_at: number | null } | undefined;
+    if (same && (same.expires_at === null || same.expires_at > now)) {
+      throw new HotListInputError(
+        `${plate} ${state ?? ''} (${listCode}) is already on list "${name}" as entry ${same.id}, entered by ${same.entered_by ?? 'unknown'}` +
+          (same.expires_at !== null ? ` until ${new Date(same.expires_at).toISOString()}` : ''),
+      );
+    }
+    // An expired identical entry gives way to the new one (its addition stays in the audit log).
+    if (same) db.prepare('DELETE FROM hot_list_entries WHERE id = ?').run(same.id);
     const id = Number(
       db
         .prepare(
@@ -117,7 +132,7 @@ export function addManualEntry(db: Db, input: ManualEntryInput, options: ManualO
              expires_at, reason, entered_by, entered_at)
            VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(list.id, plate, state, listCode, description, partial ? null : foldPlate(plate), partial ? 1 : 0, expiresAt, reason, enteredBy, now)
+        .run(list.id, plate, state, listCode, description, key, partial ? 1 : 0, expiresAt, reason, enteredBy, now)
         .lastInsertRowid,
     );
     db.prepare(

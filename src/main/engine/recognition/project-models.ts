@@ -62,13 +62,10 @@ function readSpec<T>(file: string, schema: z.ZodType<T>): T {
 /** Plate detector: a probability map and per-cell corner offsets at a fixed stride. */
 export class ProjectPlateDetector implements PlateDetector {
   readonly name = 'plate-detector';
-  private readonly input: Float32Array;
   private constructor(
     private readonly session: ort.InferenceSession,
     private readonly spec: z.infer<typeof detectorSpecSchema>,
-  ) {
-    this.input = new Float32Array(3 * spec.input.width * spec.input.height);
-  }
+  ) {}
 
   static async create(modelDir: string, threads: number): Promise<ProjectPlateDetector> {
     const spec = readSpec(path.join(modelDir, 'plate-detector.json'), detectorSpecSchema);
@@ -82,10 +79,10 @@ export class ProjectPlateDetector implements PlateDetector {
     const rh = Math.max(1, Math.min(H, Math.round(frame.rows * s)));
     const resized = frame.resize(rh, rw, 0, 0, cv.INTER_LINEAR);
     const pad = letterbox.pad_value;
-    // BGR as decoded, scaled to 0..1; padding right and below.
-    this.input.fill(pad);
-    matToChw(resized, { mean: [0, 0, 0], std: [1, 1, 1], order: 'bgr' }, this.input, 0, W, H, rw, pad);
-    const out = await this.session.run({ [this.spec.input.name]: new ort.Tensor('float32', this.input, [1, 3, H, W]) });
+    // BGR as decoded, scaled to 0..1; padding right and below. A buffer per call: cameras run concurrently.
+    const input = new Float32Array(3 * W * H).fill(pad);
+    matToChw(resized, { mean: [0, 0, 0], std: [1, 1, 1], order: 'bgr' }, input, 0, W, H, rw, pad);
+    const out = await this.session.run({ [this.spec.input.name]: new ort.Tensor('float32', input, [1, 3, H, W]) });
     const probT = out[this.spec.outputs[0].name]!;
     const cornersT = out[this.spec.outputs[1].name]!;
     const [, , OH, OW] = probT.dims as [number, number, number, number];

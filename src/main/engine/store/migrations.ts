@@ -145,11 +145,16 @@ export const migrations: readonly Migration[] = [
       -- lookup_key folds OCR look-alikes (hotlist/plate.ts LOOKALIKE_CLASSES, foldSql).
       UPDATE hot_lists SET checked_at = updated_at WHERE entry_count > 0;
       UPDATE hot_list_entries SET lookup_key = replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(upper(plate), 'O', '0'), 'D', '0'), 'Q', '0'), 'I', '1'), 'L', '1'), 'T', '1'), 'Z', '2'), 'S', '5'), 'B', '8'), 'G', '6');
-      UPDATE hot_list_entries SET pattern = 1, lookup_key = NULL WHERE plate GLOB '*[*?]*';
+      UPDATE hot_list_entries SET pattern = 1, lookup_key = plate WHERE plate GLOB '*[*?]*';
+      DELETE FROM hot_list_entries WHERE rowid NOT IN (
+        SELECT min(rowid) FROM hot_list_entries GROUP BY lookup_key, list_id, plate, ifnull(state, ''), list_code);
 
       DROP INDEX hot_list_entries_plate;
       DROP INDEX hot_list_entries_list;
-      CREATE INDEX hot_list_entries_key ON hot_list_entries (lookup_key);
+      -- One index finds a read's exact and look-alike entries (lookup_key first) and
+      -- refuses a repeated entry within a list generation as it is inserted.
+      CREATE UNIQUE INDEX hot_list_entries_key
+        ON hot_list_entries (lookup_key, list_id, generation, plate, ifnull(state, ''), list_code);
       CREATE INDEX hot_list_entries_generation ON hot_list_entries (list_id, generation);
       CREATE INDEX hot_list_entries_patterns ON hot_list_entries (list_id) WHERE pattern = 1;
     `,

@@ -120,9 +120,12 @@ export class PlateTracker<Payload> {
     for (const track of this.tracks) {
       const overlap = iou(track.box, obs.box);
       const leader = this.leader(track).best.plate;
-      const close = editDistance(leader, obs.plate) <= Math.max(1, Math.floor(leader.length / 3));
-      // Same place in the frame, or a near-identical text a little further along.
-      const score = overlap > 0.1 ? overlap + (close ? 1 : 0) : close ? 0.5 : 0;
+      const distance = editDistance(leader, obs.plate);
+      const close = distance <= Math.max(1, Math.floor(leader.length / 3));
+      // The same place in the frame excuses a misread character or two, never a different plate:
+      // the next car in the same lane must start its own track.
+      const similar = distance <= Math.max(1, Math.floor(leader.length / 2));
+      const score = overlap > 0.1 && similar ? overlap + (close ? 1 : 0) : close ? 0.5 : 0;
       if (score > bestScore) {
         bestScore = score;
         best = track;

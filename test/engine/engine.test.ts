@@ -1,0 +1,117 @@
+/**
+ * The engine's pipeline with a scripted recognizer: frames from a replayed
+ * folder become one Read per pass, stored with images and GPS, matched against
+ * an imported hot list, and a hit raises an alert event. A corrupt frame stops
+ * that camera with its error shown and loses nothing already stored.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Mat } from '@u4/opencv4nodejs';
+import type { AlertView, ReadSummary } from '../../src/shared/contract.js';
+import { Engine } from '../../src/main/engine/engine.js';
+import { importHotListCsv } from '../../src/main/engine/hotlist/index.js';
+import { addUser } from '../../src/main/engine/governance/users.js';
+import type { FrameRecognition, Recognizer } from '../../src/main/engine/recognition/recognizer.js';
+import cv from '../../src/main/engine/opencv.js';
+import { renderPlateScene } from '../helpers/images.js';
+
+/** Reads the plate text from a pixel code the test paints into each frame. */
+class ScriptedRecognizer implements Recognizer {
+  readonly name = 'scripted';
+  constructor(private readonly plates: Record<number, string>) {}
+  async recognize(frame: Mat): Promise<FrameRecognition> {
+    const code = frame.at(0, 0) as unknown as { x: number };
+    const plate = this.plates[code.x];
+    if (!plate) return { plates: [], timings: { detectMs: 0, ocrMs: 0 } };
+    return {
+      plates: [{
+        plate, confidence: 0.8, charConfidences: [...plate].map(() => 0.8), candidates: [{ plate, confidence: 0.8 }],
+        state: 'CA', stateConfidence: 0.9, box: [100, 100, 120, 60], quad: null, detectorScore: 0.9,
+        crop: frame.getRegion(new cv.Rect(100, 100, 120, 60)),
+      }],
+      timings: { detectMs: 1, ocrMs: 1 },
+    };
+  }
+  async dispose(): Promise<void> {}
+}
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function folderOfFrames(codes: number[]): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lpr-engine-frames-'));
+  dirs.push(dir);
+  codes.forEach((code, i) => {
+    const frame = renderPlateScene('X', 320, 240);
+    frame.set(0, 0, new cv.Vec3(code, code, code));
+    cv.imwrite(path.join(dir, `f${String(i).padStart(3, '0')}.png`), frame);
+  });
+  return dir;
+}
+
+async function engineWith(plates: Record<number, string>): Promise<{ engine: Engine; dir: string }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lpr-engine-'));
+  dirs.push(dir);
+  const engine = new Engine({
+    dbFile: path.join(dir, 'lpr.sqlite'),
+    recognizer: new ScriptedRecognizer(plates),
+    gps: { current: () => ({ lat: 42.36, lon: -71.06, accuracyM: 5 }), close: async () => {} },
+  });
+  const csv = path.join(dir, 'list.csv');
+  fs.writeFileSync(csv, 'plate,state,list_code,description\nHOT123,CA,V,stolen\n');
+  await importHotListCsv(engine.db, csv, { list: 'agency' });
+  return { engine, dir };
+}
+
+describe('Engine', () => {
+  it('turns a pass of frames into one stored read and alerts on a hot-list plate', async () => {
+    const { engine } = await engineWith({ 10: 'HOT123', 20: 'CLEAN1' });
+    const reads: ReadSummary[] = [];
+    const alerts: AlertView[] = [];
+    engine.on('read', (r) => reads.push(r));
+    engine.on('alert', (a) => alerts.push(a));
+    engine.startCamera({ id: 'front', name: 'Front', source: folderOfFrames([10, 10, 10, 0, 20, 20]), fps: 0 });
+    await engine.camerasDone();
+    expect(reads.map((r) => r.plate).sort()).toEqual(['CLEAN1', 'HOT123']);
+    const hot = reads.find((r) => r.plate === 'HOT123')!;
+    expect(hot).toMatchObject({ cameraId: 'front', state: 'CA', gps: { lat: 42.36, lon: -71.06, accuracyM: 5 } });
+    expect(engine.reads.image(hot.id, 'crop')!.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    expect(engine.reads.image(hot.id, 'context')!.length).toBeGreaterThan(1000);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.entry).toMatchObject({ plate: 'HOT123', state: 'CA', listName: 'agency' });
+    expect(alerts[0]!.match.kind).toBe('exact');
+    expect(engine.status().cameras[0]).toMatchObject({ id: 'front', state: 'stopped', framesRead: 6 });
+    await engine.close();
+  });
+
+  it('serves the contract: refuses unknown channels, bad payloads and requests before sign-in', async () => {
+    const { engine } = await engineWith({});
+    expect(await engine.handle('nope', {})).toEqual({ ok: false, error: 'unknown channel "nope"' });
+    expect(await engine.handle('alerts.acknowledge', { alertId: 'x' })).toMatchObject({ ok: false, error: expect.stringMatching(/alertId/) });
+    expect(await engine.handle('alerts.open', {})).toEqual({ ok: false, error: 'sign in first' });
+    addUser(engine.db, { id: 'o1', name: 'Officer One', role: 'officer', trained: false, pin: '1111' }, null);
+    expect(await engine.handle('session.login', { userId: 'o1', pin: '1111' })).toMatchObject({ ok: false, error: expect.stringMatching(/not marked as trained/) });
+    expect(await engine.handle('session.login', { userId: 'o1', pin: '9999' })).toEqual({ ok: false, error: 'unknown officer ID or wrong PIN' });
+    addUser(engine.db, { id: 'o2', name: 'Officer Two', role: 'officer', trained: true, pin: '2222' }, null);
+    expect(await engine.handle('session.login', { userId: 'o2', pin: '2222' })).toEqual({ ok: true, value: { id: 'o2', name: 'Officer Two', role: 'officer' } });
+    expect(await engine.handle('alerts.open', {})).toEqual({ ok: true, value: [] });
+    await engine.close();
+  });
+
+  it('stops a camera on a corrupt frame, shows why, and keeps what was stored', async () => {
+    const { engine } = await engineWith({ 10: 'HOT123' });
+    const folder = folderOfFrames([10, 10, 10]);
+    fs.writeFileSync(path.join(folder, 'f999.jpg'), 'not an image');
+    engine.startCamera({ id: 'rear', name: 'Rear', source: folder, fps: 0 });
+    await engine.camerasDone();
+    const camera = engine.status().cameras[0]!;
+    expect(camera.state).toBe('error');
+    expect(camera.lastError).toMatch(/camera rear: cannot decode .*f999\.jpg/);
+    expect(engine.reads.recent(10).map((r) => r.plate)).toEqual(['HOT123']);
+    await engine.close();
+  });
+});
