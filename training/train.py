@@ -168,6 +168,33 @@ def export(model, states, res, step, out_dir=MODEL_DIR):
     with open(os.path.join(out_dir, "plate-ocr.json"), "w", encoding="utf-8") as f:
         json.dump(meta, f, indent=2)
         f.write("\n")
+    update_card(os.path.join(out_dir, "plate-ocr.md"), meta, onnx_path)
+
+
+def update_card(path, meta, onnx_path):
+    """Rewrite the metrics block of the model card so it describes the file just exported."""
+    if not os.path.exists(path):
+        return
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    a, b = "<!-- metrics:start -->", "<!-- metrics:end -->"
+    if a not in text or b not in text:
+        return
+    res = meta["validation"]
+    names = {"us-dev": "us-dev (scenes, box around the characters)", "us-crops": "us-crops (whole-plate crops)",
+             "eu": "eu (scenes, plate box)"}
+    rows = ["| held-out split | plates | exact top-1 | state |", "|---|---|---|---|"]
+    for k in ("us-dev", "us-crops", "eu"):
+        if k in res:
+            v = res[k]
+            st = f"{v['state']:.1%}" if "state" in v else "-"
+            rows.append(f"| {names[k]} | {v['n']} | {v['exact']:.1%} | {st} |")
+    block = (f"{a}\nVersion {meta['version']} (training step {meta['version'].rsplit('.', 1)[-1]}), exported "
+             f"{meta['trainedOn']}, {os.path.getsize(onnx_path) / 1e6:.1f} MB:\n\n" + "\n".join(rows) + f"\n{b}")
+    text = text[:text.index(a)] + block + text[text.index(b) + len(b):]
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(path + ".tmp", path)
 
 
 def lr_at(step, total, base, warm=300):
@@ -219,7 +246,9 @@ def main():
         ck = torch.load(last, map_location="cpu")
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["opt"])
-        step, best, total = ck["step"], ck["best"], ck.get("total", total)
+        step, best = ck["step"], ck["best"]
+        # A resumed run keeps its schedule unless --steps sets a new length.
+        total = args.steps or ck.get("total", total)
         seed = ck.get("seed", seed) + step
         log(f"resumed from step {step} (best score {best:.4f}, schedule {total} steps)", logf)
     rng = np.random.default_rng(seed)

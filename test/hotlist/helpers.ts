@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
 import { openDatabase, type Db } from '../../src/main/engine/store/db.js';
+import { generationTable } from '../../src/main/engine/hotlist/store.js';
 
 const cleanups: (() => void)[] = [];
 
@@ -51,16 +52,26 @@ export function ncicLine(code: string, plate: string, state: string, extra: { da
 
 export const NCIC_HEADER = 'NCIC VEHICLE EXTRACT 20240101';
 
+/** Entries of the list in force. */
 export function entryCount(db: Db, list: string): number {
-  return db
-    .prepare(
-      `SELECT count(*) FROM hot_list_entries e JOIN hot_lists l ON l.id = e.list_id
-       WHERE l.name = ? AND e.generation = l.generation`,
-    )
-    .pluck()
-    .get(list) as number;
+  const row = db.prepare('SELECT id, generation FROM hot_lists WHERE name = ?').get(list) as { id: number; generation: number } | undefined;
+  if (!row) return 0;
+  if (row.generation === 0) return db.prepare('SELECT count(*) FROM hot_list_entries WHERE list_id = ?').pluck().get(row.id) as number;
+  return db.prepare(`SELECT count(*) FROM ${generationTable(row.generation)}`).pluck().get() as number;
 }
 
+/** Every entry row stored, in force or not: proves nothing was half-imported or left behind. */
 export function allRows(db: Db): number {
-  return db.prepare('SELECT count(*) FROM hot_list_entries').pluck().get() as number;
+  let total = db.prepare('SELECT count(*) FROM hot_list_entries').pluck().get() as number;
+  const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name GLOB 'hot_list_gen_[0-9]*'").pluck().all() as string[];
+  for (const table of tables) total += db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+  return total;
+}
+
+/** All rows of the list in force, in file order. */
+export function listRows(db: Db, list: string): { plate: string; state: string | null; list_code: string; description: string }[] {
+  const row = db.prepare('SELECT id, generation FROM hot_lists WHERE name = ?').get(list) as { id: number; generation: number };
+  return db
+    .prepare(`SELECT plate, nullif(state, '') AS state, list_code, description FROM ${generationTable(row.generation)} ORDER BY source_line`)
+    .all() as { plate: string; state: string | null; list_code: string; description: string }[];
 }

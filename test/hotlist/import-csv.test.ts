@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createHotListMatcher, hotListStatus, importHotListCsv, importHotListFile, HotListImportError } from '../../src/main/engine/hotlist/index.js';
 import { splitFields } from '../../src/main/engine/hotlist/formats.js';
-import { allRows, entryCount, freshDb, writeFile } from './helpers.js';
+import { allRows, entryCount, freshDb, listRows, writeFile } from './helpers.js';
 
 const HEADER = 'plate,state,list_code,description\n';
 
@@ -12,10 +12,9 @@ describe('importHotListCsv', () => {
     const file = writeFile(dir, 'local.csv', 'Plate,STATE,List_Code,Description\nab-123 4,ca,V,"Red Honda, dented"\n7XYZ999,NV,P,\n');
     const result = await importHotListCsv(db, file, { list: 'local' });
     expect(result).toMatchObject({ list: 'local', entries: 2, replaced: 0 });
-    const rows = db.prepare('SELECT plate, state, list_code, description FROM hot_list_entries ORDER BY plate').all();
-    expect(rows).toEqual([
-      { plate: '7XYZ999', state: 'NV', list_code: 'P', description: '' },
+    expect(listRows(db, 'local')).toEqual([
       { plate: 'AB1234', state: 'CA', list_code: 'V', description: 'Red Honda, dented' },
+      { plate: '7XYZ999', state: 'NV', list_code: 'P', description: '' },
     ]);
     const hits = createHotListMatcher(db).match({ plate: 'AB1234', state: 'CA', candidates: [] });
     expect(hits).toHaveLength(1);
@@ -27,7 +26,7 @@ describe('importHotListCsv', () => {
     const file = writeFile(dir, 'x.csv', '\uFEFFPLATE,State,List Code,Description\r\nAAA111,CA,V,one\r\nBBB222,,W,two');
     const result = await importHotListCsv(db, file, { list: 'x' });
     expect(result.entries).toBe(2);
-    expect(db.prepare("SELECT state FROM hot_list_entries WHERE plate = 'BBB222'").pluck().get()).toBeNull();
+    expect(listRows(db, 'x')[1]).toMatchObject({ plate: 'BBB222', state: null });
   });
 
   it('replaces the whole list and keeps the old one when a line is broken', async () => {
@@ -91,14 +90,14 @@ describe('importHotListCsv', () => {
     const file = writeFile(dir, 'd.csv', HEADER + 'AAA111,CA,V,x\nAAA111,CA,V,y\nAAA111,NV,V,z\n');
     const result = await importHotListCsv(db, file, { list: 'd', config: { name: 'd', duplicates: 'skip' } });
     expect(result).toMatchObject({ entries: 2, skippedDuplicates: 1 });
-    expect(db.prepare("SELECT description FROM hot_list_entries WHERE state = 'CA'").pluck().all()).toEqual(['x']);
+    expect(listRows(db, 'd').filter((r) => r.state === 'CA').map((r) => r.description)).toEqual(['x']);
   });
 
   it('reads Latin-1 lists when configured', async () => {
     const { db, dir } = freshDb();
     const file = writeFile(dir, 'l1.csv', Buffer.concat([Buffer.from(HEADER + 'AAA111,CA,V,caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
     await importHotListCsv(db, file, { list: 'l1', config: { name: 'l1', encoding: 'latin1' } });
-    expect(db.prepare('SELECT description FROM hot_list_entries').pluck().get()).toBe('café');
+    expect(listRows(db, 'l1')[0]!.description).toBe('café');
   });
 
   it('uses the configured column map for TSV with other header names', async () => {
@@ -136,8 +135,7 @@ describe('importHotListCsv', () => {
         const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
         const file = writeFile(dir, 'p.csv', HEADER + records.map((r) => [r.plate, r.state, r.code, quote(r.description)].join(',')).join('\n') + '\n');
         await importHotListCsv(db, file, { list: 'p' });
-        const rows = db.prepare('SELECT plate, state, list_code, description FROM hot_list_entries ORDER BY source_line').all();
-        expect(rows).toEqual(records.map((r) => ({ plate: r.plate, state: r.state || null, list_code: r.code, description: r.description.trim() })));
+        expect(listRows(db, 'p')).toEqual(records.map((r) => ({ plate: r.plate, state: r.state || null, list_code: r.code, description: r.description.trim() })));
         db.close();
       }),
       { numRuns: 40 },
@@ -169,7 +167,7 @@ describe('importHotListCsv', () => {
         }
         expect(entryCount(db, 'l')).toBe(1);
         expect(allRows(db)).toBe(1);
-        expect(db.prepare('SELECT plate FROM hot_list_entries').pluck().get()).toBe('KEEP1');
+        expect(listRows(db, 'l')[0]!.plate).toBe('KEEP1');
       }),
       { numRuns: 150 },
     );

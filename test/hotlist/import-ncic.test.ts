@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_NCIC_LAYOUT, NCIC_CODES, createHotListMatcher, importHotListNcic } from '../../src/main/engine/hotlist/index.js';
 import { makeNcicParser } from '../../src/main/engine/hotlist/formats.js';
-import { allRows, entryCount, freshDb, NCIC_HEADER, ncicLine, writeFile } from './helpers.js';
+import { allRows, entryCount, freshDb, listRows, NCIC_HEADER, ncicLine, writeFile } from './helpers.js';
 
 const EXAMPLE = 'V123456789LA057020020190509AB123456  CA2009MC2009YAMACYLMCBLK';
 
@@ -26,7 +26,7 @@ describe('NCIC fixed-width import', () => {
     expect(result).toMatchObject({ entries: 3, format: 'ncic', lines: 4 });
     const hit = createHotListMatcher(db).match({ plate: '7ABC123', state: 'NV', candidates: [] });
     expect(hit[0]).toMatchObject({ kind: 'exact', priority: 1, alertTone: 'urgent', entry: { category: 'AMBER alert', listCode: 'A' } });
-    expect(db.prepare("SELECT state FROM hot_list_entries WHERE plate = 'XYZ99'").pluck().get()).toBeNull();
+    expect(listRows(db, 'ncic')[2]).toMatchObject({ plate: 'XYZ99', state: null });
   });
 
   it('follows a configured column map (states order their extracts differently)', async () => {
@@ -41,7 +41,7 @@ describe('NCIC fixed-width import', () => {
       },
     });
     expect(result.entries).toBe(2);
-    expect(db.prepare('SELECT plate, state, list_code, description FROM hot_list_entries ORDER BY plate').all()).toEqual([
+    expect(listRows(db, 'state')).toEqual([
       { plate: '7ABC123', state: 'TX', list_code: 'V', description: 'RED' },
       { plate: 'ZZZ111', state: 'OK', list_code: 'P', description: 'BLUE' },
     ]);

@@ -53,19 +53,19 @@ const median = (values: number[]): number => {
 
 export const command: Command = {
   summary: 'measure reading accuracy on an annotated set',
-  usage: 'usage: lpr eval DIR [--engine auto|project|paddle] [--threads N] [--split all|val] [--json] [--show-misses]',
+  usage: 'usage: lpr eval DIR [--engine auto|project|paddle] [--threads N] [--split all|val|train] [--json] [--show-misses]',
   valuedFlags: ['engine', 'threads', 'split'],
   async run(args, ctx) {
     const dir = args.positional[0];
     if (!dir) throw new UsageError('give the annotated folder');
     if (!fs.existsSync(dir)) throw new CommandFailed(`${dir} does not exist`);
     const split = stringFlag(args, 'split') ?? 'all';
-    if (split !== 'all' && split !== 'val') throw new UsageError('--split must be all or val');
+    if (!['all', 'val', 'train'].includes(split)) throw new UsageError('--split must be all, val or train');
     const engine = (stringFlag(args, 'engine') ?? 'auto') as EngineName;
     const threads = intFlag(args, 'threads', 1, 64) ?? 1;
     const set = loadAnnotatedSet(dir);
     const setName = path.basename(path.resolve(dir));
-    const samples = split === 'val' ? set.samples.filter((s) => isValidationFile(path.basename(s.file), setName)) : set.samples;
+    const samples = split === 'all' ? set.samples : set.samples.filter((s) => isValidationFile(path.basename(s.file), setName) === (split === 'val'));
     const recognizer = await createRecognizer({ engine, threads });
     let top1 = 0;
     let top5 = 0;

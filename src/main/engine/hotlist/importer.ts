@@ -1,10 +1,10 @@
 /**
  * Imports a list file (NCIC fixed width, CSV or TSV) into the store, all or
- * nothing: entries are streamed into the list's next generation in large
- * transactions and only made current when every line parsed and no entry is
- * repeated. On any error the previous list stays in force, the error is
- * recorded on the list (so the car can show why) and the partial generation is
- * deleted. Memory stays flat: the file is read a chunk at a time.
+ * nothing: entries are streamed into a new generation table in large
+ * transactions, indexed once loaded (the unique index also proves no entry is
+ * repeated), and only then made current. On any error the previous list stays
+ * in force, the error is recorded on the list (so the car can show why) and the
+ * new table is dropped. Memory stays flat: the file is read a chunk at a time.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,13 +22,27 @@ import {
   type ListFormat,
 } from './config.js';
 import { HotListImportError, HotListInputError } from './errors.js';
-import { makeCsvParser, makeNcicParser, resolveCsvHeader, splitFields, type LineParser, type ParsedEntry } from './formats.js';
+import { makeCsvParser, makeNcicParser, resolveCsvHeader, splitFields, type LineParser } from './formats.js';
 import { readLineBatches, type LineBatch } from './lines.js';
 import { foldPlate, isPattern } from './plate.js';
-import { audit, deleteOtherGenerations, ensureList, getList, recordListError, settingsOf } from './store.js';
+import {
+  ENTRY_ID_BLOCK,
+  audit,
+  bumpHotListVersion,
+  createGeneration,
+  dropGeneration,
+  dropStaleGenerations,
+  ensureList,
+  finishLoading,
+  generationTable,
+  getList,
+  recordListError,
+  settingsOf,
+  type HotListRow,
+} from './store.js';
 
 export interface ImportProgress {
-  readonly phase: 'import' | 'swap' | 'cleanup';
+  readonly phase: 'import' | 'index' | 'swap' | 'cleanup';
   readonly lines: number;
   readonly bytes: number;
   readonly totalBytes: number | null;
@@ -72,17 +86,6 @@ export interface ImportResult {
 }
 
 const TRANSACTION_ROWS = 100_000;
-
-interface Row {
-  readonly key: string;
-  readonly entry: ParsedEntry;
-  readonly line: number;
-  readonly pattern: boolean;
-}
-
-function byKeyThenLine(a: Row, b: Row): number {
-  return a.key < b.key ? -1 : a.key > b.key ? 1 : a.line - b.line;
-}
 const running = new Set<string>();
 
 /** A list name from a file name: its base name without extension, cleaned. */
@@ -128,13 +131,17 @@ export async function importHotListFile(db: Db, file: string, options: ImportOpt
   if (running.has(lockKey)) throw new HotListInputError(`an import of list "${name}" is already running`);
   running.add(lockKey);
   const storedConfig: ListConfig = { ...config, format };
-  const list = ensureList(db, name, { kind: 'imported', source, format, settings: storedConfig, now: started });
-  const previousGeneration = list.generation;
-  const generation = previousGeneration + 1;
-  let wroteRows = false;
+  let list: HotListRow | undefined;
+  let generation = 0;
   try {
-    // Leftovers of an import cut short (crash, power loss) are invisible but take space.
-    await deleteOtherGenerations(db, list.id, previousGeneration);
+    list = ensureList(db, name, { kind: 'imported', source, format, settings: storedConfig, now: started });
+    const previousGeneration = list.generation;
+    // Tables left by an import cut short (crash, power loss) are invisible but take space.
+    dropStaleGenerations(db);
+    generation = createGeneration(db, list.id, started);
+    const table = generationTable(generation);
+    const idBase = generation * ENTRY_ID_BLOCK;
+
     let totalBytes = options.totalBytes ?? null;
     if (totalBytes === null) {
       try {
@@ -143,16 +150,10 @@ export async function importHotListFile(db: Db, file: string, options: ImportOpt
         totalBytes = null;
       }
     }
-    const skipDuplicates = config.duplicates === 'skip';
     const insert = db.prepare(
-      `INSERT ${skipDuplicates ? 'OR IGNORE ' : ''}INTO hot_list_entries
-         (list_id, generation, plate, state, list_code, description, source_line, lookup_key, pattern, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO ${table} (id, plate, state, list_code, description, lookup_key, pattern, expires_at, source_line)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const firstOccurrence = db.prepare(
-      `SELECT source_line FROM hot_list_entries
-       WHERE lookup_key = ? AND list_id = ? AND generation = ? AND plate = ? AND ifnull(state, '') = ? AND list_code = ?`,
-    ).pluck();
     const codes = codesOf(config);
     const minKnown = options.minKnownCharacters ?? defaultHotListsConfig().manual.minKnownCharacters;
     let parse: LineParser | null = null;
@@ -161,10 +162,10 @@ export async function importHotListFile(db: Db, file: string, options: ImportOpt
     const delimiter = config.csv?.delimiter ?? (format === 'tsv' ? '\t' : ',');
 
     let entries = 0;
-    let skipped = 0;
     let lines = 0;
     let bytes = 0;
-    let rows: Row[] = [];
+    let pending: LineBatch[] = [];
+    let pendingLines = 0;
 
     const csvParserFromHeader = (line: string, lineNo: number): LineParser => {
       const fields = splitFields(line, delimiter);
@@ -179,60 +180,46 @@ export async function importHotListFile(db: Db, file: string, options: ImportOpt
       });
     };
 
-    const parseBatch = (batch: LineBatch) => {
-      const last = batch.lines.length - 1;
-      for (let i = 0; i <= last; i++) {
-        const lineNo = batch.firstLine + i;
-        const line = batch.lines[i]!;
-        if (lineNo <= headerLines) continue;
-        if (parse === null) {
-          if (line.trim() === '') continue;
-          parse = csvParserFromHeader(line, lineNo);
-          continue;
-        }
-        const entry = parse(line);
-        if (entry === null) continue;
-        if (typeof entry === 'string') {
-          const cut = batch.lastLineUnterminated && i === last ? ' (the file ends in the middle of this line: truncated file?)' : '';
-          throw new HotListImportError(label, lineNo, entry + cut);
-        }
-        const pattern = isPattern(entry.plate);
-        rows.push({ key: pattern ? entry.plate : foldPlate(entry.plate), entry, line: lineNo, pattern });
-      }
-    };
-
-    // Rows go in sorted by lookup key so each transaction walks the key index in
-    // order instead of touching a random page per row.
-    const writeRows = db.transaction((batch: Row[]) => {
-      for (const row of batch) {
-        const e = row.entry;
-        try {
-          const { changes } = insert.run(list.id, generation, e.plate, e.state, e.listCode, e.description, row.line, row.key, row.pattern ? 1 : 0, e.expiresAt);
-          if (changes === 0) skipped++;
-          else entries++;
-        } catch (error) {
-          if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
-          const first = firstOccurrence.get(row.key, list.id, generation, e.plate, e.state ?? '', e.listCode) as number | undefined;
-          throw new HotListImportError(label, Math.max(row.line, first ?? 0),
-            `duplicate entry: plate ${e.plate} state ${e.state ?? '(none)'} code ${e.listCode} is already on line ${Math.min(row.line, first ?? row.line)}`);
+    const writeBatches = db.transaction((batches: LineBatch[]) => {
+      for (const batch of batches) {
+        const last = batch.lines.length - 1;
+        for (let i = 0; i <= last; i++) {
+          const lineNo = batch.firstLine + i;
+          const line = batch.lines[i]!;
+          if (lineNo <= headerLines) continue;
+          if (parse === null) {
+            if (line.trim() === '') continue;
+            parse = csvParserFromHeader(line, lineNo);
+            continue;
+          }
+          const entry = parse(line);
+          if (entry === null) continue;
+          if (typeof entry === 'string') {
+            const cut = batch.lastLineUnterminated && i === last ? ' (the file ends in the middle of this line: truncated file?)' : '';
+            throw new HotListImportError(label, lineNo, entry + cut);
+          }
+          const pattern = isPattern(entry.plate);
+          entries++;
+          insert.run(idBase + entries, entry.plate, entry.state ?? '', entry.listCode, entry.description,
+            pattern ? entry.plate : foldPlate(entry.plate), pattern ? 1 : 0, entry.expiresAt, lineNo);
         }
       }
     });
 
     const flush = () => {
-      if (rows.length === 0) return;
-      rows.sort(byKeyThenLine);
-      wroteRows = true;
-      writeRows(rows);
-      rows = [];
+      if (pending.length === 0) return;
+      writeBatches(pending);
+      pending = [];
+      pendingLines = 0;
       options.onProgress?.({ phase: 'import', lines, bytes, totalBytes });
     };
 
     for await (const batch of readLineBatches(file, { encoding: config.encoding, label })) {
-      parseBatch(batch);
+      pending.push(batch);
+      pendingLines += batch.lines.length;
       lines = batch.firstLine + batch.lines.length - 1;
       bytes = batch.bytesRead;
-      if (rows.length >= transactionRows) flush();
+      if (pendingLines >= transactionRows) flush();
     }
     flush();
 
@@ -241,8 +228,36 @@ export async function importHotListFile(db: Db, file: string, options: ImportOpt
       throw new HotListImportError(label, null, 'the file has no entries (empty or truncated download?); the previous list stays');
     }
 
+    options.onProgress?.({ phase: 'index', lines, bytes, totalBytes });
+    let skipped = 0;
+    if (config.duplicates === 'skip') {
+      skipped = db
+        .prepare(`DELETE FROM ${table} WHERE id NOT IN (SELECT min(id) FROM ${table} GROUP BY lookup_key, plate, state, list_code)`)
+        .run().changes;
+      entries -= skipped;
+    }
+    try {
+      db.exec(`CREATE UNIQUE INDEX ${table}_key ON ${table} (lookup_key, plate, state, list_code)`);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
+      // Only on failure: find the first line that repeats an earlier one.
+      const duplicate = db
+        .prepare(
+          `SELECT plate, state, list_code AS listCode, first, source_line AS again FROM (
+             SELECT plate, state, list_code, source_line, min(source_line) OVER w AS first, row_number() OVER w AS n
+             FROM ${table} WINDOW w AS (PARTITION BY lookup_key, plate, state, list_code ORDER BY source_line))
+           WHERE n = 2 ORDER BY again LIMIT 1`,
+        )
+        .get() as { plate: string; state: string; listCode: string; first: number; again: number } | undefined;
+      if (!duplicate) throw error;
+      throw new HotListImportError(label, duplicate.again,
+        `duplicate entry: plate ${duplicate.plate} state ${duplicate.state || '(none)'} code ${duplicate.listCode} is already on line ${duplicate.first}`);
+    }
+    db.exec(`CREATE INDEX ${table}_patterns ON ${table} (id) WHERE pattern = 1`);
+
     options.onProgress?.({ phase: 'swap', lines, bytes, totalBytes });
     const finished = now();
+    const listId = list.id;
     const replaced = db.transaction(() => {
       const current = getList(db, name);
       if (!current || current.generation !== previousGeneration) {
@@ -254,27 +269,34 @@ export async function importHotListFile(db: Db, file: string, options: ImportOpt
            settings = ?, etag = ?, last_modified = ?, source_stamp = ?, last_error = NULL, last_error_at = NULL
          WHERE id = ?`,
       ).run(generation, entries, finished, finished, source, format, JSON.stringify(storedConfig),
-        state?.etag ?? null, state?.lastModified ?? null, state?.stamp ?? null, list.id);
+        state?.etag ?? null, state?.lastModified ?? null, state?.stamp ?? null, listId);
+      db.prepare(`UPDATE hot_list_generations SET status = 'retired' WHERE list_id = ? AND status = 'current'`).run(listId);
+      db.prepare(`UPDATE hot_list_generations SET status = 'current', entries = ? WHERE id = ?`).run(entries, generation);
+      // Entries of this list from before generations existed.
+      db.prepare('DELETE FROM hot_list_entries WHERE list_id = ?').run(listId);
       audit(db, finished, options.userId ?? null, 'hotlist.import', {
         list: name, source, format, entries, replaced: current.entry_count, skippedDuplicates: skipped,
       });
       return current.entry_count;
     })();
+    finishLoading(generation);
+    bumpHotListVersion(db);
 
     options.onProgress?.({ phase: 'cleanup', lines, bytes, totalBytes });
-    await deleteOtherGenerations(db, list.id, generation);
+    dropStaleGenerations(db);
     return { list: name, format, entries, replaced, skippedDuplicates: skipped, lines, elapsedMs: performance.now() - t0 };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     try {
-      recordListError(db, list.id, message, now());
-      if (wroteRows) await deleteOtherGenerations(db, list.id, previousGeneration);
+      if (list) recordListError(db, list.id, message, now());
+      if (generation > 0 && getList(db, name)?.generation !== generation) dropGeneration(db, generation);
     } catch {
-      // The original error matters more; leftovers are cleaned by the next import.
+      // The original error matters more; a table left behind is dropped by the next import.
     }
     if (error instanceof HotListImportError || error instanceof HotListInputError) throw error;
     throw new HotListImportError(label, null, message);
   } finally {
+    if (generation > 0) finishLoading(generation);
     running.delete(lockKey);
   }
 }

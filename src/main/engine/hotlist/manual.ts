@@ -10,7 +10,7 @@ import type { Db } from '../store/db.js';
 import { MANUAL_LIST_CODE, LIST_NAME_PATTERN, defaultHotListsConfig, listConfigSchema, type HotListsConfig } from './config.js';
 import { HotListInputError } from './errors.js';
 import { compilePattern, differingPositions, foldPlate, isPattern, literalCount, normalisePattern, normalisePlate } from './plate.js';
-import { audit, ensureList, getList } from './store.js';
+import { audit, bumpHotListVersion, ensureList, getList } from './store.js';
 
 export const DEFAULT_MANUAL_LIST = 'manual';
 
@@ -114,7 +114,7 @@ export function addManualEntry(db: Db, input: ManualEntryInput, options: ManualO
     const same = db
       .prepare(
         `SELECT id, entered_by, expires_at FROM hot_list_entries
-         WHERE lookup_key = ? AND list_id = ? AND generation = 0 AND plate = ? AND ifnull(state, '') = ? AND list_code = ?`,
+         WHERE lookup_key = ? AND list_id = ? AND plate = ? AND ifnull(state, '') = ? AND list_code = ?`,
       )
       .get(key, list.id, plate, state ?? '', listCode) as { id: number; entered_by: string | null; expires_at: number | null } | undefined;
     if (same && (same.expires_at === null || same.expires_at > now)) {
@@ -128,21 +128,22 @@ export function addManualEntry(db: Db, input: ManualEntryInput, options: ManualO
     const id = Number(
       db
         .prepare(
-          `INSERT INTO hot_list_entries (list_id, generation, plate, state, list_code, description, lookup_key, pattern,
+          `INSERT INTO hot_list_entries (list_id, plate, state, list_code, description, lookup_key, pattern,
              expires_at, reason, entered_by, entered_at)
-           VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(list.id, plate, state, listCode, description, key, partial ? 1 : 0, expiresAt, reason, enteredBy, now)
         .lastInsertRowid,
     );
     db.prepare(
       `UPDATE hot_lists SET updated_at = @now, checked_at = @now,
-         entry_count = (SELECT count(*) FROM hot_list_entries WHERE list_id = @list AND generation = 0) WHERE id = @list`,
+         entry_count = (SELECT count(*) FROM hot_list_entries WHERE list_id = @list) WHERE id = @list`,
     ).run({ now, list: list.id });
     const added: ManualEntry = { id, list: name, plate, state, listCode, reason, description, partial, enteredBy, enteredAt: now, expiresAt };
     audit(db, now, enteredBy, 'hotlist.manual-add', added);
     return added;
   })();
+  bumpHotListVersion(db);
   const readsThisShift = searchReadsForEntry(db, entry, { since: options.shiftStartedAt ?? now - DEFAULT_SHIFT, until: now });
   return { entry, readsThisShift };
 }
@@ -160,6 +161,7 @@ export function removeManualEntry(db: Db, id: number, by: { userId: string; reas
     db.prepare(
       `UPDATE hot_lists SET updated_at = @now, entry_count = (SELECT count(*) FROM hot_list_entries WHERE list_id = @list) WHERE id = @list`,
     ).run({ now, list: row.list_id });
+    bumpHotListVersion(db);
     audit(db, now, by.userId, 'hotlist.manual-remove', { id, list: row.list_name, plate: row.plate, state: row.state, reason: by.reason.trim() });
   })();
 }

@@ -1,16 +1,18 @@
 /**
  * Matches a read against every hot list. Each distinct look-alike key among the
- * read's best reading and its OCR candidates is one indexed lookup that returns
- * the exact entry and every entry differing only by look-alike characters;
+ * read's best reading and its OCR candidates is one indexed lookup (over every
+ * list in force) that returns the exact entry and every entry differing only by
+ * look-alike characters;
  * partial (wildcard) entries, few by nature, are matched in memory. Expired
  * entries never hit. Each entry hits at most once, through the reading that
  * agrees with it best.
  */
 import type { HotListEntryView, MatchKind } from '../../../shared/contract.js';
 import type { Db } from '../store/db.js';
+import type { Statement } from 'better-sqlite3';
 import { codesOf, type ListConfig } from './config.js';
 import { compilePattern, differingPositions, foldPlate, normalisePlate, type CompiledPattern } from './plate.js';
-import { settingsOf } from './store.js';
+import { generationTable, hotListVersion, settingsOf } from './store.js';
 import type { HotListMatch, HotListMatcher, ReadToMatch } from './types.js';
 
 interface EntryRow {
@@ -20,21 +22,45 @@ interface EntryRow {
   readonly list_code: string;
   readonly description: string;
   readonly list_id: number;
-  readonly list_name: string;
-  readonly settings: string;
 }
 
-const ENTRY_COLUMNS = `e.id, e.plate, e.state, e.list_code, e.description, e.list_id, l.name AS list_name, l.settings`;
+interface ListInfo {
+  readonly id: number;
+  readonly name: string;
+  readonly generation: number;
+  readonly settings: ListConfig;
+}
 
-/** The indexed lookup of one look-alike key (its plan is checked by a test). */
-export const LOOKUP_SQL = `SELECT ${ENTRY_COLUMNS}
-  FROM hot_list_entries e JOIN hot_lists l ON l.id = e.list_id
-  WHERE e.lookup_key = ? AND e.generation = l.generation AND (e.expires_at IS NULL OR e.expires_at > ?)`;
+const COLUMNS = `id, plate, nullif(state, '') AS state, list_code, description`;
+const LIVE = `(expires_at IS NULL OR expires_at > @now)`;
 
-/** The partial (wildcard) entries in force. */
-export const PATTERNS_SQL = `SELECT ${ENTRY_COLUMNS}
-  FROM hot_list_entries e JOIN hot_lists l ON l.id = e.list_id
-  WHERE e.pattern = 1 AND e.generation = l.generation AND (e.expires_at IS NULL OR e.expires_at > ?)`;
+/**
+ * The two queries of the matcher over the lists in force: the indexed lookup of
+ * one look-alike key, and the partial (wildcard) entries. One UNION ALL branch
+ * per imported list's current table, plus hot_list_entries (manual entries).
+ * INDEXED BY pins each branch to its index whatever the statistics say (a test
+ * checks the plans with EXPLAIN QUERY PLAN).
+ */
+export function hotListQueries(lists: readonly Pick<ListInfo, 'id' | 'generation'>[]): { lookup: string; patterns: string } {
+  const lookup = [
+    `SELECT e.id, e.plate, e.state, e.list_code, e.description, e.list_id
+     FROM hot_list_entries e INDEXED BY hot_list_entries_key JOIN hot_lists l ON l.id = e.list_id
+     WHERE e.lookup_key = @key AND l.generation = 0 AND (e.expires_at IS NULL OR e.expires_at > @now)`,
+  ];
+  const patterns = [
+    `SELECT e.id, e.plate, e.state, e.list_code, e.description, e.list_id
+     FROM hot_list_entries e INDEXED BY hot_list_entries_patterns JOIN hot_lists l ON l.id = e.list_id
+     WHERE e.pattern = 1 AND l.generation = 0 AND (e.expires_at IS NULL OR e.expires_at > @now)`,
+  ];
+  for (const list of lists) {
+    if (list.generation <= 0) continue;
+    if (!Number.isSafeInteger(list.id)) throw new Error(`invalid list id ${list.id}`);
+    const table = generationTable(list.generation);
+    lookup.push(`SELECT ${COLUMNS}, ${list.id} AS list_id FROM ${table} INDEXED BY ${table}_key WHERE lookup_key = @key AND ${LIVE}`);
+    patterns.push(`SELECT ${COLUMNS}, ${list.id} AS list_id FROM ${table} INDEXED BY ${table}_patterns WHERE pattern = 1 AND ${LIVE}`);
+  }
+  return { lookup: lookup.join('\nUNION ALL\n'), patterns: patterns.join('\nUNION ALL\n') };
+}
 
 export interface MatcherOptions {
   /** Clock for expiry; default Date.now. */
@@ -56,27 +82,48 @@ interface Scored {
 export function createHotListMatcher(db: Db, options: MatcherOptions = {}): HotListMatcher {
   const now = options.now ?? Date.now;
   const maxCandidates = options.maxCandidates ?? 8;
-  const lookup = db.prepare(LOOKUP_SQL);
-  const patternsQuery = db.prepare(PATTERNS_SQL);
-  const settingsCache = new Map<string, ListConfig>();
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
   const patternCache = new Map<string, CompiledPattern>();
+  let seen = { local: -1, data: -1 };
+  let lists = new Map<number, ListInfo>();
+  let lookup: Statement | null = null;
+  let patternsQuery: Statement | null = null;
 
-  const settings = (row: EntryRow): ListConfig => {
-    let s = settingsCache.get(row.settings);
-    if (!s) {
-      s = settingsOf({ name: row.list_name, settings: row.settings });
-      if (settingsCache.size > 256) settingsCache.clear();
-      settingsCache.set(row.settings, s);
+  // Lists change rarely; the queries are rebuilt when this or another connection changed them.
+  const refresh = (force: boolean) => {
+    const current = { local: hotListVersion(db), data: dataVersion.get() as number };
+    if (!force && lookup && current.local === seen.local && current.data === seen.data) return;
+    const rows = db.prepare('SELECT id, name, generation, settings FROM hot_lists').all() as {
+      id: number;
+      name: string;
+      generation: number;
+      settings: string;
+    }[];
+    lists = new Map(rows.map((r) => [r.id, { id: r.id, name: r.name, generation: r.generation, settings: settingsOf(r) }]));
+    const sql = hotListQueries([...lists.values()]);
+    lookup = db.prepare(sql.lookup);
+    patternsQuery = db.prepare(sql.patterns);
+    seen = current;
+  };
+
+  /** Runs a query; a table dropped by another process meanwhile means: refresh and try once more. */
+  const run = (which: () => Statement, params: Record<string, unknown>): EntryRow[] => {
+    try {
+      return which().all(params) as EntryRow[];
+    } catch (error) {
+      if (!/no such table/.test((error as Error).message)) throw error;
+      refresh(true);
+      return which().all(params) as EntryRow[];
     }
-    return s;
   };
 
   const toMatch = (row: EntryRow, reading: Reading, readState: string | null, kind: MatchKind, differing: number[]): HotListMatch => {
-    const list = settings(row);
-    const meaning = codesOf(list)[row.list_code];
+    const list = lists.get(row.list_id);
+    const settings = list?.settings ?? settingsOf({ name: String(row.list_id), settings: '{}' });
+    const meaning = codesOf(settings)[row.list_code];
     const entry: HotListEntryView = {
       id: row.id,
-      listName: row.list_name,
+      listName: list?.name ?? String(row.list_id),
       plate: row.plate,
       state: row.state,
       listCode: row.list_code,
@@ -88,12 +135,12 @@ export function createHotListMatcher(db: Db, options: MatcherOptions = {}): HotL
       kind,
       differingPositions: differing,
       matchedPlate: reading.plate,
-      covert: meaning?.covert ?? list.covert,
-      priority: meaning?.priority ?? list.priority,
+      covert: meaning?.covert ?? settings.covert,
+      priority: meaning?.priority ?? settings.priority,
       otherState: readState !== null && row.state !== null && readState !== row.state,
       approximate: kind === 'lookalike' || kind === 'partial',
-      alertTone: meaning?.tone ?? list.tone,
-      alertColour: meaning?.colour ?? list.colour,
+      alertTone: meaning?.tone ?? settings.tone,
+      alertColour: meaning?.colour ?? settings.colour,
     };
   };
 
@@ -130,8 +177,9 @@ export function createHotListMatcher(db: Db, options: MatcherOptions = {}): HotL
         if (group) group.push(reading);
         else byKey.set(key, [reading]);
       }
+      refresh(false);
       for (const [key, group] of byKey) {
-        for (const row of lookup.all(key, at) as EntryRow[]) {
+        for (const row of run(() => lookup!, { key, now: at })) {
           for (const reading of group) {
             const differing = differingPositions(reading.plate, row.plate);
             const otherState = readState !== null && row.state !== null && readState !== row.state;
@@ -140,7 +188,7 @@ export function createHotListMatcher(db: Db, options: MatcherOptions = {}): HotL
           }
         }
       }
-      for (const row of patternsQuery.all(at) as EntryRow[]) {
+      for (const row of run(() => patternsQuery!, { now: at })) {
         let compiled = patternCache.get(row.plate);
         if (!compiled) {
           compiled = compilePattern(row.plate);

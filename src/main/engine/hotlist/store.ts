@@ -1,9 +1,11 @@
 /**
- * The hot lists in SQLite. Each imported list has a current generation; an
- * import writes its entries under the next generation, where the matcher does
- * not see them, and makes them current in one short transaction once the whole
- * file proved valid. Rows of any other generation (the list just replaced, or
- * an import cut short by a crash) are deleted in small chunks afterwards.
+ * The hot lists in SQLite. Each import of a list loads a table of its own, a
+ * generation (hot_list_gen_<n>), that nothing reads while it fills; indexing it
+ * afterwards is one sorted build, far cheaper than keeping an index up to date
+ * row by row over millions of entries. The generation becomes current in one
+ * short transaction once complete and valid, and the table it replaces (or one
+ * left by an import cut short) is dropped whole. Manual entries, few and
+ * edited one at a time, stay in hot_list_entries.
  */
 import type { Db } from '../store/db.js';
 import { listConfigSchema, type ListConfig, type ListFormat } from './config.js';
@@ -71,24 +73,106 @@ export function audit(db: Db, at: number, userId: string | null, action: string,
   db.prepare('INSERT INTO audit_log (at, user_id, action, detail) VALUES (?, ?, ?, ?)').run(at, userId, action, JSON.stringify(detail));
 }
 
-const DELETE_CHUNK = 50_000;
+/**
+ * Entry ids of generation n start at n * 2^32, so they never collide with
+ * another generation's or with hot_list_entries' ids (hits keep entry ids).
+ */
+export const ENTRY_ID_BLOCK = 2 ** 32;
 
 /**
- * Deletes the rows of a list that are not of generation `keep`, a chunk per
- * transaction so other writers (reads being stored) are never held up long.
+ * The table of a generation. Table names cannot be bound as SQL parameters;
+ * this is the one place that builds one, from a positive integer only.
  */
-export async function deleteOtherGenerations(db: Db, listId: number, keep: number): Promise<number> {
-  const del = db.prepare(
-    `DELETE FROM hot_list_entries WHERE rowid IN (
-       SELECT rowid FROM hot_list_entries WHERE list_id = ? AND generation <> ? LIMIT ${DELETE_CHUNK})`,
-  );
-  let total = 0;
-  for (;;) {
-    const { changes } = del.run(listId, keep);
-    total += changes;
-    if (changes < DELETE_CHUNK) return total;
-    await new Promise<void>((resolve) => setImmediate(resolve));
+export function generationTable(generation: number): string {
+  if (!Number.isSafeInteger(generation) || generation <= 0) throw new Error(`invalid hot-list generation ${generation}`);
+  return `hot_list_gen_${generation}`;
+}
+
+/** Generations this process is loading right now (their tables must not be dropped). */
+const loading = new Set<number>();
+
+export function createGeneration(db: Db, listId: number, now: number): number {
+  const generation = db.transaction(() => {
+    const id = Number(
+      db.prepare(`INSERT INTO hot_list_generations (list_id, status, owner_pid, started_at) VALUES (?, 'loading', ?, ?)`)
+        .run(listId, process.pid, now).lastInsertRowid,
+    );
+    db.exec(
+      `CREATE TABLE ${generationTable(id)} (
+         id INTEGER PRIMARY KEY,
+         plate TEXT NOT NULL,
+         state TEXT NOT NULL,
+         list_code TEXT NOT NULL,
+         description TEXT NOT NULL,
+         lookup_key TEXT NOT NULL,
+         pattern INTEGER NOT NULL,
+         expires_at INTEGER,
+         source_line INTEGER NOT NULL
+       ) STRICT`,
+    );
+    return id;
+  })();
+  loading.add(generation);
+  return generation;
+}
+
+export function finishLoading(generation: number): void {
+  loading.delete(generation);
+}
+
+/** Drops a generation's table and forgets it. */
+export function dropGeneration(db: Db, generation: number): void {
+  db.transaction(() => {
+    db.exec(`DROP TABLE IF EXISTS ${generationTable(generation)}`);
+    db.prepare('DELETE FROM hot_list_generations WHERE id = ?').run(generation);
+  })();
+  loading.delete(generation);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * Drops replaced generations and those left by imports that died (power cut,
+ * crash): a loading generation survives only while its process is loading it.
+ */
+export function dropStaleGenerations(db: Db): number {
+  const rows = db.prepare(`SELECT id, status, owner_pid FROM hot_list_generations WHERE status <> 'current'`).all() as {
+    id: number;
+    status: string;
+    owner_pid: number;
+  }[];
+  let dropped = 0;
+  for (const row of rows) {
+    if (row.status === 'loading') {
+      const mine = row.owner_pid === process.pid;
+      if (mine ? loading.has(row.id) : processAlive(row.owner_pid)) continue;
+    }
+    dropGeneration(db, row.id);
+    dropped++;
+  }
+  return dropped;
+}
+
+/**
+ * Changes to the lists made through this module on a connection; a matcher on
+ * the same connection compares it (other connections' changes show in
+ * PRAGMA data_version).
+ */
+const versions = new WeakMap<Db, number>();
+
+export function bumpHotListVersion(db: Db): void {
+  versions.set(db, (versions.get(db) ?? 0) + 1);
+}
+
+export function hotListVersion(db: Db): number {
+  return versions.get(db) ?? 0;
 }
 
 export interface HotListStatus {
@@ -113,7 +197,7 @@ export const DEFAULT_STALE_AFTER_MS = 24 * 3600_000;
 export function hotListStatus(db: Db, now: number, staleAfterMs: number = DEFAULT_STALE_AFTER_MS): HotListStatus[] {
   const staleAfter = staleAfterMs;
   const manualCount = db.prepare(
-    `SELECT count(*) FROM hot_list_entries WHERE list_id = ? AND generation = 0 AND (expires_at IS NULL OR expires_at > ?)`,
+    `SELECT count(*) FROM hot_list_entries WHERE list_id = ? AND (expires_at IS NULL OR expires_at > ?)`,
   ).pluck();
   return allLists(db).map((row) => {
     const updatedAt = row.checked_at;

@@ -226,7 +226,7 @@ class ProjectRecognizer extends TwoStageRecognizer implements Recognizer {
     detector: ProjectPlateDetector,
     private readonly plateReader: ProjectPlateReader,
   ) {
-    super(detector, plateReader, { maxPlates: 4, minConfidence: 0.02, cropMargin: 0.06 });
+    super(detector, plateReader, { maxPlates: 4, minConfidence: 0.02, cropMargin: 0.02 });
   }
 
   async readCrop(crop: Mat): Promise<PlateRecognition> {

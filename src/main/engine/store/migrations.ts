@@ -121,8 +121,10 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 2,
-    name: 'hot lists: list settings and sync state, generations for atomic swaps, look-alike lookup key, manual entries',
+    name: 'hot lists: list settings and sync state, one table per imported list generation, look-alike lookup key, manual entries',
     sql: `
+      -- generation: the hot_list_generations row whose table (hot_list_gen_<id>) holds the
+      -- list in force; 0 when the list's entries are in hot_list_entries (manual lists).
       ALTER TABLE hot_lists ADD COLUMN kind TEXT NOT NULL DEFAULT 'imported' CHECK (kind IN ('imported', 'manual'));
       ALTER TABLE hot_lists ADD COLUMN format TEXT;
       ALTER TABLE hot_lists ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
@@ -133,29 +135,33 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE hot_lists ADD COLUMN source_stamp TEXT;
       ALTER TABLE hot_lists ADD COLUMN last_error TEXT;
       ALTER TABLE hot_lists ADD COLUMN last_error_at INTEGER;
+      UPDATE hot_lists SET checked_at = updated_at WHERE entry_count > 0;
 
-      ALTER TABLE hot_list_entries ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+      -- Each import loads a fresh table; it becomes current in one short transaction
+      -- once complete and valid, and the one it replaces is dropped.
+      CREATE TABLE hot_list_generations (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        list_id INTEGER NOT NULL REFERENCES hot_lists (id) ON DELETE CASCADE,
+        status TEXT NOT NULL CHECK (status IN ('loading', 'current', 'retired')),
+        owner_pid INTEGER NOT NULL,
+        started_at INTEGER NOT NULL,
+        entries INTEGER
+      ) STRICT;
+      CREATE INDEX hot_list_generations_list ON hot_list_generations (list_id, status);
+
+      -- hot_list_entries now holds manual entries (and rows of lists never re-imported).
+      -- lookup_key folds OCR look-alikes (hotlist/plate.ts LOOKALIKE_CLASSES, foldSql);
+      -- for a partial plate it is the pattern itself, which no read's key can equal.
       ALTER TABLE hot_list_entries ADD COLUMN lookup_key TEXT;
       ALTER TABLE hot_list_entries ADD COLUMN pattern INTEGER NOT NULL DEFAULT 0 CHECK (pattern IN (0, 1));
       ALTER TABLE hot_list_entries ADD COLUMN expires_at INTEGER;
       ALTER TABLE hot_list_entries ADD COLUMN reason TEXT;
       ALTER TABLE hot_list_entries ADD COLUMN entered_by TEXT;
       ALTER TABLE hot_list_entries ADD COLUMN entered_at INTEGER;
-
-      -- lookup_key folds OCR look-alikes (hotlist/plate.ts LOOKALIKE_CLASSES, foldSql).
-      UPDATE hot_lists SET checked_at = updated_at WHERE entry_count > 0;
       UPDATE hot_list_entries SET lookup_key = replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(upper(plate), 'O', '0'), 'D', '0'), 'Q', '0'), 'I', '1'), 'L', '1'), 'T', '1'), 'Z', '2'), 'S', '5'), 'B', '8'), 'G', '6');
       UPDATE hot_list_entries SET pattern = 1, lookup_key = plate WHERE plate GLOB '*[*?]*';
-      DELETE FROM hot_list_entries WHERE rowid NOT IN (
-        SELECT min(rowid) FROM hot_list_entries GROUP BY lookup_key, list_id, plate, ifnull(state, ''), list_code);
-
       DROP INDEX hot_list_entries_plate;
-      DROP INDEX hot_list_entries_list;
-      -- One index finds a read's exact and look-alike entries (lookup_key first) and
-      -- refuses a repeated entry within a list generation as it is inserted.
-      CREATE UNIQUE INDEX hot_list_entries_key
-        ON hot_list_entries (lookup_key, list_id, generation, plate, ifnull(state, ''), list_code);
-      CREATE INDEX hot_list_entries_generation ON hot_list_entries (list_id, generation);
+      CREATE INDEX hot_list_entries_key ON hot_list_entries (lookup_key);
       CREATE INDEX hot_list_entries_patterns ON hot_list_entries (list_id) WHERE pattern = 1;
     `,
   },
