@@ -34,5 +34,6 @@ export ELECTRON_SKIP_BINARY_DOWNLOAD=1
 if [ ! -d node_modules ] || [ "${LPR_SETUP_FORCE:-0}" = 1 ]; then
   npm ci --no-audit --no-fund
 fi
+node native/check.js
 npm run build
 echo "setup: done"
