@@ -69,7 +69,7 @@ describe('lpr hotlist', () => {
     expect((await lpr(data, 'manual')).out[0]).toMatch(new RegExp(`^${entry.id}: 7AB\\* CA LOCAL list "manual" by officer1 .*: partial plate from witness$`));
     expect(JSON.parse((await lpr(data, 'match', '7AB9999', '--state', 'CA', '--json')).out[0]!)).toEqual([expect.objectContaining({ kind: 'partial', list: 'manual' })]);
     await expect(lpr(data, 'add', 'ABC123', '--user', 'officer1')).rejects.toThrow(UsageError);
-    await expect(lpr(data, 'add', 'ABC123', '--reason', 'r', '--user', 'u', '--expires-hours', '9999')).rejects.toThrow(CommandFailed);
+    await expect(lpr(data, 'add', 'ABC123', '--reason', 'r', '--user', 'u', '--expires-hours', '999')).rejects.toThrow(CommandFailed);
     expect((await lpr(data, 'remove', String(entry.id), '--reason', 'found', '--user', 'sgt')).out).toEqual([`removed manual entry ${entry.id}`]);
     expect((await lpr(data, 'manual')).out).toEqual(['no manual entries in force']);
   });

@@ -88,6 +88,11 @@ export interface ImportResult {
 const TRANSACTION_ROWS = 100_000;
 const running = new Set<string>();
 
+/** Identifies a version of a file: size and modification time. */
+export function fileStamp(stat: fs.Stats): string {
+  return `${stat.size}:${Math.trunc(stat.mtimeMs)}`;
+}
+
 /** A list name from a file name: its base name without extension, cleaned. */
 export function listNameFromFile(file: string): string {
   const base = path.basename(file).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^[^A-Za-z0-9]+/, '');
@@ -143,12 +148,14 @@ export async function importHotListFile(db: Db, file: string, options: ImportOpt
     const idBase = generation * ENTRY_ID_BLOCK;
 
     let totalBytes = options.totalBytes ?? null;
-    if (totalBytes === null) {
-      try {
-        totalBytes = fs.statSync(file).size;
-      } catch {
-        totalBytes = null;
-      }
+    // A file imported directly is remembered like a sync would, so syncing the same file again is a no-op.
+    let sourceState = options.sourceState;
+    try {
+      const stat = fs.statSync(file);
+      totalBytes ??= stat.size;
+      sourceState ??= { stamp: fileStamp(stat) };
+    } catch {
+      // Reading the file will report the problem.
     }
     const insert = db.prepare(
       `INSERT INTO ${table} (id, plate, state, list_code, description, lookup_key, pattern, expires_at, source_line)
@@ -263,7 +270,7 @@ export async function importHotListFile(db: Db, file: string, options: ImportOpt
       if (!current || current.generation !== previousGeneration) {
         throw new HotListImportError(label, null, `list "${name}" was replaced by another import meanwhile`);
       }
-      const state = options.sourceState;
+      const state = sourceState;
       db.prepare(
         `UPDATE hot_lists SET generation = ?, entry_count = ?, updated_at = ?, checked_at = ?, source = ?, format = ?,
            settings = ?, etag = ?, last_modified = ?, source_stamp = ?, last_error = NULL, last_error_at = NULL

@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Db } from '../store/db.js';
 import { formatOf, parseListConfig, type ListConfigInput, type ListFormat, type HotListsConfig } from './config.js';
 import { HotListImportError, HotListInputError, HotListSyncError } from './errors.js';
-import { importHotListFile, type ImportProgress, type ImportResult } from './importer.js';
+import { fileStamp, importHotListFile, type ImportProgress, type ImportResult } from './importer.js';
 import { audit, ensureList, getList, recordListError, settingsOf } from './store.js';
 
 export type SyncProgress =
@@ -87,7 +87,7 @@ export async function syncHotList(db: Db, options: SyncOptions): Promise<SyncRes
       throw fail(db, options.list, source, new HotListImportError(source, null, reason), now, options.userId);
     }
     if (!stat.isFile()) throw fail(db, options.list, source, new HotListImportError(source, null, 'not a file'), now, options.userId);
-    const stamp = `${stat.size}:${Math.trunc(stat.mtimeMs)}`;
+    const stamp = fileStamp(stat);
     if (!options.force && sameSource && stored?.source_stamp === stamp && stored.entry_count > 0) {
       return { list: options.list, source, outcome: 'unchanged', entries: stored.entry_count, import: null, downloadedBytes: 0, attempts: 0 };
     }
