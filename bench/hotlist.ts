@@ -8,6 +8,7 @@
  * CPU seconds and the load average are printed too: on a shared machine the
  * wall-clock time depends on what else runs.
  */
+import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,10 +42,9 @@ export function benchNcicLine(i: number): string {
 
 async function generate(file: string, lines: number): Promise<void> {
   const out = fs.createWriteStream(file);
-  const write = (text: string) => new Promise<void>((resolve, reject) => {
-    if (out.write(text)) resolve();
-    else out.once('drain', resolve).once('error', reject);
-  });
+  const write = async (text: string) => {
+    if (!out.write(text)) await once(out, 'drain');
+  };
   await write('NCIC VEHICLE EXTRACT (generated for the benchmark)\n');
   const batch = 20_000;
   for (let start = 0; start < lines; start += batch) {
@@ -111,7 +111,7 @@ export async function benchHotList(): Promise<void> {
     console.log(
       `hotlist: import of ${result.entries} NCIC entries: ${importS.toFixed(1)} s (${Math.round(result.entries / importS)} lines/s; target <= 60 s; ` +
         `${importCpu.toFixed(1)} CPU s; load average ${loadBefore} -> ${load()} on ${os.cpus().length} cores), ` +
-        `peak RSS ${mb(peakRss)} (${mb(rssBefore)} before the import; process max RSS ${mb(process.resourceUsage().maxRSS * 1024)})`,
+        `peak RSS ${mb(peakRss)}, ${mb(peakRss - rssBefore)} above the ${mb(rssBefore)} before the import (process max RSS ${mb(process.resourceUsage().maxRSS * 1024)})`,
     );
 
     const matcher = createHotListMatcher(db);

@@ -4,7 +4,9 @@
  * parentPort: requests in, results and events out. An inference stall here
  * never freezes the window, and main restarts this process if it dies.
  */
+import path from 'node:path';
 import { Engine, type CameraConfig } from './engine/engine.js';
+import { loadHotListsConfig } from './engine/hotlist/index.js';
 import { createRecognizer } from './engine/recognition/index.js';
 import { eventSchemas, type EventName } from '../shared/contract.js';
 import { logger } from './engine/log.js';
@@ -15,7 +17,7 @@ interface ParentPort {
 }
 
 export type ToEngine =
-  | { type: 'start'; dbFile: string; cameras: CameraConfig[]; threads: number }
+  | { type: 'start'; dataDir: string; cameras: CameraConfig[]; threads: number }
   | { type: 'invoke'; id: number; channel: string; request: unknown };
 
 export type FromEngine =
@@ -42,7 +44,12 @@ port.on('message', ({ data }) => {
     void (async () => {
       try {
         const recognizer = await createRecognizer({ threads: message.threads });
-        engine = new Engine({ dbFile: message.dbFile, recognizer });
+        engine = new Engine({
+          dbFile: path.join(message.dataDir, 'lpr.sqlite'),
+          recognizer,
+          hotLists: loadHotListsConfig(path.join(message.dataDir, 'hotlists.json')),
+          downloadDir: path.join(message.dataDir, 'downloads'),
+        });
         for (const event of Object.keys(eventSchemas) as EventName[]) {
           engine.on(event, (payload) => port.postMessage({ type: 'event', event, payload } satisfies FromEngine));
         }

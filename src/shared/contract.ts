@@ -110,7 +110,43 @@ export const hotListStatusSchema = z.object({
   entries: z.number().int(),
   updatedAt: z.number().nullable(),
   stale: z.boolean(),
+  kind: z.enum(['imported', 'manual']),
+  /** Why the last import or sync failed, when it failed after the last success. */
+  lastError: z.string().nullable(),
 });
+
+export const manualEntrySchema = z.object({
+  id: idSchema,
+  list: z.string(),
+  /** Whole plate, or partial with * and ? wildcards. */
+  plate: z.string(),
+  state: z.string().nullable(),
+  reason: z.string(),
+  partial: z.boolean(),
+  enteredBy: z.string(),
+  enteredAt: z.number(),
+  expiresAt: z.number().nullable(),
+});
+export type ManualEntryView = z.infer<typeof manualEntrySchema>;
+
+/** A read taken earlier this shift that a new manual entry would have hit. */
+export const earlierReadSchema = z.object({
+  readId: idSchema,
+  plate: z.string(),
+  state: z.string().nullable(),
+  capturedAt: z.number(),
+  cameraId: z.string(),
+  kind: matchKindSchema,
+});
+
+export const hotListSyncEventSchema = z.object({
+  list: z.string(),
+  phase: z.enum(['download', 'import', 'done', 'failed']),
+  /** 0..1 when known. */
+  fraction: z.number().min(0).max(1).nullable(),
+  message: z.string(),
+});
+export type HotListSyncEvent = z.infer<typeof hotListSyncEventSchema>;
 
 export const engineStatusSchema = z.object({
   user: userSchema.nullable(),
@@ -147,6 +183,16 @@ export const requestSchemas = {
     kind: dispositionKindSchema,
     note: z.string().max(2000),
   }),
+  /** Sync every configured hot list now (C.3); progress arrives as hotListSync events. */
+  'hotlists.sync': z.object({}),
+  'hotlists.manual.list': z.object({}),
+  'hotlists.manual.add': z.object({
+    plate: z.string().trim().min(1).max(12),
+    state: stateSchema.nullable(),
+    reason: z.string().trim().min(3, 'a reason is required (policy C.6)').max(500),
+    expiresInHours: z.number().positive().max(24 * 365).optional(),
+  }),
+  'hotlists.manual.remove': z.object({ id: idSchema, reason: z.string().trim().min(3).max(500) }),
 } as const;
 
 export type Channel = keyof typeof requestSchemas;
@@ -164,6 +210,10 @@ export interface Responses {
   'alerts.acknowledge': AlertView;
   'alerts.check': AlertView;
   'alerts.dispose': AlertView;
+  'hotlists.sync': { list: string; outcome: string; entries: number; error: string | null }[];
+  'hotlists.manual.list': ManualEntryView[];
+  'hotlists.manual.add': { entry: ManualEntryView; readsThisShift: z.infer<typeof earlierReadSchema>[] };
+  'hotlists.manual.remove': null;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -173,6 +223,7 @@ export const eventSchemas = {
   read: readSummarySchema,
   alert: alertViewSchema,
   status: engineStatusSchema,
+  hotListSync: hotListSyncEventSchema,
 } as const;
 export type EventName = keyof typeof eventSchemas;
 export type EventOf<E extends EventName> = z.infer<(typeof eventSchemas)[E]>;

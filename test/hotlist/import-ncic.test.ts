@@ -29,6 +29,13 @@ describe('NCIC fixed-width import', () => {
     expect(listRows(db, 'ncic')[2]).toMatchObject({ plate: 'XYZ99', state: null });
   });
 
+  it('refuses a file whose header line is a record (headerLines misconfigured)', async () => {
+    const { db, dir } = freshDb();
+    const file = writeFile(dir, 'nohdr.txt', [EXAMPLE, ncicLine('P', 'XYZ99', 'NV')].join('\n') + '\n');
+    await expect(importHotListNcic(db, file, { list: 'n' })).rejects.toThrow(/:1: this header line is a valid record/);
+    await expect(importHotListNcic(db, file, { list: 'n', config: { name: 'n', ncic: { ...DEFAULT_NCIC_LAYOUT, headerLines: 0 } } })).resolves.toMatchObject({ entries: 2 });
+  });
+
   it('follows a configured column map (states order their extracts differently)', async () => {
     const { db, dir } = freshDb();
     // state(0-2) plate(2-12) code(12-13) colour(13-)

@@ -9,6 +9,6 @@ import { serve } from './serve.js';
 export const command: Command = {
   summary: 'run the main job on the built-in demo footage',
   usage: 'usage: lpr demo [--port N] [--threads N] [--data-dir DIR]',
-  valuedFlags: ['port', 'threads', 'engine', 'fps'],
+  valuedFlags: ['port', 'threads', 'engine', 'fps', 'hotlist-config'],
   run: (args, ctx) => serve(args, ctx, true),
 };

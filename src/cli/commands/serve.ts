@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Engine, type CameraConfig } from '../../main/engine/engine.js';
 import { openSerialGps, type GpsSource } from '../../main/engine/gps/gps.js';
 import { addUser, listUsers } from '../../main/engine/governance/users.js';
-import { importHotListCsv } from '../../main/engine/hotlist/index.js';
+import { importHotListCsv, loadHotListsConfig } from '../../main/engine/hotlist/index.js';
 import { createRecognizer, type EngineName } from '../../main/engine/recognition/index.js';
 import { projectRoot } from '../../main/engine/paths.js';
 import { startBrowserMode } from '../browser-mode.js';
@@ -55,7 +55,8 @@ export async function serve(args: ParsedArgs, ctx: CliContext, demo: boolean): P
   const gps: GpsSource | undefined = gpsPath ? await openSerialGps(gpsPath, intFlag(args, 'gps-baud', 1200, 921600) ?? 4800) : undefined;
   const recognizer = await createRecognizer({ engine: engineName, threads });
   fs.mkdirSync(ctx.dataDir, { recursive: true });
-  const engine = new Engine({ dbFile: ctx.dbFile, recognizer, gps });
+  const hotLists = loadHotListsConfig(stringFlag(args, 'hotlist-config') ?? path.join(ctx.dataDir, 'hotlists.json'));
+  const engine = new Engine({ dbFile: ctx.dbFile, recognizer, gps, hotLists, downloadDir: path.join(ctx.dataDir, 'downloads') });
   if (demo) cameras.push(await prepareDemo(engine, ctx));
   const rendererDir = path.join(projectRoot(), 'dist', 'renderer');
   const server = await startBrowserMode(engine, rendererDir, port);
@@ -78,8 +79,8 @@ export async function serve(args: ParsedArgs, ctx: CliContext, demo: boolean): P
 export const command: Command = {
   summary: 'run the engine and serve the UI on 127.0.0.1',
   usage:
-    'usage: lpr serve [--port N] [--demo] [--camera ID=SOURCE[;ID=SOURCE...]] [--fps N] [--loop] [--gps DEVICE] [--gps-baud N] [--threads N] [--engine auto|project|paddle]\n' +
+    'usage: lpr serve [--port N] [--demo] [--camera ID=SOURCE[;ID=SOURCE...]] [--fps N] [--loop] [--gps DEVICE] [--gps-baud N] [--threads N] [--engine auto|project|paddle] [--hotlist-config FILE]\n' +
     '  SOURCE: image folder, video file, device index, stream URL or GStreamer pipeline',
-  valuedFlags: ['port', 'camera', 'fps', 'gps', 'gps-baud', 'threads', 'engine'],
+  valuedFlags: ['port', 'camera', 'fps', 'gps', 'gps-baud', 'threads', 'engine', 'hotlist-config'],
   run: (args, ctx) => serve(args, ctx, args.flags.has('demo')),
 };

@@ -29,7 +29,7 @@ function engineConfig(): ToEngine {
   const cameras: CameraConfig[] = process.env.LPR_DEMO
     ? [{ id: 'demo-front', name: 'Front (demo footage)', source: path.join(root, 'demo', 'footage'), fps: 8, loop: true }]
     : [];
-  return { type: 'start', dbFile: path.join(dataDir, 'lpr.sqlite'), cameras, threads: 1 };
+  return { type: 'start', dataDir, cameras, threads: 1 };
 }
 
 /** Starts the engine process and restarts it (with back-off) when it dies. */

@@ -7,6 +7,7 @@
 import cv from './opencv.js';
 import type { Mat } from '@u4/opencv4nodejs';
 import { EventEmitter } from 'node:events';
+import path from 'node:path';
 import {
   assertNever,
   parseRequest,
@@ -16,6 +17,7 @@ import {
   type EngineStatus,
   type EventName,
   type EventOf,
+  type ManualEntryView,
   type ReadSummary,
   type Responses,
   type Result,
@@ -27,7 +29,17 @@ import { isLiveSource, openSource, type Frame, type FrameSource } from './camera
 import type { GpsSource } from './gps/gps.js';
 import { audit } from './governance/audit.js';
 import { login } from './governance/users.js';
-import { createHotListMatcher, hotListStatus } from './hotlist/index.js';
+import {
+  addManualEntry,
+  createHotListMatcher,
+  defaultHotListsConfig,
+  hotListStatus,
+  listManualEntries,
+  removeManualEntry,
+  type HotListsConfig,
+  type ManualEntry,
+} from './hotlist/index.js';
+import { syncEveryHotList } from './hotlist/sync-every.js';
 import type { HotListMatcher } from './hotlist/types.js';
 import { logger } from './log.js';
 import type { Recognizer } from './recognition/recognizer.js';
@@ -52,8 +64,10 @@ export interface EngineOptions {
   readonly recognizer: Recognizer;
   readonly cameras?: readonly CameraConfig[];
   readonly gps?: GpsSource;
-  /** A hot list older than this is shown as stale (policy C.3). */
-  readonly staleAfterMs?: number;
+  /** List sources, staleness limit and manual-entry limits (hotlists.json). */
+  readonly hotLists?: HotListsConfig;
+  /** Where sync keeps partial downloads between attempts. */
+  readonly downloadDir?: string;
   readonly now?: () => number;
 }
 
@@ -92,9 +106,12 @@ export class Engine {
   private readonly shiftStart: number;
   private hitsThisShift = 0;
   private readonly now: () => number;
+  private readonly hotListsConfig: HotListsConfig;
+  private syncing: Promise<unknown> | null = null;
 
   constructor(private readonly options: EngineOptions) {
     this.now = options.now ?? Date.now;
+    this.hotListsConfig = options.hotLists ?? defaultHotListsConfig();
     this.db = openDatabase(options.dbFile);
     this.reads = new ReadStore(this.db);
     this.alerts = new AlertService(this.db, this.reads);
@@ -275,7 +292,10 @@ export class Engine {
     return {
       user: this.user,
       cameras: [...this.cameras.values()].map((r) => r.status),
-      hotLists: hotListStatus(this.db, now, this.options.staleAfterMs),
+      // Covert lists are never shown in the car.
+      hotLists: hotListStatus(this.db, now, this.hotListsConfig.staleAfterHours * 3600_000)
+        .filter((l) => !l.covert)
+        .map((l) => ({ name: l.name, entries: l.entries, updatedAt: l.updatedAt, stale: l.stale, kind: l.kind, lastError: l.lastError })),
       readsThisShift: this.reads.countSince(this.shiftStart),
       hitsThisShift: this.hitsThisShift,
       gps: this.options.gps?.current() ?? null,
@@ -358,10 +378,77 @@ export class Engine {
         const { alertId, kind, note } = request as { alertId: number; kind: 'confirmed' | 'misread' | 'not-on-list' | 'other'; note: string };
         return this.alerts.dispose(alertId, kind, note, user.id, now);
       }
+      case 'hotlists.sync':
+        return this.syncHotLists(this.requireUser().id);
+      case 'hotlists.manual.list':
+        this.requireUser();
+        return listManualEntries(this.db, now).map(manualView);
+      case 'hotlists.manual.add': {
+        const user = this.requireUser();
+        const { plate, state, reason, expiresInHours } = request as { plate: string; state: string | null; reason: string; expiresInHours?: number };
+        const added = addManualEntry(
+          this.db,
+          { plate, state, reason, enteredBy: user.id, ...(expiresInHours !== undefined ? { expiresInHours } : {}) },
+          { now, limits: this.hotListsConfig.manual, shiftStartedAt: this.shiftStart },
+        );
+        this.emitStatus();
+        return {
+          entry: manualView(added.entry),
+          readsThisShift: added.readsThisShift.map((r) => ({ readId: r.readId, plate: r.plate, state: r.state, capturedAt: r.capturedAt, cameraId: r.cameraId, kind: r.kind })),
+        };
+      }
+      case 'hotlists.manual.remove': {
+        const { id, reason } = request as { id: number; reason: string };
+        removeManualEntry(this.db, id, { userId: this.requireUser().id, reason, now });
+        this.emitStatus();
+        return null;
+      }
       default:
         return assertNever(channel, 'channel');
     }
   }
+
+  /** Syncs every list with a source; one sync at a time, progress as events (C.3). */
+  async syncHotLists(userId: string | null): Promise<Responses['hotlists.sync']> {
+    if (this.syncing) throw new Error('a hot-list sync is already running');
+    const run = syncEveryHotList(this.db, this.hotListsConfig, {
+      downloadDir: this.options.downloadDir ?? path.join(path.dirname(this.options.dbFile), 'downloads'),
+      userId,
+      onProgress: (list, progress) => {
+        const fraction = progress.totalBytes ? Math.min(1, progress.bytes / progress.totalBytes) : null;
+        const message = progress.phase === 'download' ? `downloading ${Math.round(progress.bytes / 1024)} kB` : `${progress.phase}: ${progress.lines} lines`;
+        this.emit('hotListSync', { list, phase: progress.phase === 'download' ? 'download' : 'import', fraction, message });
+      },
+    });
+    this.syncing = run;
+    try {
+      const outcomes = await run;
+      for (const o of outcomes) {
+        this.emit('hotListSync', o.error
+          ? { list: o.list, phase: 'failed', fraction: null, message: o.error }
+          : { list: o.list, phase: 'done', fraction: 1, message: `${o.result!.outcome}: ${o.result!.entries} entries` });
+      }
+      if (outcomes.length === 0) throw new Error('no hot list has a source to sync from; import one or configure hotlists.json');
+      return outcomes.map((o) => ({ list: o.list, outcome: o.result?.outcome ?? 'failed', entries: o.result?.entries ?? 0, error: o.error ?? null }));
+    } finally {
+      this.syncing = null;
+      this.emitStatus();
+    }
+  }
+}
+
+function manualView(entry: ManualEntry): ManualEntryView {
+  return {
+    id: entry.id,
+    list: entry.list,
+    plate: entry.plate,
+    state: entry.state,
+    reason: entry.reason,
+    partial: entry.partial,
+    enteredBy: entry.enteredBy,
+    enteredAt: entry.enteredAt,
+    expiresAt: Number.isFinite(entry.expiresAt) ? entry.expiresAt : null,
+  };
 }
 
 export function encodeJpeg(image: Mat, quality: number): Buffer {

@@ -193,7 +193,14 @@ export async function importHotListFile(db: Db, file: string, options: ImportOpt
         for (let i = 0; i <= last; i++) {
           const lineNo = batch.firstLine + i;
           const line = batch.lines[i]!;
-          if (lineNo <= headerLines) continue;
+          if (lineNo <= headerLines) {
+            // A file without the header would silently lose its first record.
+            const asRecord = parse?.(line);
+            if (asRecord && typeof asRecord === 'object') {
+              throw new HotListImportError(label, lineNo, 'this header line is a valid record; if the file has no header, set "headerLines": 0 in the list\'s "ncic" settings');
+            }
+            continue;
+          }
           if (parse === null) {
             if (line.trim() === '') continue;
             parse = csvParserFromHeader(line, lineNo);
