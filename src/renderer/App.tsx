@@ -1,6 +1,6 @@
 /**
- * The renderer's root: which screen shows (sign-in, patrol, alert), the
- * engine subscriptions, the alert tone, and the connection banner.
+ * The renderer's root: which screen shows (sign-in, patrol, hot lists,
+ * alert), the engine subscriptions, the alert tone, and the connection banner.
  */
 import { useEffect, useRef } from 'react';
 import type { LprApi } from '../shared/contract.js';
@@ -10,9 +10,10 @@ import type { ConnectionSource } from './bridge/ws-client.js';
 import { AlertScreen } from './components/AlertScreen.js';
 import { ConnectionBanner, SavedToast } from './components/Banners.js';
 import { ErrorBoundary } from './components/ErrorBoundary.js';
+import { HotListsPanel } from './components/HotListsPanel.js';
 import { LoginScreen } from './components/LoginScreen.js';
 import { PatrolView } from './components/PatrolView.js';
-import { selectCurrentAlert, useAlertsStore, useConnectionStore, useSessionStore } from './stores/index.js';
+import { selectCurrentAlert, useAlertsStore, useConnectionStore, useHotListsStore, useSessionStore } from './stores/index.js';
 import { resumeSession, subscribeToEngine } from './sync.js';
 
 export interface AppProps {
@@ -36,6 +37,7 @@ function Shell({ connection }: { connection: ConnectionSource | undefined }) {
   const phase = useSessionStore((s) => s.phase);
   const current = useAlertsStore(selectCurrentAlert);
   const deferred = useAlertsStore((s) => s.deferred);
+  const hotListsOpen = useHotListsStore((s) => s.open);
 
   useEffect(() => subscribeToEngine(api), [api]);
 
@@ -90,7 +92,10 @@ function Shell({ connection }: { connection: ConnectionSource | undefined }) {
   } else if (!signedIn) {
     screen = <LoginScreen />;
   } else if (current && !deferred) {
+    // An alert takes over from any other screen.
     screen = <AlertScreen key={current.id} alert={current} />;
+  } else if (hotListsOpen) {
+    screen = <HotListsPanel />;
   } else {
     screen = <PatrolView />;
   }

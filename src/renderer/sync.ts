@@ -1,11 +1,13 @@
 /**
- * Keeps the stores in step with the engine: the events it pushes, and the
- * full reload after sign-in or after the bridge reconnects.
+ * Keeps the stores in step with the engine: the events it pushes, the full
+ * reload after sign-in or after the bridge reconnects, and the hot-list
+ * requests whose answers outlive the screen that asked (a sync can take
+ * minutes, and an alert may take the screen meanwhile).
  */
 import type { LprApi } from '../shared/contract.js';
 import { call } from './api.js';
 import { RECENT_READS_LIMIT } from './stores/reads.js';
-import { useAlertsStore, useReadsStore, useSessionStore, useStatusStore } from './stores/index.js';
+import { useAlertsStore, useHotListsStore, useReadsStore, useSessionStore, useStatusStore } from './stores/index.js';
 
 export function subscribeToEngine(api: LprApi): () => void {
   const unsubscribers = [
@@ -17,6 +19,9 @@ export function subscribeToEngine(api: LprApi): () => void {
     }),
     api.on('status', (status) => {
       useStatusStore.getState().setStatus(status);
+    }),
+    api.on('hotListSync', (event) => {
+      if (useSessionStore.getState().phase === 'signed-in') useHotListsStore.getState().syncEvent(event);
     }),
   ];
   return () => {
@@ -38,6 +43,7 @@ export async function loadShift(api: LprApi): Promise<string[]> {
   else errors.push(reads.error);
   if (alerts.ok) useAlertsStore.getState().setOpen(alerts.value);
   else errors.push(alerts.error);
+  if (useHotListsStore.getState().open) await loadManualEntries(api);
   return errors;
 }
 
@@ -70,4 +76,28 @@ export async function resumeSession(api: LprApi): Promise<void> {
 export function clearShift(): void {
   useReadsStore.getState().clear();
   useAlertsStore.getState().clear();
+  useHotListsStore.getState().clear();
+}
+
+/** Syncs every hot list now (C.3). Progress comes as events; the outcome per list lands in the store. */
+export async function syncHotLists(api: LprApi): Promise<void> {
+  const store = useHotListsStore.getState();
+  if (store.syncing) return;
+  store.syncStarted();
+  const result = await call(api, 'hotlists.sync', {});
+  useHotListsStore
+    .getState()
+    .syncFinished(
+      result.ok ? { finishedAt: Date.now(), outcomes: result.value, error: null } : { finishedAt: Date.now(), outcomes: null, error: result.error },
+    );
+  // The answer comes after the last list is stored: ages and counts are new.
+  const status = await call(api, 'status.get', {});
+  if (status.ok) useStatusStore.getState().setStatus(status.value);
+}
+
+/** Reloads the manual entries; a failure keeps the ones shown and says why. */
+export async function loadManualEntries(api: LprApi): Promise<void> {
+  const result = await call(api, 'hotlists.manual.list', {});
+  if (result.ok) useHotListsStore.getState().setManual(result.value);
+  else useHotListsStore.getState().setManualError(result.error);
 }

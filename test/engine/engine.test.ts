@@ -115,3 +115,32 @@ describe('Engine', () => {
     await engine.close();
   });
 });
+
+describe('Engine hot-list requests', () => {
+  it('syncs lists from where they were imported, with progress events, and adds manual entries with a reason', async () => {
+    const { engine, dir } = await engineWith({});
+    addUser(engine.db, { id: 'o3', name: 'Officer Three', role: 'officer', trained: true, pin: '3333' }, null);
+    expect(await engine.handle('hotlists.sync', {})).toEqual({ ok: false, error: 'sign in first' });
+    await engine.handle('session.login', { userId: 'o3', pin: '3333' });
+    fs.writeFileSync(path.join(dir, 'list.csv'), 'plate,state,list_code,description\nHOT123,CA,V,stolen\nNEW777,NV,W,wanted\n');
+    const events: string[] = [];
+    engine.on('hotListSync', (e) => events.push(`${e.list}:${e.phase}`));
+    const synced = await engine.handle('hotlists.sync', {});
+    expect(synced).toEqual({ ok: true, value: [{ list: 'agency', outcome: 'imported', entries: 2, error: null }] });
+    expect(events).toContain('agency:done');
+    expect(engine.status().hotLists.find((l) => l.name === 'agency')).toMatchObject({ entries: 2, stale: false, kind: 'imported', lastError: null });
+
+    // A broken file: the sync fails, the officer sees why, the previous list stays in force.
+    fs.writeFileSync(path.join(dir, 'list.csv'), 'plate,state,list_code,description\nBAD,"unterminated\n');
+    const failed = await engine.handle('hotlists.sync', {});
+    expect(failed).toMatchObject({ ok: true, value: [{ list: 'agency', outcome: 'failed', entries: 0, error: expect.stringMatching(/list\.csv:2/) }] });
+    expect(engine.status().hotLists.find((l) => l.name === 'agency')).toMatchObject({ entries: 2, lastError: expect.stringMatching(/list\.csv:2/) });
+
+    expect(await engine.handle('hotlists.manual.add', { plate: 'ABC12', state: null, reason: '' })).toMatchObject({ ok: false, error: expect.stringMatching(/reason/) });
+    const added = await engine.handle('hotlists.manual.add', { plate: 'ABC12', state: 'CA', reason: 'Seen leaving a burglary', expiresInHours: 8 });
+    expect(added).toMatchObject({ ok: true, value: { entry: { plate: 'ABC12', state: 'CA', reason: 'Seen leaving a burglary', enteredBy: 'o3' }, readsThisShift: [] } });
+    const listed = await engine.handle('hotlists.manual.list', {});
+    expect(listed).toMatchObject({ ok: true, value: [{ plate: 'ABC12' }] });
+    await engine.close();
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * A fake LprApi for component tests: answers each channel like the engine
- * would (stateful alerts, login with a refusal for untrained users), records
- * every call, and lets a test push events.
+ * would (stateful alerts, login with a refusal for untrained users, manual
+ * hot-list entries with the engine's expiry limit), records every call, and
+ * lets a test push events.
  */
 import { act } from '@testing-library/react';
 import type {
@@ -11,6 +12,7 @@ import type {
   EventName,
   EventOf,
   LprApi,
+  ManualEntryView,
   ReadSummary,
   RequestOf,
   Responses,
@@ -70,7 +72,7 @@ export function makeStatus(overrides: Partial<EngineStatus> = {}): EngineStatus 
       { id: 'front', name: 'Front', state: 'running', fps: 14.8, framesRead: 1200, lastError: null },
       { id: 'rear', name: 'Rear', state: 'error', fps: 0, framesRead: 0, lastError: 'unplugged' },
     ],
-    hotLists: [{ name: 'NCIC', entries: 120_000, updatedAt: NOW - 2 * 3_600_000, stale: false }],
+    hotLists: [{ name: 'NCIC', entries: 120_000, updatedAt: NOW - 2 * 3_600_000, stale: false, kind: 'imported', lastError: null }],
     readsThisShift: 42,
     hitsThisShift: 1,
     gps: { lat: 42.3601, lon: -71.0589, accuracyM: 4 },
@@ -78,6 +80,25 @@ export function makeStatus(overrides: Partial<EngineStatus> = {}): EngineStatus 
     ...overrides,
   };
 }
+
+export function makeManualEntry(overrides: Partial<ManualEntryView> = {}): ManualEntryView {
+  return {
+    id: 501,
+    list: 'manual',
+    plate: 'KLM456',
+    state: 'MA',
+    reason: 'Seen leaving the burglary on Elm St, case 24-1187',
+    partial: false,
+    enteredBy: '1234',
+    enteredAt: NOW - 3_600_000,
+    expiresAt: NOW + 23 * 3_600_000,
+    ...overrides,
+  };
+}
+
+/** The engine's manual-entry limits in these tests (hotlists.json defaults). */
+export const MANUAL_DEFAULT_HOURS = 24;
+export const MANUAL_MAX_HOURS = 168;
 
 export const OFFICER: User = { id: '1234', name: 'Ofc. Rivera', role: 'officer' };
 
@@ -88,6 +109,9 @@ export class FakeEngine implements LprApi {
   reads: ReadSummary[] = [makeRead()];
   alerts: AlertView[] = [];
   images: Record<string, string | null> = {};
+  manual: ManualEntryView[] = [];
+  /** What the next manual entry matches among this shift's reads. */
+  earlierReads: Responses['hotlists.manual.add']['readsThisShift'] = [];
   private readonly listeners = new Map<EventName, Set<(payload: never) => void>>();
 
   constructor() {
@@ -125,6 +149,36 @@ export class FakeEngine implements LprApi {
         disposition: { kind, note, userId: OFFICER.id, recordedAt: NOW },
       })),
     );
+    this.handle('hotlists.sync', () => ({
+      ok: true,
+      value: this.status.hotLists
+        .filter((l) => l.kind === 'imported')
+        .map((l) => ({ list: l.name, outcome: 'not-modified', entries: l.entries, error: null })),
+    }));
+    this.handle('hotlists.manual.list', () => ({ ok: true, value: this.manual }));
+    this.handle('hotlists.manual.add', ({ plate, state, reason, expiresInHours }) => {
+      const hours = expiresInHours ?? MANUAL_DEFAULT_HOURS;
+      if (hours > MANUAL_MAX_HOURS) return { ok: false, error: `the expiry may be at most ${MANUAL_MAX_HOURS} hours ahead` };
+      const partial = /[*?]/.test(plate);
+      const entry: ManualEntryView = {
+        id: 600 + this.manual.length,
+        list: 'manual',
+        plate: plate.trim().toUpperCase(),
+        state: state ?? null,
+        reason: reason.trim(),
+        partial,
+        enteredBy: OFFICER.id,
+        enteredAt: NOW,
+        expiresAt: NOW + hours * 3_600_000,
+      };
+      this.manual = [...this.manual, entry];
+      return { ok: true, value: { entry, readsThisShift: this.earlierReads } };
+    });
+    this.handle('hotlists.manual.remove', ({ id }) => {
+      if (!this.manual.some((e) => e.id === id)) return { ok: false, error: `no manual entry ${id}` };
+      this.manual = this.manual.filter((e) => e.id !== id);
+      return { ok: true, value: null };
+    });
   }
 
   handle<C extends Channel>(channel: C, handler: Handler<C>): void {

@@ -61,7 +61,7 @@ describe('patrol view', () => {
     expect(screen.queryByTestId('stale-warning')).toBeNull();
     engine.emit(
       'status',
-      makeStatus({ hotLists: [{ name: 'NCIC', entries: 10, updatedAt: NOW - 30 * 3_600_000, stale: true }] }),
+      makeStatus({ hotLists: [{ name: 'NCIC', entries: 10, updatedAt: NOW - 30 * 3_600_000, stale: true, kind: 'imported', lastError: null }] }),
     );
     const warning = screen.getByTestId('stale-warning');
     expect(warning.textContent).toContain('STALE');

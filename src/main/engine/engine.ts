@@ -7,7 +7,9 @@
 import cv from './opencv.js';
 import type { Mat } from '@u4/opencv4nodejs';
 import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import {
   assertNever,
   parseRequest,
@@ -39,7 +41,9 @@ import {
   type HotListsConfig,
   type ManualEntry,
 } from './hotlist/index.js';
-import { syncEveryHotList } from './hotlist/sync-every.js';
+import { syncEveryHotList, type SyncOutcome } from './hotlist/sync-every.js';
+import type { SyncWorkerInput, SyncWorkerMessage } from './hotlist/sync-worker.js';
+import type { SyncProgress } from './hotlist/sync.js';
 import type { HotListMatcher } from './hotlist/types.js';
 import { logger } from './log.js';
 import type { Recognizer } from './recognition/recognizer.js';
@@ -408,18 +412,21 @@ export class Engine {
     }
   }
 
-  /** Syncs every list with a source; one sync at a time, progress as events (C.3). */
+  /** Syncs every list with a source in a worker thread; one sync at a time, progress as events (C.3). */
   async syncHotLists(userId: string | null): Promise<Responses['hotlists.sync']> {
     if (this.syncing) throw new Error('a hot-list sync is already running');
-    const run = syncEveryHotList(this.db, this.hotListsConfig, {
+    const input: SyncWorkerInput = {
+      dbFile: this.options.dbFile,
+      config: this.hotListsConfig,
       downloadDir: this.options.downloadDir ?? path.join(path.dirname(this.options.dbFile), 'downloads'),
       userId,
-      onProgress: (list, progress) => {
-        const fraction = progress.totalBytes ? Math.min(1, progress.bytes / progress.totalBytes) : null;
-        const message = progress.phase === 'download' ? `downloading ${Math.round(progress.bytes / 1024)} kB` : `${progress.phase}: ${progress.lines} lines`;
-        this.emit('hotListSync', { list, phase: progress.phase === 'download' ? 'download' : 'import', fraction, message });
-      },
-    });
+    };
+    const onProgress = (list: string, progress: SyncProgress): void => {
+      const fraction = progress.totalBytes ? Math.min(1, progress.bytes / progress.totalBytes) : null;
+      const message = progress.phase === 'download' ? `downloading ${Math.round(progress.bytes / 1024)} kB` : `${progress.phase}: ${progress.lines} lines`;
+      this.emit('hotListSync', { list, phase: progress.phase === 'download' ? 'download' : 'import', fraction, message });
+    };
+    const run = runSyncWorker(input, onProgress);
     this.syncing = run;
     try {
       const outcomes = await run;
@@ -435,6 +442,43 @@ export class Engine {
       this.emitStatus();
     }
   }
+}
+
+/**
+ * Runs the sync in a worker thread (built code), or in this thread when the
+ * engine runs from TypeScript sources (tests), where a worker cannot load.
+ */
+async function runSyncWorker(input: SyncWorkerInput, onProgress: (list: string, progress: SyncProgress) => void): Promise<SyncOutcome[]> {
+  const workerFile = new URL('./hotlist/sync-worker.js', import.meta.url);
+  if (!fs.existsSync(workerFile)) {
+    const db = openDatabase(input.dbFile);
+    try {
+      return await syncEveryHotList(db, input.config, { downloadDir: input.downloadDir, userId: input.userId, onProgress });
+    } finally {
+      db.close();
+    }
+  }
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(workerFile, { workerData: input });
+    let settled = false;
+    worker.on('message', (message: SyncWorkerMessage) => {
+      if (message.type === 'progress') onProgress(message.list, message.progress);
+      else if (message.type === 'done') {
+        settled = true;
+        resolve(message.outcomes);
+      } else {
+        settled = true;
+        reject(new Error(message.error));
+      }
+    });
+    worker.on('error', (error) => {
+      settled = true;
+      reject(error);
+    });
+    worker.on('exit', (code) => {
+      if (!settled) reject(new Error(`the sync worker stopped (exit code ${code})`));
+    });
+  });
 }
 
 function manualView(entry: ManualEntry): ManualEntryView {

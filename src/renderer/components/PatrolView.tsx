@@ -1,8 +1,11 @@
 /** The screen while driving: status header, stale-list warning, live reads, open alerts. */
+import { useApi } from '../api.js';
 import { formatAge, formatClock, formatConfidence } from '../lib/format.js';
 import { useNow } from '../lib/hooks.js';
 import { useAlertsStore, useReadsStore, useStatusStore } from '../stores/index.js';
+import { syncHotLists } from '../sync.js';
 import type { ReadSummary } from '../../shared/contract.js';
+import { openHotLists } from './HotListsPanel.js';
 import { PlateText } from './PlateText.js';
 import { ReadImage } from './ReadImage.js';
 import { StatusHeader } from './StatusHeader.js';
@@ -21,14 +24,29 @@ export function PatrolView() {
 }
 
 function HotListWarning() {
+  const api = useApi();
   const hotLists = useStatusStore((s) => s.status?.hotLists);
   const now = useNow();
   if (!hotLists) return null;
+  const syncNow = (
+    <button
+      type="button"
+      className="btn banner-btn"
+      data-testid="banner-sync"
+      onClick={() => {
+        openHotLists();
+        void syncHotLists(api);
+      }}
+    >
+      Sync now
+    </button>
+  );
   if (hotLists.length === 0) {
     return (
       <div className="warning-banner" role="alert" data-testid="no-hotlist-warning">
         <strong>NO HOT LIST LOADED</strong>
         <span>Reads are not being checked. Sync the hot lists (Policy 5.04 IV.C.3).</span>
+        {syncNow}
       </div>
     );
   }
@@ -43,6 +61,7 @@ function HotListWarning() {
           .join(' · ')}
         . Sync before relying on hits (Policy 5.04 IV.C.3).
       </span>
+      {syncNow}
     </div>
   );
 }

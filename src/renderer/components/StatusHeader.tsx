@@ -1,10 +1,11 @@
-/** The patrol view's header: who is signed in, cameras, GPS fix, hot-list ages, sign-out. */
+/** The patrol view's header: who is signed in, cameras, GPS fix, hot-list ages (a tap opens the hot lists), sign-out. */
 import { useState } from 'react';
 import { call, useApi } from '../api.js';
 import { CAMERA_STATE_TEXT, formatAge } from '../lib/format.js';
 import { useNow } from '../lib/hooks.js';
 import { useSessionStore, useStatusStore } from '../stores/index.js';
 import { clearShift } from '../sync.js';
+import { openHotLists } from './HotListsPanel.js';
 import { ThemeToggle } from './ThemeToggle.js';
 
 export function StatusHeader() {
@@ -72,23 +73,37 @@ export function StatusHeader() {
           )}
         </div>
 
-        <div className="status-group" aria-label="Hot lists">
+        <button
+          type="button"
+          className="status-group status-group-button"
+          title="Open the hot lists"
+          data-testid="hotlists-open-status"
+          onClick={openHotLists}
+        >
           <span className="status-group-label">Hot lists</span>
           {status && status.hotLists.length === 0 && <span className="chip chip-bad">None loaded</span>}
           {status?.hotLists.map((list) => (
-            <span key={list.name} className={`chip chip-${list.stale ? 'bad' : 'good'}`} data-testid="hotlist-age">
+            <span key={list.name} className={`chip chip-${list.stale ? 'bad' : list.lastError ? 'warn' : 'good'}`} data-testid="hotlist-age">
               <span className="dot" />
               {list.name}
               <span className="chip-extra">
                 {list.updatedAt === null ? 'never synced' : formatAge(list.updatedAt, now)}
-                {list.stale ? ' · STALE' : ''}
+                {list.stale ? ' · STALE' : list.lastError ? ' · sync failed' : ''}
               </span>
             </span>
           ))}
-        </div>
+        </button>
       </div>
 
       <div className="header-actions">
+        <button
+          type="button"
+          className={status?.hotLists.some((l) => l.stale) || status?.hotLists.length === 0 ? 'btn btn-attention' : 'btn'}
+          data-testid="hotlists-open"
+          onClick={openHotLists}
+        >
+          Hot lists
+        </button>
         <ThemeToggle />
         <button type="button" className="btn btn-quiet" data-testid="logout" onClick={logout} disabled={busy}>
           {busy ? 'Signing out…' : 'Sign out'}

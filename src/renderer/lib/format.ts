@@ -58,3 +58,36 @@ export const CAMERA_STATE_TEXT: Record<CameraStatus['state'], string> = {
   error: 'Error',
   'out-of-service': 'Out of service',
 };
+
+/** "14:30" today, "15 May 14:30" on another day (entries entered or expiring days apart). */
+export function formatDayTime(epochMs: number, nowMs: number): string {
+  const d = new Date(epochMs);
+  const now = new Date(nowMs);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const clock = `${two(d.getHours())}:${two(d.getMinutes())}`;
+  const sameDay = d.getFullYear() === now.getFullYear() && d.getMonth() === now.getMonth() && d.getDate() === now.getDate();
+  return sameDay ? clock : `${d.getDate()} ${MONTHS[d.getMonth()]} ${clock}`;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** What a list's sync did, by the engine's outcome word. */
+export function syncOutcomeText(outcome: string, entries: number): string {
+  const count = `${formatCount(entries)} ${entries === 1 ? 'entry' : 'entries'}`;
+  switch (outcome) {
+    case 'imported':
+      return `Updated: ${count}`;
+    case 'not-modified':
+      return `Already current (server copy unchanged): ${count}`;
+    case 'unchanged':
+      return `Already current (source unchanged): ${count}`;
+    case 'failed':
+      return 'Failed';
+    default:
+      return `${outcome}: ${count}`;
+  }
+}

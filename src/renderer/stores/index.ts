@@ -1,12 +1,14 @@
 /** All renderer stores, and one reset for sign-out and for tests. */
 import { resetAlertsStore } from './alerts.js';
 import { resetConnectionStore } from './connection.js';
+import { resetHotListsStore } from './hotlists.js';
 import { resetReadsStore } from './reads.js';
 import { resetSessionStore } from './session.js';
 import { resetStatusStore } from './status.js';
 
 export { useAlertsStore, selectCurrentAlert } from './alerts.js';
 export { useConnectionStore } from './connection.js';
+export { useHotListsStore } from './hotlists.js';
 export { useReadsStore } from './reads.js';
 export { useSessionStore } from './session.js';
 export { useStatusStore } from './status.js';
@@ -14,6 +16,7 @@ export { useStatusStore } from './status.js';
 export function resetAllStores(): void {
   resetAlertsStore();
   resetConnectionStore();
+  resetHotListsStore();
   resetReadsStore();
   resetSessionStore();
   resetStatusStore();

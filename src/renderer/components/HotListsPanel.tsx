@@ -1,0 +1,229 @@
+/**
+ * Hot lists, full screen from the patrol view: every list's age and state
+ * with "Sync now" (policy 5.04 IV.C.3: current lists at the start of each
+ * day), and the plates entered by hand with their reason (IV.C.6). An alert
+ * still takes the screen over; the panel is as it was when the officer
+ * comes back.
+ */
+import { useEffect, useRef } from 'react';
+import type { EngineStatus, HotListSyncEvent } from '../../shared/contract.js';
+import { call, useApi } from '../api.js';
+import { formatAge, formatClock, formatCount, formatDayTime, syncOutcomeText } from '../lib/format.js';
+import { useNow } from '../lib/hooks.js';
+import type { LastSync } from '../stores/hotlists.js';
+import { useAlertsStore, useHotListsStore, useStatusStore } from '../stores/index.js';
+import { loadManualEntries, syncHotLists } from '../sync.js';
+import { ManualAddResult, ManualEntriesList, ManualEntryForm } from './ManualEntries.js';
+
+type HotListStatus = EngineStatus['hotLists'][number];
+
+export function openHotLists(): void {
+  useHotListsStore.getState().setOpen(true);
+}
+
+export function HotListsPanel() {
+  const api = useApi();
+  const manualColumn = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    void loadManualEntries(api);
+    // A fresh look at ages and counts each time the panel opens.
+    void call(api, 'status.get', {}).then((status) => {
+      if (status.ok) useStatusStore.getState().setStatus(status.value);
+    });
+  }, [api]);
+
+  return (
+    <div className="hotlists" data-testid="hotlists-panel">
+      <header className="panel-bar">
+        <button type="button" className="btn btn-back" data-testid="hotlists-close" onClick={() => useHotListsStore.getState().setOpen(false)}>
+          ‹ Back to patrol
+        </button>
+        <h1 className="panel-bar-title">Hot lists</h1>
+        <span className="panel-bar-meta">Policy 5.04 IV.C.3 · C.6</span>
+        <OpenAlertsChip />
+      </header>
+      <div className="hotlists-body">
+        <HotListsSection />
+        <div className="manual-column" ref={manualColumn}>
+          <ManualAddResult />
+          <ManualEntryForm onAdded={() => manualColumn.current?.scrollTo?.({ top: 0, behavior: 'smooth' })} />
+          <ManualEntriesList />
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** Alerts the officer put aside stay one tap away. */
+function OpenAlertsChip() {
+  const openCount = useAlertsStore((s) => s.open.length);
+  if (openCount === 0) return null;
+  return (
+    <button type="button" className="btn open-alerts-chip" onClick={() => useAlertsStore.getState().setDeferred(false)}>
+      {openCount} open {openCount === 1 ? 'alert' : 'alerts'} · resume checks
+    </button>
+  );
+}
+
+function HotListsSection() {
+  const api = useApi();
+  const lists = useStatusStore((s) => s.status?.hotLists);
+  const syncing = useHotListsStore((s) => s.syncing);
+  const progress = useHotListsStore((s) => s.progress);
+  const lastSync = useHotListsStore((s) => s.lastSync);
+  const now = useNow();
+
+  // A list the engine syncs for the first time has progress before it has a status.
+  const known = lists ?? [];
+  const newcomers = Object.keys(progress).filter((name) => !known.some((l) => l.name === name));
+  const imported = known.filter((l) => l.kind === 'imported');
+  const manual = known.filter((l) => l.kind === 'manual');
+  const syncingAny = syncing && Object.keys(progress).length > 0;
+
+  return (
+    <section className="hotlists-section" aria-label="Hot lists">
+      <div className="section-title">
+        <h2>Lists on this car</h2>
+      </div>
+      <p className="section-policy">Start of each day: make sure the lists are current (IV.C.3).</p>
+      <button
+        type="button"
+        className="btn btn-primary btn-xl btn-sync"
+        data-testid="hotlists-sync"
+        disabled={syncing}
+        aria-busy={syncing}
+        onClick={() => void syncHotLists(api)}
+      >
+        {syncing ? (syncingAny ? 'Syncing…' : 'Contacting list sources…') : 'Sync now'}
+      </button>
+      {!syncing && lastSync && <SyncResult lastSync={lastSync} lists={known} now={now} />}
+
+      <ol className="hotlist-rows">
+        {lists && known.length === 0 && newcomers.length === 0 && (
+          <li className="hotlist-none" data-testid="hotlist-none">
+            <strong>No hot list loaded.</strong> Reads are not being checked. Sync now, or ask the administrator to configure the list sources.
+          </li>
+        )}
+        {[...imported, ...manual].map((list) => (
+          <HotListRow key={list.name} list={list} progress={syncing ? progress[list.name] : undefined} now={now} />
+        ))}
+        {newcomers.map((name) => (
+          <li key={name} className="hotlist-row" data-testid="hotlist-row" data-list={name}>
+            <div className="hotlist-head">
+              <span className="hotlist-name">{name}</span>
+              <span className="tag">New list</span>
+            </div>
+            {syncing && progress[name] && <SyncProgress event={progress[name]} />}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+function HotListRow({ list, progress, now }: { list: HotListStatus; progress: HotListSyncEvent | undefined; now: number }) {
+  const manual = list.kind === 'manual';
+  const className = ['hotlist-row', list.stale ? 'hotlist-row-stale' : '', list.lastError ? 'hotlist-row-error' : ''].filter(Boolean).join(' ');
+  return (
+    <li className={className} data-testid="hotlist-row" data-list={list.name}>
+      <div className="hotlist-head">
+        <span className="hotlist-name">{list.name}</span>
+        <span className="tag">{manual ? 'Manual' : 'Imported'}</span>
+        {list.stale && <span className="tag tag-bad">STALE</span>}
+        <span className="hotlist-count">
+          {formatCount(list.entries)} {list.entries === 1 ? 'entry' : 'entries'}
+        </span>
+      </div>
+      <div className={list.stale ? 'hotlist-age hotlist-age-stale' : 'hotlist-age'}>
+        {list.updatedAt === null
+          ? 'Never synced'
+          : `${manual ? 'Changed' : 'Updated'} ${since(list.updatedAt, now)} · ${formatDayTime(list.updatedAt, now)}`}
+        {manual && <span className="hotlist-note"> · entered in this car, never stale</span>}
+      </div>
+      {list.lastError && (
+        <p className="hotlist-error" data-testid="hotlist-error">
+          <strong>Last sync failed:</strong> {list.lastError}.{' '}
+          {list.updatedAt === null
+            ? 'There is no copy of this list on the car: reads are not checked against it.'
+            : `The copy from ${formatDayTime(list.updatedAt, now)} stays in force.`}
+        </p>
+      )}
+      {progress && <SyncProgress event={progress} />}
+    </li>
+  );
+}
+
+function since(at: number, now: number): string {
+  const age = formatAge(at, now);
+  return age === 'just now' ? age : `${age} ago`;
+}
+
+const PHASE_TEXT: Record<HotListSyncEvent['phase'], string> = {
+  download: 'Downloading',
+  import: 'Importing',
+  done: 'Done',
+  failed: 'Failed',
+};
+
+function SyncProgress({ event }: { event: HotListSyncEvent }) {
+  const pct = event.fraction === null ? null : Math.round(event.fraction * 100);
+  return (
+    <div className={`sync-progress sync-${event.phase}`} data-testid="hotlist-progress" data-phase={event.phase}>
+      {event.phase === 'failed' ? null : pct === null ? (
+        <progress className="progress" aria-label={`${event.list}: ${PHASE_TEXT[event.phase]}`} />
+      ) : (
+        <progress className="progress" max={100} value={pct} aria-label={`${event.list}: ${PHASE_TEXT[event.phase]}`} />
+      )}
+      <span className="sync-phase">
+        <strong>{PHASE_TEXT[event.phase]}</strong>
+        {pct !== null && event.phase !== 'done' ? ` ${pct}%` : ''}
+        {event.message ? ` · ${event.message}` : ''}
+      </span>
+    </div>
+  );
+}
+
+function SyncResult({ lastSync, lists, now }: { lastSync: LastSync; lists: HotListStatus[]; now: number }) {
+  if (lastSync.error !== null || lastSync.outcomes === null) {
+    return (
+      <div className="sync-result sync-result-failed" data-testid="hotlists-sync-result" role="alert">
+        <p className="error-text" data-testid="hotlists-sync-error">
+          Sync not done: {lastSync.error ?? 'no answer'}. The lists on this car stay as they were.
+        </p>
+      </div>
+    );
+  }
+  const failed = lastSync.outcomes.filter((o) => o.error !== null).length;
+  const total = lastSync.outcomes.length;
+  return (
+    <div className={failed > 0 ? 'sync-result sync-result-failed' : 'sync-result'} data-testid="hotlists-sync-result" role="status">
+      <div className="sync-result-title">
+        Sync finished {formatClock(lastSync.finishedAt)}:{' '}
+        {failed === 0 ? `${total === 1 ? 'the list is' : `all ${total} lists are`} current` : `${failed} of ${total} failed`}
+      </div>
+      <ul className="outcomes">
+        {lastSync.outcomes.map((o) => {
+          const status = lists.find((l) => l.name === o.list);
+          return (
+            <li key={o.list} className={o.error ? 'outcome outcome-failed' : 'outcome'} data-testid="hotlists-sync-outcome" data-list={o.list}>
+              <span className="outcome-mark" aria-hidden="true">
+                {o.error ? '✗' : '✓'}
+              </span>
+              <span className="outcome-list">{o.list}</span>
+              <span className="outcome-text">
+                {o.error
+                  ? `Failed: ${o.error}. ${
+                      status && status.updatedAt !== null
+                        ? `The copy from ${formatDayTime(status.updatedAt, now)} stays in force.`
+                        : 'No copy of this list on the car.'
+                    }`
+                  : syncOutcomeText(o.outcome, o.entries)}
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
