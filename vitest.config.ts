@@ -9,5 +9,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     reporters: ['default'],
+    env: { LPR_LOG_LEVEL: process.env.LPR_LOG_LEVEL ?? 'silent' },
   },
 });
