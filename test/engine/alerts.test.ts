@@ -61,10 +61,13 @@ describe('AlertService', () => {
     expect(alerts.dispose(alert.id, 'misread', 'plate was 8BC123', 'u1').disposition!.kind).toBe('misread');
   });
 
-  it('records a covert hit without an alert', () => {
+  it('records a covert hit without an alert and queues it for upload', () => {
     const raised = alerts.raise(readId, match(true), 100);
     expect(raised.alert).toBeNull();
     expect(db.prepare('SELECT count(*) AS n FROM hits').get()).toEqual({ n: 1 });
+    expect(db.prepare('SELECT kind, record_id, queued_at, uploaded_at FROM upload_queue').all()).toEqual([
+      { kind: 'covert-hit', record_id: raised.hitId, queued_at: 100, uploaded_at: null },
+    ]);
     expect(alerts.open()).toEqual([]);
   });
 });

@@ -65,7 +65,10 @@ export class AlertService {
         .run(readId, match.entry.id, match.kind, JSON.stringify(match.differingPositions), match.matchedPlate, JSON.stringify({ ...match.entry, priority: match.priority }), now);
       const hitId = Number(hit.lastInsertRowid);
       audit(this.db, { userId: null, action: 'hit', detail: { hitId, readId, entryId: match.entry.id, kind: match.kind, covert: match.covert } }, now);
-      if (match.covert) return { hitId, alert: null };
+      if (match.covert) {
+        this.db.prepare(`INSERT INTO upload_queue (kind, record_id, queued_at) VALUES ('covert-hit', ?, ?)`).run(hitId, now);
+        return { hitId, alert: null };
+      }
       const alert = this.db.prepare(`INSERT INTO alerts (hit_id, status, raised_at) VALUES (?, 'pending', ?)`).run(hitId, now);
       return { hitId, alert: this.get(Number(alert.lastInsertRowid)) };
     })();

@@ -165,4 +165,23 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX hot_list_entries_patterns ON hot_list_entries (list_id) WHERE pattern = 1;
     `,
   },
+  {
+    version: 3,
+    name: 'outbound queue: records waiting to go back to the agency',
+    sql: `
+      -- Records the car must hand back to the agency when it can reach it (covert hits
+      -- first of all, which are never shown in the car). Rows stay until acknowledged.
+      CREATE TABLE upload_queue (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('covert-hit', 'hit', 'disposition')),
+        record_id INTEGER NOT NULL,
+        queued_at INTEGER NOT NULL,
+        uploaded_at INTEGER,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        UNIQUE (kind, record_id)
+      ) STRICT;
+      CREATE INDEX upload_queue_pending ON upload_queue (queued_at) WHERE uploaded_at IS NULL;
+    `,
+  },
 ];
