@@ -170,7 +170,7 @@ export class ProjectPlateReader implements PlateReader {
     this.charOf = Array.from({ length: classes }, (_, i) => (i === spec.blank ? null : spec.alphabet[i < spec.blank ? i : i - 1]!));
   }
 
-  static async create(modelDir: string, threads: number, minStateConfidence = 0.5): Promise<ProjectPlateReader> {
+  static async create(modelDir: string, threads: number, minStateConfidence = 0.3): Promise<ProjectPlateReader> {
     const spec = readSpec(path.join(modelDir, 'plate-ocr.json'), ocrSpecSchema);
     return new ProjectPlateReader(await createSession(path.join(modelDir, 'plate-ocr.onnx'), { threads }), spec, minStateConfidence);
   }
