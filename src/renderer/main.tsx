@@ -2,6 +2,7 @@
  * Start-up: use the preload's window.lpr in Electron, or open the WebSocket
  * bridge in browser mode, and mount the app.
  */
+import './zod-config.js';
 import { createRoot } from 'react-dom/client';
 import type { LprApi } from '../shared/contract.js';
 import { App } from './App.js';

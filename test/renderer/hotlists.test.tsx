@@ -126,6 +126,38 @@ describe('hot lists panel', () => {
     expect(screen.getAllByTestId('hotlist-row')[0]!.textContent).not.toContain('STALE');
   });
 
+  it('shows a configured list the car never loaded, through its first sync and its failure', async () => {
+    const engine = new FakeEngine();
+    const answer = deferred<Result<Responses['hotlists.sync']>>();
+    engine.handle('hotlists.sync', () => answer.promise);
+    await openPanel(engine);
+    click('hotlists-sync');
+    engine.emit('hotListSync', { list: 'state-dmv', phase: 'download', fraction: null, message: 'downloading 0 kB' });
+    const row = () => screen.getAllByTestId('hotlist-row').find((r) => r.dataset.list === 'state-dmv')!;
+    expect(row().textContent).toContain('First sync');
+    expect(within(row()).getByTestId('hotlist-progress')).toBeTruthy();
+    answer.resolve({
+      ok: true,
+      value: [
+        { list: 'NCIC', outcome: 'not-modified', entries: 120_000, error: null },
+        {
+          list: 'state-dmv',
+          outcome: 'failed',
+          entries: 0,
+          error: 'https://dmv.example/x.csv: download failed after 5 attempts: server answered HTTP 503; the previous list stays in force',
+        },
+      ],
+    });
+    const result = await screen.findByTestId('hotlists-sync-result');
+    const [ncic, dmv] = within(result).getAllByTestId('hotlists-sync-outcome') as [HTMLElement, HTMLElement];
+    expect(ncic.textContent).toContain('Server copy unchanged: 120,000 entries');
+    expect(dmv.textContent).toContain('server answered HTTP 503. Not loaded.');
+    expect(dmv.textContent).not.toContain('previous list stays in force');
+    const error = within(row()).getByTestId('hotlist-error');
+    expect(row().textContent).toContain('Not loaded');
+    expect(error.textContent).toContain('reads are not checked against it');
+  });
+
   it('shows a sync the engine refuses inline', async () => {
     const engine = new FakeEngine();
     engine.handle('hotlists.sync', () => ({ ok: false, error: 'no hot list has a source to sync from; import one or configure hotlists.json' }));
@@ -175,22 +207,45 @@ describe('manual entries (C.6)', () => {
 
     const earlier = within(added).getByTestId('manual-earlier-reads');
     expect(earlier.textContent).toContain('2 earlier reads this shift match');
+    // Newest first.
     const rows = within(earlier).getAllByTestId('manual-earlier-read');
-    expect(rows).toHaveLength(2);
-    expect(rows[0]!.textContent).toContain('ABC123');
-    expect(rows[0]!.textContent).toContain('MA');
-    expect(rows[0]!.textContent).toMatch(/\d\d:\d\d:\d\d/);
-    expect(rows[0]!.textContent).toContain('Front');
-    expect(rows[0]!.textContent).toContain('Partial match');
-    expect(rows[1]!.textContent).toContain('??');
-    expect(rows[1]!.textContent).toContain('Rear');
-    await waitFor(() => expect(within(rows[0]!).getByRole('img').getAttribute('src')).toBe(`${PNG_DATA_URL}#crop-31`));
+    expect(rows.map((r) => r.dataset.readId)).toEqual(['32', '31']);
+    expect(rows[1]!.textContent).toContain('ABC123');
+    expect(rows[1]!.textContent).toContain('MA');
+    expect(rows[1]!.textContent).toMatch(/\d\d:\d\d:\d\d/);
+    expect(rows[1]!.textContent).toContain('Front');
+    expect(rows[1]!.textContent).toContain('Partial');
+    expect(rows[0]!.textContent).toContain('??');
+    expect(rows[0]!.textContent).toContain('Rear');
+    await waitFor(() => expect(within(rows[1]!).getByRole('img').getAttribute('src')).toBe(`${PNG_DATA_URL}#crop-31`));
 
     // The form is ready for the next plate, and the entry is in the list.
     expect((screen.getByTestId('manual-plate') as HTMLInputElement).value).toBe('');
     expect((screen.getByTestId('manual-reason') as HTMLTextAreaElement).value).toBe('');
     await waitFor(() => expect(screen.getAllByTestId('manual-entry-row')).toHaveLength(1));
     expect(screen.getByTestId('manual-entry-row').textContent).toContain('ABC*123');
+  });
+
+  it('folds a long run of earlier reads behind "Show all"', async () => {
+    const engine = new FakeEngine();
+    engine.earlierReads = Array.from({ length: 7 }, (_, i) => ({
+      readId: 40 + i,
+      plate: 'BXR4127',
+      state: 'VA',
+      capturedAt: NOW - (10 - i) * 60_000,
+      cameraId: 'front',
+      kind: 'exact' as const,
+    }));
+    await openPanel(engine);
+    type('manual-plate', 'BXR4127');
+    type('manual-reason', 'Registered owner wanted for questioning');
+    click('manual-submit');
+    const earlier = await screen.findByTestId('manual-earlier-reads');
+    expect(earlier.textContent).toContain('7 earlier reads this shift match');
+    expect(within(earlier).getAllByTestId('manual-earlier-read')).toHaveLength(4);
+    expect(within(earlier).getAllByTestId('manual-earlier-read')[0]!.dataset.readId).toBe('46');
+    click('manual-earlier-more');
+    expect(within(earlier).getAllByTestId('manual-earlier-read')).toHaveLength(7);
   });
 
   it('says so when no earlier read matches, and sends an unknown state and default expiry as such', async () => {
@@ -240,7 +295,7 @@ describe('manual entries (C.6)', () => {
     expect(rows.map((r) => r.dataset.entryId)).toEqual(['502', '501']);
     expect(rows[0]!.textContent).toContain('7?K*');
     expect(rows[0]!.textContent).toContain('PARTIAL');
-    expect(rows[0]!.textContent).toContain('Any');
+    expect(rows[0]!.textContent).toContain('Any state');
     expect(rows[1]!.textContent).toContain('KLM456');
     expect(rows[1]!.textContent).toContain('Seen leaving the burglary on Elm St');
     expect(rows[1]!.textContent).toContain('Entered by 1234');

@@ -34,7 +34,7 @@ let sockets: FakeSocket[];
 let client: WsClient;
 const latest = () => sockets[sockets.length - 1]!;
 
-function makeClient(options: { requestTimeoutMs?: number } = {}) {
+function makeClient(options: { requestTimeoutMs?: number; longRequestIdleMs?: number } = {}) {
   client = createWsClient({
     url: 'ws://127.0.0.1:8080/bridge',
     createSocket: (url) => {
@@ -146,6 +146,33 @@ describe('ws client', () => {
     const pending = client.invoke('status.get', {});
     vi.advanceTimersByTime(1000);
     await expect(pending).resolves.toEqual({ ok: false, error: 'the engine did not answer "status.get" in time' });
+  });
+
+  it('waits on a hot-list sync as long as its progress events keep coming', async () => {
+    makeClient({ requestTimeoutMs: 1000, longRequestIdleMs: 5000 });
+    latest().open();
+    let settled = false;
+    const sync = client.invoke('hotlists.sync', {});
+    void sync.then(() => (settled = true));
+    const progress = { type: 'event', event: 'hotListSync', payload: { list: 'ncic', phase: 'download', fraction: 0.5, message: 'downloading' } };
+    for (let i = 0; i < 4; i++) {
+      vi.advanceTimersByTime(4000);
+      latest().receive(progress);
+    }
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    latest().receive({ type: 'result', id: 1, result: { ok: true, value: [] } });
+    await expect(sync).resolves.toEqual({ ok: true, value: [] });
+  });
+
+  it('gives up on a hot-list sync that goes quiet', async () => {
+    makeClient({ requestTimeoutMs: 1000, longRequestIdleMs: 5000 });
+    latest().open();
+    const sync = client.invoke('hotlists.sync', {});
+    vi.advanceTimersByTime(4999);
+    latest().receive({ type: 'event', event: 'read', payload: makeRead() });
+    vi.advanceTimersByTime(1);
+    await expect(sync).resolves.toEqual({ ok: false, error: 'the engine did not answer "hotlists.sync" in time' });
   });
 
   it('treats a malformed result as an error', async () => {

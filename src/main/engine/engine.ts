@@ -392,7 +392,15 @@ export class Engine {
         const { plate, state, reason, expiresInHours } = request as { plate: string; state: string | null; reason: string; expiresInHours?: number };
         const added = addManualEntry(
           this.db,
-          { plate, state, reason, enteredBy: user.id, ...(expiresInHours !== undefined ? { expiresInHours } : {}) },
+          {
+            plate,
+            state,
+            reason,
+            // Shown on the alert beside the entry, so the officer knows why it was entered.
+            description: `Entered by ${user.name}: ${reason}`,
+            enteredBy: user.id,
+            ...(expiresInHours !== undefined ? { expiresInHours } : {}),
+          },
           { now, limits: this.hotListsConfig.manual, shiftStartedAt: this.shiftStart },
         );
         this.emitStatus();

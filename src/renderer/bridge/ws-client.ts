@@ -50,13 +50,28 @@ export interface WsClientOptions {
   reconnectDelaysMs?: readonly number[];
   /** An invoke with no answer after this long resolves to an error. */
   requestTimeoutMs?: number;
+  /**
+   * A long-running invoke (a hot-list sync: minutes for a large list on a
+   * slow link) resolves to an error only after this long with neither an
+   * answer nor one of its progress events.
+   */
+  longRequestIdleMs?: number;
 }
+
+/** Channels that may run for minutes, and the event that shows they are still at work. */
+const LONG_RUNNING: Partial<Record<Channel, EventName>> = {
+  'hotlists.sync': 'hotListSync',
+};
 
 const OPEN = 1;
 
 interface PendingInvoke {
   resolve(result: Result<unknown>): void;
   timer: ReturnType<typeof setTimeout>;
+  /** Re-arms the timer (a long-running invoke, on each of its progress events). */
+  rearm(): void;
+  /** The progress event that keeps this invoke alive, if any. */
+  progressEvent: EventName | null;
   /** Sent on the current socket (false: still waiting for a connection). */
   sent: boolean;
   message: string;
@@ -79,6 +94,7 @@ export function createWsClient(options: WsClientOptions = {}): WsClient {
   const createSocket: WebSocketFactory = options.createSocket ?? ((u) => new WebSocket(u) as unknown as WebSocketLike);
   const delays = options.reconnectDelaysMs ?? [250, 500, 1000, 2000, 3000];
   const requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
+  const longRequestIdleMs = options.longRequestIdleMs ?? 120_000;
 
   let socket: WebSocketLike | null = null;
   let state: ConnectionState = 'connecting';
@@ -140,6 +156,9 @@ export function createWsClient(options: WsClientOptions = {}): WsClient {
         return;
       }
       const name = m.event as EventName;
+      for (const entry of pending.values()) {
+        if (entry.progressEvent === name) entry.rearm();
+      }
       const parsed = eventSchemas[name].safeParse(m.payload);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
@@ -209,16 +228,22 @@ export function createWsClient(options: WsClientOptions = {}): WsClient {
       if (closedForGood) return Promise.resolve({ ok: false, error: 'connection to the engine is closed' });
       const id = nextId++;
       const outgoing: ClientMessage = { type: 'invoke', id, channel, request };
+      const progressEvent = LONG_RUNNING[channel] ?? null;
+      const timeoutMs = progressEvent ? longRequestIdleMs : requestTimeoutMs;
+      const expire = () => settle(id, { ok: false, error: `the engine did not answer "${channel}" in time` });
       return new Promise<Result<Responses[C]>>((resolve) => {
-        const timer = setTimeout(() => {
-          settle(id, { ok: false, error: `the engine did not answer "${channel}" in time` });
-        }, requestTimeoutMs);
-        pending.set(id, {
+        const entry: PendingInvoke = {
           resolve: resolve as (result: Result<unknown>) => void,
-          timer,
+          timer: setTimeout(expire, timeoutMs),
+          rearm() {
+            clearTimeout(entry.timer);
+            entry.timer = setTimeout(expire, timeoutMs);
+          },
+          progressEvent,
           sent: false,
           message: JSON.stringify(outgoing),
-        });
+        };
+        pending.set(id, entry);
         flushQueued();
       });
     },

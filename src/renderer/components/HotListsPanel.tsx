@@ -74,9 +74,12 @@ function HotListsSection() {
   const lastSync = useHotListsStore((s) => s.lastSync);
   const now = useNow();
 
-  // A list the engine syncs for the first time has progress before it has a status.
+  // A configured list the car never loaded has no status: it shows through its
+  // sync progress and outcome.
   const known = lists ?? [];
-  const newcomers = Object.keys(progress).filter((name) => !known.some((l) => l.name === name));
+  const unloaded = [...new Set([...Object.keys(progress), ...(lastSync?.outcomes ?? []).map((o) => o.list)])].filter(
+    (name) => !known.some((l) => l.name === name),
+  );
   const imported = known.filter((l) => l.kind === 'imported');
   const manual = known.filter((l) => l.kind === 'manual');
   const syncingAny = syncing && Object.keys(progress).length > 0;
@@ -97,10 +100,10 @@ function HotListsSection() {
       >
         {syncing ? (syncingAny ? 'Syncing…' : 'Contacting list sources…') : 'Sync now'}
       </button>
-      {!syncing && lastSync && <SyncResult lastSync={lastSync} lists={known} now={now} />}
+      {!syncing && lastSync && <SyncResult lastSync={lastSync} lists={known} />}
 
       <ol className="hotlist-rows">
-        {lists && known.length === 0 && newcomers.length === 0 && (
+        {lists && known.length === 0 && unloaded.length === 0 && (
           <li className="hotlist-none" data-testid="hotlist-none">
             <strong>No hot list loaded.</strong> Reads are not being checked. Sync now, or ask the administrator to configure the list sources.
           </li>
@@ -108,14 +111,13 @@ function HotListsSection() {
         {[...imported, ...manual].map((list) => (
           <HotListRow key={list.name} list={list} progress={syncing ? progress[list.name] : undefined} now={now} />
         ))}
-        {newcomers.map((name) => (
-          <li key={name} className="hotlist-row" data-testid="hotlist-row" data-list={name}>
-            <div className="hotlist-head">
-              <span className="hotlist-name">{name}</span>
-              <span className="tag">New list</span>
-            </div>
-            {syncing && progress[name] && <SyncProgress event={progress[name]} />}
-          </li>
+        {unloaded.map((name) => (
+          <UnloadedRow
+            key={name}
+            name={name}
+            progress={syncing ? progress[name] : undefined}
+            error={syncing ? null : (lastSync?.outcomes?.find((o) => o.list === name)?.error ?? null)}
+          />
         ))}
       </ol>
     </section>
@@ -139,14 +141,11 @@ function HotListRow({ list, progress, now }: { list: HotListStatus; progress: Ho
         {list.updatedAt === null
           ? 'Never synced'
           : `${manual ? 'Changed' : 'Updated'} ${since(list.updatedAt, now)} · ${formatDayTime(list.updatedAt, now)}`}
-        {manual && <span className="hotlist-note"> · entered in this car, never stale</span>}
+        {manual && <span className="hotlist-note"> · never stale</span>}
       </div>
       {list.lastError && (
         <p className="hotlist-error" data-testid="hotlist-error">
-          <strong>Last sync failed:</strong> {list.lastError}.{' '}
-          {list.updatedAt === null
-            ? 'There is no copy of this list on the car: reads are not checked against it.'
-            : `The copy from ${formatDayTime(list.updatedAt, now)} stays in force.`}
+          <strong>Last sync failed:</strong> {syncErrorText(list.lastError)}. {inForceNote(list, now)}
         </p>
       )}
       {progress && <SyncProgress event={progress} />}
@@ -157,6 +156,24 @@ function HotListRow({ list, progress, now }: { list: HotListStatus; progress: Ho
 function since(at: number, now: number): string {
   const age = formatAge(at, now);
   return age === 'just now' ? age : `${age} ago`;
+}
+
+/** A list the car has no copy of yet: being synced for the first time, or its first sync failed. */
+function UnloadedRow({ name, progress, error }: { name: string; progress: HotListSyncEvent | undefined; error: string | null }) {
+  return (
+    <li className={error ? 'hotlist-row hotlist-row-stale' : 'hotlist-row'} data-testid="hotlist-row" data-list={name}>
+      <div className="hotlist-head">
+        <span className="hotlist-name">{name}</span>
+        <span className="tag">{progress ? 'First sync' : 'Not loaded'}</span>
+      </div>
+      {error && (
+        <p className="hotlist-error" data-testid="hotlist-error">
+          <strong>Sync failed:</strong> {syncErrorText(error)}. {inForceNote(undefined, 0)}
+        </p>
+      )}
+      {progress && <SyncProgress event={progress} />}
+    </li>
+  );
 }
 
 const PHASE_TEXT: Record<HotListSyncEvent['phase'], string> = {
@@ -184,7 +201,21 @@ function SyncProgress({ event }: { event: HotListSyncEvent }) {
   );
 }
 
-function SyncResult({ lastSync, lists, now }: { lastSync: LastSync; lists: HotListStatus[]; now: number }) {
+/**
+ * The engine's reason for a failed sync, without its own "the previous list
+ * stays in force" (said even when there is no previous list): the panel says
+ * what stays in force from the list's status.
+ */
+function syncErrorText(error: string): string {
+  return error.replace(/[;,.]?\s*the previous list stays in force\.?\s*$/i, '');
+}
+
+function inForceNote(status: HotListStatus | undefined, now: number): string {
+  if (!status || status.updatedAt === null) return 'There is no copy of this list on the car: reads are not checked against it.';
+  return `The copy from ${formatDayTime(status.updatedAt, now)} stays in force.`;
+}
+
+function SyncResult({ lastSync, lists }: { lastSync: LastSync; lists: HotListStatus[] }) {
   if (lastSync.error !== null || lastSync.outcomes === null) {
     return (
       <div className="sync-result sync-result-failed" data-testid="hotlists-sync-result" role="alert">
@@ -200,7 +231,7 @@ function SyncResult({ lastSync, lists, now }: { lastSync: LastSync; lists: HotLi
     <div className={failed > 0 ? 'sync-result sync-result-failed' : 'sync-result'} data-testid="hotlists-sync-result" role="status">
       <div className="sync-result-title">
         Sync finished {formatClock(lastSync.finishedAt)}:{' '}
-        {failed === 0 ? `${total === 1 ? 'the list is' : `all ${total} lists are`} current` : `${failed} of ${total} failed`}
+        {failed === 0 ? (total === 1 ? 'the list synced' : `all ${total} lists synced`) : `${failed} of ${total} failed`}
       </div>
       <ul className="outcomes">
         {lastSync.outcomes.map((o) => {
@@ -210,15 +241,9 @@ function SyncResult({ lastSync, lists, now }: { lastSync: LastSync; lists: HotLi
               <span className="outcome-mark" aria-hidden="true">
                 {o.error ? '✗' : '✓'}
               </span>
-              <span className="outcome-list">{o.list}</span>
               <span className="outcome-text">
-                {o.error
-                  ? `Failed: ${o.error}. ${
-                      status && status.updatedAt !== null
-                        ? `The copy from ${formatDayTime(status.updatedAt, now)} stays in force.`
-                        : 'No copy of this list on the car.'
-                    }`
-                  : syncOutcomeText(o.outcome, o.entries)}
+                <strong className="outcome-list">{o.list}</strong>{' '}
+                {o.error ? `Failed: ${syncErrorText(o.error)}.${status?.updatedAt ? ' The previous copy stays in force.' : ' Not loaded.'}` : syncOutcomeText(o.outcome, o.entries)}
               </span>
             </li>
           );

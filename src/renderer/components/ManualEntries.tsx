@@ -8,7 +8,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import type { ManualEntryView, Responses } from '../../shared/contract.js';
 import { call, useApi } from '../api.js';
-import { MATCH_KIND_TEXT, formatAge, formatClock, formatDayTime } from '../lib/format.js';
+import { formatAge, formatClock, formatDayTime } from '../lib/format.js';
 import { useNow } from '../lib/hooks.js';
 import { US_STATES } from '../lib/us-states.js';
 import { EMPTY_DRAFT } from '../stores/hotlists.js';
@@ -18,6 +18,13 @@ import { PlateText } from './PlateText.js';
 import { ReadImage } from './ReadImage.js';
 
 type EarlierRead = Responses['hotlists.manual.add']['readsThisShift'][number];
+
+const MATCH_SHORT: Record<EarlierRead['kind'], string> = {
+  exact: 'Exact',
+  lookalike: 'Look-alike',
+  'other-state': 'Other state',
+  partial: 'Partial',
+};
 
 /** Letters and digits, upper case, and the wildcards; anything else typed is dropped. */
 export function cleanPlate(typed: string): string {
@@ -128,7 +135,7 @@ export function ManualEntryForm({ onAdded }: { onAdded?: () => void }) {
           </span>
         </label>
         <label className="field field-state">
-          <span className="field-label">State of issuance</span>
+          <span className="field-label">State of issuance (optional)</span>
           <select
             className="input input-select"
             data-testid="manual-state"
@@ -143,30 +150,6 @@ export function ManualEntryForm({ onAdded }: { onAdded?: () => void }) {
               </option>
             ))}
           </select>
-          <span className="field-hint">Optional</span>
-        </label>
-        <label className="field field-expiry">
-          <span className="field-label">Expires in</span>
-          <span className="input-suffixed">
-            <input
-              ref={refs.expiry}
-              className={fieldClass('expiry', 'input input-expiry')}
-              data-testid="manual-expiry"
-              value={draft.expiry}
-              inputMode="decimal"
-              autoComplete="off"
-              maxLength={6}
-              placeholder="default"
-              aria-invalid={invalid === 'expiry'}
-              disabled={busy}
-              onChange={(e) => {
-                setDraft({ expiry: e.target.value.replace(/[^0-9.]/g, '') });
-                if (invalid === 'expiry') setInvalid(null);
-              }}
-            />
-            <span className="input-suffix">hours</span>
-          </span>
-          <span className="field-hint">Blank: agency default</span>
         </label>
         <label className="field field-reason">
           <span className="field-label">Reason (required)</span>
@@ -187,15 +170,37 @@ export function ManualEntryForm({ onAdded }: { onAdded?: () => void }) {
             }}
           />
         </label>
+        <label className="field field-expiry">
+          <span className="field-label">Expires in (optional)</span>
+          <span className="input-suffixed">
+            <input
+              ref={refs.expiry}
+              className={fieldClass('expiry', 'input input-expiry')}
+              data-testid="manual-expiry"
+              value={draft.expiry}
+              inputMode="decimal"
+              autoComplete="off"
+              maxLength={6}
+              placeholder="agency default"
+              aria-invalid={invalid === 'expiry'}
+              disabled={busy}
+              onChange={(e) => {
+                setDraft({ expiry: e.target.value.replace(/[^0-9.]/g, '') });
+                if (invalid === 'expiry') setInvalid(null);
+              }}
+            />
+            <span className="input-suffix">hours</span>
+          </span>
+        </label>
+        <button type="submit" className="btn btn-primary btn-xl manual-submit" data-testid="manual-submit" disabled={busy}>
+          {busy ? 'Adding…' : 'Add to hot list'}
+        </button>
       </div>
       {error && (
         <p className="error-text" role="alert" data-testid="manual-error">
           Not added: {error}
         </p>
       )}
-      <button type="submit" className="btn btn-primary btn-xl" data-testid="manual-submit" disabled={busy}>
-        {busy ? 'Adding…' : 'Add to hot list'}
-      </button>
     </form>
   );
 }
@@ -215,7 +220,7 @@ export function ManualAddResult() {
         </span>
         <span className="manual-added-title">Added to list “{entry.list}”</span>
         <button type="button" className="btn btn-quiet" data-testid="manual-added-dismiss" onClick={() => useHotListsStore.getState().setLastAdded(null)}>
-          Dismiss
+          Done
         </button>
       </div>
       <div className="manual-added-entry">
@@ -232,7 +237,11 @@ export function ManualAddResult() {
   );
 }
 
+/** Beyond this many, the earlier reads fold behind "Show all" so the form stays in reach. */
+const EARLIER_SHOWN = 4;
+
 function EarlierReads({ reads }: { reads: EarlierRead[] }) {
+  const [all, setAll] = useState(false);
   if (reads.length === 0) {
     return (
       <p className="earlier-none" data-testid="manual-earlier-reads" data-count={0}>
@@ -241,17 +250,25 @@ function EarlierReads({ reads }: { reads: EarlierRead[] }) {
     );
   }
   const n = reads.length;
+  // Newest first: where the vehicle was seen last matters most.
+  const sorted = [...reads].sort((a, b) => b.capturedAt - a.capturedAt || b.readId - a.readId);
+  const shown = all ? sorted : sorted.slice(0, EARLIER_SHOWN);
   return (
     <div className="earlier-reads" data-testid="manual-earlier-reads" data-count={n} role="alert">
       <h3 className="earlier-title">
         {n} earlier {n === 1 ? 'read' : 'reads'} this shift {n === 1 ? 'matches' : 'match'}
       </h3>
-      <p className="earlier-sub">A camera saw {n === 1 ? 'this plate' : 'these plates'} before the entry was made. Check each read.</p>
+      <p className="earlier-sub">A camera saw {n === 1 ? 'this plate' : 'these plates'} before the entry was made. Check each read. Newest first.</p>
       <ol className="earlier-list">
-        {reads.map((read) => (
+        {shown.map((read) => (
           <EarlierReadRow key={read.readId} read={read} />
         ))}
       </ol>
+      {n > shown.length && (
+        <button type="button" className="btn earlier-more" data-testid="manual-earlier-more" onClick={() => setAll(true)}>
+          Show all {n} reads
+        </button>
+      )}
     </div>
   );
 }
@@ -262,11 +279,11 @@ function EarlierReadRow({ read }: { read: EarlierRead }) {
     <li className="earlier-row" data-testid="manual-earlier-read" data-read-id={read.readId}>
       <ReadImage readId={read.readId} kind="crop" alt={`Plate ${read.plate}`} className="earlier-thumb" />
       <PlateText plate={read.plate} />
-      <div className="read-cell">
+      <div className="read-cell read-state">
         <span className="cell-label">State</span>
         <span className="cell-value">{read.state ?? '??'}</span>
       </div>
-      <div className="read-cell">
+      <div className="read-cell read-time">
         <span className="cell-label">Time</span>
         <span className="cell-value">{formatClock(read.capturedAt)}</span>
       </div>
@@ -276,7 +293,7 @@ function EarlierReadRow({ read }: { read: EarlierRead }) {
       </div>
       <div className="read-cell">
         <span className="cell-label">Match</span>
-        <span className={read.kind === 'exact' ? 'cell-value' : 'cell-value match-loose'}>{MATCH_KIND_TEXT[read.kind].title}</span>
+        <span className={read.kind === 'exact' ? 'cell-value' : 'cell-value match-loose'}>{MATCH_SHORT[read.kind]}</span>
       </div>
     </li>
   );
@@ -343,7 +360,7 @@ function ManualEntryRow({ entry, now }: { entry: ManualEntryView; now: number })
       <div className="manual-row-main">
         <div className="manual-row-plate">
           <PlateText plate={entry.plate} />
-          <span className="state-value">{entry.state ?? 'Any'}</span>
+          <span className="state-value">{entry.state ?? 'Any state'}</span>
           {entry.partial && <span className="tag tag-partial">PARTIAL</span>}
           {entry.list !== 'manual' && <span className="tag">{entry.list}</span>}
         </div>

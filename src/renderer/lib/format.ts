@@ -59,6 +59,8 @@ export const CAMERA_STATE_TEXT: Record<CameraStatus['state'], string> = {
   'out-of-service': 'Out of service',
 };
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
 /** "14:30" today, "15 May 14:30" on another day (entries entered or expiring days apart). */
 export function formatDayTime(epochMs: number, nowMs: number): string {
   const d = new Date(epochMs);
@@ -68,8 +70,6 @@ export function formatDayTime(epochMs: number, nowMs: number): string {
   const sameDay = d.getFullYear() === now.getFullYear() && d.getMonth() === now.getMonth() && d.getDate() === now.getDate();
   return sameDay ? clock : `${d.getDate()} ${MONTHS[d.getMonth()]} ${clock}`;
 }
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
@@ -82,9 +82,9 @@ export function syncOutcomeText(outcome: string, entries: number): string {
     case 'imported':
       return `Updated: ${count}`;
     case 'not-modified':
-      return `Already current (server copy unchanged): ${count}`;
+      return `Server copy unchanged: ${count}`;
     case 'unchanged':
-      return `Already current (source unchanged): ${count}`;
+      return `Source file unchanged since the last import: ${count}`;
     case 'failed':
       return 'Failed';
     default:

@@ -89,6 +89,10 @@ export async function syncHotList(db: Db, options: SyncOptions): Promise<SyncRes
     if (!stat.isFile()) throw fail(db, options.list, source, new HotListImportError(source, null, 'not a file'), now, options.userId);
     const stamp = fileStamp(stat);
     if (!options.force && sameSource && stored?.source_stamp === stamp && stored.entry_count > 0) {
+      // The car already holds exactly what the source offers: that confirms it current.
+      const at = now();
+      db.prepare('UPDATE hot_lists SET checked_at = ?, last_error = NULL, last_error_at = NULL WHERE id = ?').run(at, stored.id);
+      audit(db, at, options.userId ?? null, 'hotlist.sync', { list: options.list, source, outcome: 'unchanged' });
       return { list: options.list, source, outcome: 'unchanged', entries: stored.entry_count, import: null, downloadedBytes: 0, attempts: 0 };
     }
     const result = await importHotListFile(db, source, { ...importOptions, sourceState: { stamp }, totalBytes: stat.size });

@@ -1,0 +1,66 @@
+/**
+ * Hot lists from the officer's seat, in headless Chromium through browser mode:
+ * a shift-start sync (run by the engine in its worker thread) reports each
+ * list's outcome, and a manual entry with its reason (C.6) is searched against
+ * the reads already taken this shift.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { chromiumMissing, CHROMIUM, launchChromium, projectRoot, startServe, type ServedApp } from '../helpers/chromium.js';
+
+const rendererBuilt = fs.existsSync(path.join(projectRoot, 'dist', 'renderer', 'index.html'));
+const skipReason = chromiumMissing ? `skipped: no Chromium at ${CHROMIUM}` : !rendererBuilt ? 'skipped: renderer not built (npm run build)' : null;
+if (skipReason) console.warn(`hot lists E2E ${skipReason}`);
+
+describe.skipIf(skipReason !== null)('hot lists end to end (browser mode)', () => {
+  let dataDir: string;
+  let app: ServedApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lpr-e2e-hl-'));
+    app = await startServe(['--demo', '--data-dir', dataDir]);
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('syncs the lists and finds this shift’s reads for a new manual entry', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(String(e)));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
+    await page.goto(app.url);
+    await page.getByTestId('login-user').fill('demo');
+    await page.getByTestId('login-pin').fill('1234');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('patrol-view').waitFor();
+    // Wait until the first car of the demo footage has been read.
+    await page.getByTestId('read-row').filter({ hasText: '7KDP418' }).first().waitFor({ timeout: 120_000 });
+
+    await page.getByTestId('hotlists-open').click();
+    await page.getByTestId('hotlists-panel').waitFor();
+    await page.getByTestId('hotlists-sync').click();
+    const outcome = page.getByTestId('hotlists-sync-outcome').filter({ hasText: 'demo' });
+    await outcome.waitFor({ timeout: 60_000 });
+    expect(await outcome.getAttribute('class')).not.toContain('failed');
+
+    await page.getByTestId('manual-plate').fill('7KDP*');
+    await page.getByTestId('manual-reason').fill('Seen at the burglary on Elm St, witness report');
+    await page.getByTestId('manual-submit').click();
+    await page.getByTestId('manual-added').waitFor({ timeout: 10_000 });
+    await expect.poll(() => page.getByTestId('manual-earlier-reads').textContent()).toContain('7KDP418');
+    await page.screenshot({ path: path.join(projectRoot, 'test-results', 'manual-entry.png') });
+    await page.getByTestId('manual-entry-row').filter({ hasText: '7KDP*' }).first().waitFor();
+    expect(problems).toEqual([]);
+  });
+});
