@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// Prints the README's accuracy table: the project's models and the PaddleOCR
+// baseline on each annotated set in ../shared/data/plates, on the held-out
+// ("val") split and on the whole set, one inference thread.
+//   node scripts/accuracy-table.js [DATA_DIR]
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const data = path.resolve(process.argv[2] ?? path.join(root, '..', 'shared', 'data', 'plates'));
+if (!fs.existsSync(data)) {
+  console.error(`no annotated data at ${data}`);
+  process.exit(2);
+}
+
+function evaluate(set, engine, split) {
+  const out = execFileSync(process.execPath, [path.join(root, 'bin', 'lpr.js'), 'eval', path.join(data, set), '--engine', engine, '--split', split, '--threads', '1', '--json'], {
+    env: { ...process.env, LPR_LOG_LEVEL: 'warn' },
+    encoding: 'utf8',
+  });
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+const pct = (v) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(1)}%`);
+console.log('| set | split | images | engine | exact top-1 | exact top-5 | state right | median ms/image |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const set of ['us-dev', 'us-crops', 'eu']) {
+  if (!fs.existsSync(path.join(data, set))) continue;
+  for (const split of ['val', 'all']) {
+    for (const engine of ['project', 'paddle']) {
+      const r = evaluate(set, engine, split);
+      console.log(`| ${set} | ${split} | ${r.images} | ${engine === 'project' ? 'this project' : 'PaddleOCR baseline'} | ${pct(r.exactTop1)} | ${pct(r.exactTop5)} | ${pct(r.stateRightOfGiven)} | ${r.medianMs} |`);
+    }
+  }
+}
