@@ -81,6 +81,8 @@ export const alertViewSchema = z.object({
     readPlate: z.string(),
     /** The list's priority: lower is more urgent. */
     priority: z.number().int(),
+    /** The list's alert tone ("urgent" or "standard"; agencies may name their own). */
+    tone: z.string(),
   }),
   acknowledgedAt: z.number().nullable(),
   checks: z.object({

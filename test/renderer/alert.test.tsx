@@ -37,7 +37,7 @@ describe('alert screen', () => {
       makeAlert({
         read,
         entry: { ...makeAlert().entry, plate: 'BBC1234', state: 'NH' },
-        match: { kind: 'lookalike', differingPositions: [0], readPlate: '8BC1234', priority: 1 },
+        match: { kind: 'lookalike', differingPositions: [0], readPlate: '8BC1234', priority: 1, tone: 'standard' },
       }),
     );
     const readPlate = screen.getByTestId('alert-read-plate');

@@ -57,7 +57,7 @@ export function makeAlert(overrides: Partial<AlertView> = {}): AlertView {
       category: 'Stolen vehicle',
       description: '2019 Honda Civic, grey',
     },
-    match: { kind: 'exact', differingPositions: [], readPlate: read.plate, priority: 1 },
+    match: { kind: 'exact', differingPositions: [], readPlate: read.plate, priority: 1, tone: 'standard' },
     acknowledgedAt: null,
     checks: { charactersMatch: null, stateMatches: null, dispatch: null, dispatchNote: null },
     disposition: null,

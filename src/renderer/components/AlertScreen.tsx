@@ -5,14 +5,14 @@
  */
 import type { AlertView } from '../../shared/contract.js';
 import { MATCH_KIND_TEXT, formatClock, formatConfidence } from '../lib/format.js';
-import { URGENCY_LABEL, urgencyOf } from '../lib/urgency.js';
+import { URGENCY_LABEL, alertUrgency } from '../lib/urgency.js';
 import { useAlertsStore, useStatusStore } from '../stores/index.js';
 import { AlertChecklist } from './AlertChecklist.js';
 import { PlateText } from './PlateText.js';
 import { ReadImage } from './ReadImage.js';
 
 export function AlertScreen({ alert }: { alert: AlertView }) {
-  const urgency = urgencyOf(alert.entry.category, alert.entry.listCode);
+  const urgency = alertUrgency(alert);
   const open = useAlertsStore((s) => s.open);
   const position = open.findIndex((a) => a.id === alert.id) + 1;
   const waiting = open.length - 1;

@@ -20,6 +20,11 @@ export function urgencyOf(category: string, listCode = ''): Urgency {
   return 'high';
 }
 
+/** An alert's urgency: a list configured with the urgent tone is critical whatever its wording. */
+export function alertUrgency(alert: { entry: { category: string; listCode: string }; match: { tone: string } }): Urgency {
+  return alert.match.tone === 'urgent' ? 'critical' : urgencyOf(alert.entry.category, alert.entry.listCode);
+}
+
 export const URGENCY_RANK: Record<Urgency, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 
 export const URGENCY_LABEL: Record<Urgency, string> = {

@@ -5,7 +5,7 @@
  */
 import { create } from 'zustand';
 import type { AlertView, DispositionKind } from '../../shared/contract.js';
-import { URGENCY_RANK, urgencyOf } from '../lib/urgency.js';
+import { URGENCY_RANK, alertUrgency } from '../lib/urgency.js';
 
 export interface SavedDisposition {
   alertId: number;
@@ -29,7 +29,7 @@ export interface AlertsState {
 }
 
 function byUrgencyThenAge(a: AlertView, b: AlertView): number {
-  const rank = URGENCY_RANK[urgencyOf(a.entry.category, a.entry.listCode)] - URGENCY_RANK[urgencyOf(b.entry.category, b.entry.listCode)];
+  const rank = URGENCY_RANK[alertUrgency(a)] - URGENCY_RANK[alertUrgency(b)] || a.match.priority - b.match.priority;
   return rank || a.raisedAt - b.raisedAt || a.id - b.id;
 }
 

@@ -62,7 +62,7 @@ export class AlertService {
           `INSERT INTO hits (read_id, entry_id, match_kind, differing_positions, matched_plate, entry_snapshot, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(readId, match.entry.id, match.kind, JSON.stringify(match.differingPositions), match.matchedPlate, JSON.stringify({ ...match.entry, priority: match.priority }), now);
+        .run(readId, match.entry.id, match.kind, JSON.stringify(match.differingPositions), match.matchedPlate, JSON.stringify({ ...match.entry, priority: match.priority, tone: match.alertTone ?? 'standard' }), now);
       const hitId = Number(hit.lastInsertRowid);
       audit(this.db, { userId: null, action: 'hit', detail: { hitId, readId, entryId: match.entry.id, kind: match.kind, covert: match.covert } }, now);
       if (match.covert) {
@@ -156,7 +156,7 @@ export class AlertService {
   private toView(row: AlertRow): AlertView {
     const read = this.reads.get(row.read_id);
     if (!read) throw new Error(`alert ${row.id} refers to read ${row.read_id}, which is missing`);
-    const { priority, ...entry } = JSON.parse(row.entry_snapshot) as HotListEntryView & { priority?: number };
+    const { priority, tone, ...entry } = JSON.parse(row.entry_snapshot) as HotListEntryView & { priority?: number; tone?: string };
     return {
       id: row.id,
       status: row.status,
@@ -168,6 +168,7 @@ export class AlertService {
         differingPositions: JSON.parse(row.differing_positions) as number[],
         readPlate: row.matched_plate,
         priority: priority ?? 0,
+        tone: tone ?? 'standard',
       },
       acknowledgedAt: row.acknowledged_at,
       checks: {
