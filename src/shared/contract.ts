@@ -103,6 +103,8 @@ export const cameraStatusSchema = z.object({
   state: z.enum(['starting', 'running', 'stopped', 'error', 'out-of-service']),
   fps: z.number(),
   framesRead: z.number().int(),
+  /** Frames a newer frame replaced before recognition reached them (latest frame wins). */
+  framesDropped: z.number().int(),
   lastError: z.string().nullable(),
 });
 export type CameraStatus = z.infer<typeof cameraStatusSchema>;

@@ -69,8 +69,8 @@ export function makeStatus(overrides: Partial<EngineStatus> = {}): EngineStatus 
   return {
     user: null,
     cameras: [
-      { id: 'front', name: 'Front', state: 'running', fps: 14.8, framesRead: 1200, lastError: null },
-      { id: 'rear', name: 'Rear', state: 'error', fps: 0, framesRead: 0, lastError: 'unplugged' },
+      { id: 'front', name: 'Front', state: 'running', fps: 14.8, framesRead: 1200, framesDropped: 3, lastError: null },
+      { id: 'rear', name: 'Rear', state: 'error', fps: 0, framesRead: 0, framesDropped: 0, lastError: 'unplugged' },
     ],
     hotLists: [{ name: 'NCIC', entries: 120_000, updatedAt: NOW - 2 * 3_600_000, stale: false, kind: 'imported', lastError: null }],
     readsThisShift: 42,

@@ -66,7 +66,6 @@ export interface CameraConfig {
 export interface EngineOptions {
   readonly dbFile: string;
   readonly recognizer: Recognizer;
-  readonly cameras?: readonly CameraConfig[];
   readonly gps?: GpsSource;
   /** List sources, staleness limit and manual-entry limits (hotlists.json). */
   readonly hotLists?: HotListsConfig;
@@ -88,15 +87,7 @@ interface CameraRunner {
   status: CameraStatus;
   source: FrameSource | null;
   stopped: boolean;
-  framesDropped: number;
   done: Promise<void>;
-}
-
-/** A frame-to-alert latency sample, for the benchmark and the log. */
-export interface LatencySample {
-  readonly readId: number;
-  readonly frameAt: number;
-  readonly storedAt: number;
 }
 
 export class Engine {
@@ -108,7 +99,6 @@ export class Engine {
   private readonly cameras = new Map<string, CameraRunner>();
   private user: User | null = null;
   private readonly shiftStart: number;
-  private hitsThisShift = 0;
   private readonly now: () => number;
   private readonly hotListsConfig: HotListsConfig;
   private syncing: Promise<unknown> | null = null;
@@ -133,24 +123,15 @@ export class Engine {
     this.events.emit(event, payload);
   }
 
-  get currentUser(): User | null {
-    return this.user;
-  }
-
   // ---- cameras and the read pipeline ----
-
-  startCameras(): void {
-    for (const config of this.options.cameras ?? []) this.startCamera(config);
-  }
 
   startCamera(config: CameraConfig): void {
     if (this.cameras.has(config.id)) throw new Error(`camera ${config.id} is already running`);
     const runner: CameraRunner = {
       config,
-      status: { id: config.id, name: config.name, state: 'starting', fps: 0, framesRead: 0, lastError: null },
+      status: { id: config.id, name: config.name, state: 'starting', fps: 0, framesRead: 0, framesDropped: 0, lastError: null },
       source: null,
       stopped: false,
-      framesDropped: 0,
       done: Promise.resolve(),
     };
     this.cameras.set(config.id, runner);
@@ -215,8 +196,10 @@ export class Engine {
       }
     })();
 
+    const droppedBefore = runner.status.framesDropped;
     for (let frame = await slot.take(); frame !== null && !runner.stopped; frame = await slot.take()) {
       const { capturedAt, image } = frame;
+      if (slot.dropped > 0) runner.status = { ...runner.status, framesDropped: droppedBefore + slot.dropped };
       const recognition = await this.options.recognizer.recognize(image);
       const ready = tracker.observe(
         recognition.plates.map((p) => ({
@@ -232,7 +215,7 @@ export class Engine {
     }
     slot.close();
     await grabber;
-    runner.framesDropped += slot.dropped;
+    runner.status = { ...runner.status, framesDropped: droppedBefore + slot.dropped };
     for (const read of tracker.flush()) this.acceptRead(config.id, read);
     if (grabError) throw grabError;
   }
@@ -263,7 +246,6 @@ export class Engine {
     const raised: AlertView[] = [];
     for (const match of matches) {
       const { alert } = this.alerts.raise(read.id, match, this.now());
-      this.hitsThisShift++;
       if (alert) {
         raised.push(alert);
         log.info({ alert: alert.id, plate: read.plate, list: match.entry.listName, kind: match.kind, latencyMs: this.now() - read.capturedAt }, 'alert raised');
@@ -301,7 +283,7 @@ export class Engine {
         .filter((l) => !l.covert)
         .map((l) => ({ name: l.name, entries: l.entries, updatedAt: l.updatedAt, stale: l.stale, kind: l.kind, lastError: l.lastError })),
       readsThisShift: this.reads.countSince(this.shiftStart),
-      hitsThisShift: this.hitsThisShift,
+      hitsThisShift: (this.db.prepare('SELECT count(*) AS n FROM hits WHERE created_at >= ?').get(this.shiftStart) as { n: number }).n,
       gps: this.options.gps?.current() ?? null,
       recognizer: this.options.recognizer.name,
     };
