@@ -39,11 +39,22 @@ function help(): string {
   ].join('\n');
 }
 
+/** Index of the subcommand: the first word that is neither a flag nor the value of --data-dir. */
+function commandIndex(argv: readonly string[]): number {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--data-dir') i++;
+    else if (!arg.startsWith('-')) return i;
+  }
+  return -1;
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
-  const name = argv.find((a) => !a.startsWith('-'));
-  if (!name || argv.includes('--help') && !name) {
+  const at = commandIndex(argv);
+  const name = at >= 0 ? argv[at]! : undefined;
+  if (!name) {
     process.stdout.write(help() + '\n');
-    return name ? 0 : 2;
+    return argv.includes('--help') ? 0 : 2;
   }
   const load = commands[name];
   if (!load) {
@@ -52,7 +63,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const command = await load();
   const rest = [...argv];
-  rest.splice(rest.indexOf(name), 1);
+  rest.splice(at, 1);
   try {
     const args = parseArgs(rest, new Set(['data-dir', ...command.valuedFlags]));
     if (args.flags.has('help')) {
