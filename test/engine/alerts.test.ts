@@ -61,6 +61,16 @@ describe('AlertService', () => {
     expect(alerts.dispose(alert.id, 'misread', 'plate was 8BC123', 'u1').disposition!.kind).toBe('misread');
   });
 
+  it('records a repeat of the same entry within five minutes without a second alert', () => {
+    const first = alerts.raise(readId, match(), 1_000);
+    const repeat = alerts.raise(readId, match(), 1_000 + 4 * 60_000);
+    expect(repeat).toMatchObject({ alert: null, repeatOf: first.alert!.id });
+    const later = alerts.raise(readId, match(), 1_000 + 6 * 60_000);
+    expect(later.alert).not.toBeNull();
+    expect(db.prepare('SELECT count(*) AS n FROM hits').get()).toEqual({ n: 3 });
+    expect(alerts.open().map((a) => a.id)).toEqual([first.alert!.id, later.alert!.id]);
+  });
+
   it('records a covert hit without an alert and queues it for upload', () => {
     const raised = alerts.raise(readId, match(true), 100);
     expect(raised.alert).toBeNull();

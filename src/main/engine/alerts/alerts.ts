@@ -44,14 +44,23 @@ const bool = (v: number | null): boolean | null => (v === null ? null : v === 1)
 
 export interface RaisedHit {
   readonly hitId: number;
-  /** Null for covert hits, which are recorded but never shown in the car. */
+  /** Null for covert hits (recorded, never shown in the car) and for repeats of a recent alert. */
   readonly alert: AlertView | null;
+  /** The recent alert this hit repeats, when it does. */
+  readonly repeatOf: number | null;
 }
+
+/**
+ * The same list entry seen again within this window (a vehicle followed, or
+ * passing again) is recorded as a hit but does not raise a second alert.
+ */
+export const REPEAT_WINDOW_MS = 5 * 60_000;
 
 export class AlertService {
   constructor(
     private readonly db: Db,
     private readonly reads: ReadStore,
+    private readonly repeatWindowMs = REPEAT_WINDOW_MS,
   ) {}
 
   /** Records a hit for a stored read and raises an alert unless the list is covert. */
@@ -67,10 +76,17 @@ export class AlertService {
       audit(this.db, { userId: null, action: 'hit', detail: { hitId, readId, entryId: match.entry.id, kind: match.kind, covert: match.covert } }, now);
       if (match.covert) {
         this.db.prepare(`INSERT INTO upload_queue (kind, record_id, queued_at) VALUES ('covert-hit', ?, ?)`).run(hitId, now);
-        return { hitId, alert: null };
+        return { hitId, alert: null, repeatOf: null };
+      }
+      const recent = this.db
+        .prepare(`SELECT a.id FROM alerts a JOIN hits h ON h.id = a.hit_id WHERE h.entry_id = ? AND a.raised_at >= ? ORDER BY a.id DESC LIMIT 1`)
+        .get(match.entry.id, now - this.repeatWindowMs) as { id: number } | undefined;
+      if (recent) {
+        audit(this.db, { userId: null, action: 'hit.repeat', detail: { hitId, alertId: recent.id } }, now);
+        return { hitId, alert: null, repeatOf: recent.id };
       }
       const alert = this.db.prepare(`INSERT INTO alerts (hit_id, status, raised_at) VALUES (?, 'pending', ?)`).run(hitId, now);
-      return { hitId, alert: this.get(Number(alert.lastInsertRowid)) };
+      return { hitId, alert: this.get(Number(alert.lastInsertRowid)), repeatOf: null };
     })();
   }
 
