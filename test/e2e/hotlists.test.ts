@@ -4,6 +4,8 @@
  * list's outcome, and a manual entry with its reason (C.6) is searched against
  * the reads already taken this shift.
  */
+import Database from 'better-sqlite3';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,6 +24,12 @@ describe.skipIf(skipReason !== null)('hot lists end to end (browser mode)', () =
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lpr-e2e-hl-'));
+    // A demo list without the footage's planted plate, so no other alert interrupts the panel.
+    const list = path.join(dataDir, 'quiet.csv');
+    fs.writeFileSync(list, 'plate,state,list_code,description\nZZZ9999,CA,V,not in the footage\n');
+    execFileSync(process.execPath, [path.join(projectRoot, 'bin', 'lpr.js'), 'hotlist', 'import', list, '--list', 'demo', '--data-dir', dataDir], {
+      env: { ...process.env, LPR_LOG_LEVEL: 'silent' },
+    });
     app = await startServe(['--demo', '--data-dir', dataDir]);
     browser = await launchChromium();
   });
@@ -58,9 +66,29 @@ describe.skipIf(skipReason !== null)('hot lists end to end (browser mode)', () =
     await page.getByTestId('manual-reason').fill('Seen at the burglary on Elm St, witness report');
     await page.getByTestId('manual-submit').click();
     await page.getByTestId('manual-added').waitFor({ timeout: 10_000 });
+    await page.getByTestId('manual-entry-row').filter({ hasText: '7KDP*' }).first().waitFor();
     await expect.poll(() => page.getByTestId('manual-earlier-reads').textContent()).toContain('7KDP418');
     await page.screenshot({ path: path.join(projectRoot, 'test-results', 'manual-entry.png') });
-    await page.getByTestId('manual-entry-row').filter({ hasText: '7KDP*' }).first().waitFor();
+
+    // The footage loops: the car's next pass hits the new partial entry and raises an alert.
+    const db = new Database(path.join(dataDir, 'lpr.sqlite'), { readonly: true, fileMustExist: true });
+    try {
+      await expect
+        .poll(
+          () =>
+            db
+              .prepare(`SELECT h.match_kind AS kind, r.plate FROM alerts a JOIN hits h ON h.id = a.hit_id JOIN reads r ON r.id = h.read_id
+                        WHERE json_extract(h.entry_snapshot, '$.plate') = '7KDP*'`)
+              .all(),
+          { timeout: 120_000, interval: 500 },
+        )
+        .toEqual(expect.arrayContaining([{ kind: 'partial', plate: '7KDP418' }]));
+    } finally {
+      db.close();
+    }
+    await page.getByTestId('alert-screen').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('alert-entry-plate').textContent()).toContain('7KDP');
+    expect(await page.getByTestId('alert-match-kind').textContent()).toMatch(/partial/i);
     expect(problems).toEqual([]);
   });
 });
