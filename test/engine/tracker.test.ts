@@ -67,3 +67,24 @@ describe('PlateTracker with the next car in the same place', () => {
     expect(second.map((r) => r.plate)).toEqual(['CLEAN1']);
   });
 });
+
+describe('PlateTracker evidence', () => {
+  it('offers the larger view of the same plate when the track ends, without a new read', () => {
+    const tracker = new PlateTracker<string>({ idleMs: 300, instantConfidence: 0.95 });
+    const small = (at: number): Observation<string> => ({ plate: 'ABC123', confidence: 0.8, box: [100, 100, 60, 30], at, payload: `small@${at}` });
+    const large = (at: number): Observation<string> => ({ plate: 'ABC123', confidence: 0.81, box: [90, 95, 160, 80], at, payload: `large@${at}` });
+    tracker.observe([small(0)], 0);
+    const first = tracker.observe([small(50)], 50);
+    expect(first).toMatchObject([{ plate: 'ABC123', betterImages: false, best: { payload: 'small@0' } }]);
+    tracker.observe([large(100)], 100);
+    const end = tracker.observe([], 1000);
+    expect(end).toMatchObject([{ trackId: first[0]!.trackId, plate: 'ABC123', correction: false, betterImages: true, best: { payload: 'large@100' } }]);
+  });
+
+  it('says nothing more when the first view stayed the best', () => {
+    const tracker = new PlateTracker<string>({ idleMs: 300 });
+    tracker.observe([obs('ABC123', 0.9, 100, 0)], 0);
+    tracker.observe([obs('ABC123', 0.7, 100, 50)], 50);
+    expect(tracker.observe([], 1000)).toEqual([]);
+  });
+});

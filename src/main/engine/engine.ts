@@ -19,6 +19,7 @@ import {
   type EngineStatus,
   type EventName,
   type EventOf,
+  type GpsFix,
   type ManualEntryView,
   type ReadSummary,
   type Responses,
@@ -76,6 +77,8 @@ export interface EngineOptions {
 
 interface ObservationPayload {
   readonly frame: Mat;
+  /** Position when the frame was taken. */
+  readonly gps: GpsFix | null;
   readonly crop: Mat;
   readonly state: string | null;
   readonly stateConfidence: number;
@@ -197,9 +200,27 @@ export class Engine {
     })();
 
     const droppedBefore = runner.status.framesDropped;
+    // Read id of each track's emission, so a better view later can replace its images.
+    const readOfTrack = new Map<number, number>();
+    const deliver = (read: TrackedRead<ObservationPayload>): void => {
+      const stored = readOfTrack.get(read.trackId);
+      if (read.betterImages && stored !== undefined) {
+        this.reads.replaceView(stored, {
+          cropJpeg: encodeJpeg(read.best.payload.crop, 90),
+          contextJpeg: encodeJpeg(fitWidth(read.best.payload.frame, 1280), 80),
+          box: read.best.box,
+          capturedAt: read.best.at,
+          gps: read.best.payload.gps,
+        });
+        readOfTrack.delete(read.trackId);
+        return;
+      }
+      readOfTrack.set(read.trackId, this.acceptRead(config.id, read).id);
+    };
     for (let frame = await slot.take(); frame !== null && !runner.stopped; frame = await slot.take()) {
       const { capturedAt, image } = frame;
       if (slot.dropped > 0) runner.status = { ...runner.status, framesDropped: droppedBefore + slot.dropped };
+      const gps = this.options.gps?.current() ?? null;
       const recognition = await this.options.recognizer.recognize(image);
       const ready = tracker.observe(
         recognition.plates.map((p) => ({
@@ -207,16 +228,16 @@ export class Engine {
           confidence: p.confidence,
           box: p.box,
           at: capturedAt,
-          payload: { frame: image, crop: p.crop, state: p.state, stateConfidence: p.stateConfidence, candidates: [...p.candidates] },
+          payload: { frame: image, gps, crop: p.crop, state: p.state, stateConfidence: p.stateConfidence, candidates: [...p.candidates] },
         })),
         capturedAt,
       );
-      for (const read of ready) this.acceptRead(config.id, read);
+      for (const read of ready) deliver(read);
     }
     slot.close();
     await grabber;
     runner.status = { ...runner.status, framesDropped: droppedBefore + slot.dropped };
-    for (const read of tracker.flush()) this.acceptRead(config.id, read);
+    for (const read of tracker.flush()) deliver(read);
     if (grabError) throw grabError;
   }
 
@@ -232,7 +253,7 @@ export class Engine {
       candidates: payload.candidates,
       cameraId,
       capturedAt: tracked.best.at,
-      gps: this.options.gps?.current() ?? null,
+      gps: payload.gps,
       cropJpeg: encodeJpeg(payload.crop, 90),
       contextJpeg: encodeJpeg(fitWidth(payload.frame, 1280), 80),
     });

@@ -106,6 +106,20 @@ export class ReadStore {
     return row.jpeg;
   }
 
+  /**
+   * A better view of the same pass (the car closer): its images, box, time and
+   * position replace the first ones together, so the evidence stays consistent.
+   */
+  replaceView(id: number, view: Pick<NewRead, 'cropJpeg' | 'contextJpeg' | 'box' | 'capturedAt' | 'gps'>): void {
+    const [x, y, w, h] = view.box.map((v) => Math.round(v));
+    this.db
+      .prepare(
+        `UPDATE reads SET crop_jpeg = ?, context_jpeg = ?, box_x = ?, box_y = ?, box_w = ?, box_h = ?, captured_at = ?,
+           lat = ?, lon = ?, gps_accuracy_m = ? WHERE id = ?`,
+      )
+      .run(view.cropJpeg, view.contextJpeg, x, y, w, h, view.capturedAt, view.gps?.lat ?? null, view.gps?.lon ?? null, view.gps?.accuracyM ?? null, id);
+  }
+
   countSince(since: number): number {
     return (this.db.prepare('SELECT count(*) AS n FROM reads WHERE captured_at >= ?').get(since) as { n: number }).n;
   }

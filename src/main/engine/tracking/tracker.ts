@@ -27,6 +27,12 @@ export interface TrackedRead<Payload> {
   readonly observations: number;
   /** True when this replaces an earlier emission of the same track. */
   readonly correction: boolean;
+  /**
+   * True for the track's last word when the plate did not change but a better
+   * observation came after the first emission: its images should replace the
+   * stored ones (same plate, same Read).
+   */
+  readonly betterImages: boolean;
 }
 
 export interface TrackerOptions {
@@ -42,9 +48,21 @@ interface Track<Payload> {
   lastSeen: number;
   votes: Map<string, { weight: number; count: number; best: Observation<Payload> }>;
   emitted: string | null;
+  /** The observation whose images went out with the emission. */
+  emittedBest: Observation<Payload> | null;
 }
 
-/** Edit distance with an early exit; plates are short. */
+/**
+ * Which observation of the same text to keep as evidence: clearly more
+ * confident wins; among near-equal ones the larger plate (the car closer) wins.
+ */
+function betterObservation<P>(candidate: Observation<P>, current: Observation<P>): boolean {
+  if (candidate.confidence > current.confidence + 0.02) return true;
+  if (candidate.confidence < current.confidence - 0.02) return false;
+  return candidate.box[2] * candidate.box[3] > current.box[2] * current.box[3];
+}
+
+/** Edit distance; plates are short. */
 function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
@@ -81,14 +99,13 @@ export class PlateTracker<Payload> {
       if (vote) {
         vote.weight += obs.confidence;
         vote.count++;
-        if (obs.confidence > vote.best.confidence) vote.best = obs;
+        if (betterObservation(obs, vote.best)) vote.best = obs;
       } else {
         track.votes.set(obs.plate, { weight: obs.confidence, count: 1, best: obs });
       }
       if (track.emitted === null) {
         const leader = this.leader(track);
         if (leader.count >= 2 || leader.best.confidence >= this.instantConfidence) {
-          track.emitted = leader.best.plate;
           ready.push(this.toRead(track, false));
         }
       }
@@ -109,6 +126,7 @@ export class PlateTracker<Payload> {
       const leader = this.leader(track);
       if (track.emitted === null) done.push(this.toRead(track, false));
       else if (leader.best.plate !== track.emitted) done.push(this.toRead(track, true));
+      else if (leader.best !== track.emittedBest) done.push({ ...this.toRead(track, false), betterImages: true });
       return false;
     });
     return done;
@@ -135,7 +153,7 @@ export class PlateTracker<Payload> {
   }
 
   private newTrack(obs: Observation<Payload>): Track<Payload> {
-    const track: Track<Payload> = { id: this.nextId++, box: obs.box, lastSeen: obs.at, votes: new Map(), emitted: null };
+    const track: Track<Payload> = { id: this.nextId++, box: obs.box, lastSeen: obs.at, votes: new Map(), emitted: null, emittedBest: null };
     this.tracks.push(track);
     return track;
   }
@@ -154,7 +172,8 @@ export class PlateTracker<Payload> {
       total += vote.weight;
       count += vote.count;
     }
-    if (correction) track.emitted = leader.best.plate;
+    track.emitted = leader.best.plate;
+    track.emittedBest = leader.best;
     return {
       trackId: track.id,
       plate: leader.best.plate,
@@ -163,6 +182,7 @@ export class PlateTracker<Payload> {
       best: leader.best,
       observations: count,
       correction,
+      betterImages: false,
     };
   }
 }
