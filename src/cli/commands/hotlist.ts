@@ -19,10 +19,10 @@ import {
   type ListFormat,
 } from '../../main/engine/hotlist/index.js';
 import { addManualEntry, listManualEntries, removeManualEntry } from '../../main/engine/hotlist/manual.js';
-import { isUrl, syncAllHotLists, syncHotList, type SyncProgress, type SyncResult } from '../../main/engine/hotlist/sync.js';
-import { allLists } from '../../main/engine/hotlist/store.js';
+import { isUrl, syncHotList, type SyncProgress, type SyncResult } from '../../main/engine/hotlist/sync.js';
 import { intFlag, stringFlag, UsageError, type ParsedArgs } from '../args.js';
 import { CommandFailed, type CliContext } from '../context.js';
+import { syncEveryHotList } from '../../main/engine/hotlist/sync-every.js';
 import type { Command } from '../lpr.js';
 
 const USAGE = [
@@ -218,17 +218,12 @@ async function runSync(args: ParsedArgs, ctx: CliContext): Promise<number> {
         outcomes.push({ list: name, error: error.message });
       }
     } else {
-      const configured = config.lists.filter((l) => l.source);
-      outcomes.push(...(await syncAllHotLists(db, config, common)));
-      // Lists imported earlier without configuration are synced again from where they came.
-      for (const row of allLists(db)) {
-        if (row.kind !== 'imported' || configured.some((l) => l.name === row.name) || row.source === '') continue;
-        try {
-          outcomes.push({ list: row.name, result: await syncHotList(db, { ...common, list: row.name, onProgress: progressPrinter(ctx, row.name) }) });
-        } catch (error) {
-          outcomes.push({ list: row.name, error: (error as Error).message });
-        }
-      }
+      const printers = new Map<string, (p: SyncProgress) => void>();
+      const onProgress = (list: string, progress: SyncProgress): void => {
+        if (!printers.has(list)) printers.set(list, progressPrinter(ctx, list));
+        printers.get(list)!(progress);
+      };
+      outcomes.push(...(await syncEveryHotList(db, config, { ...common, onProgress })));
       if (outcomes.length === 0) throw new CommandFailed('no list to sync: give --from PATH|URL, or configure lists with a "source" in hotlists.json');
     }
     if (json) {

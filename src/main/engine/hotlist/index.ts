@@ -42,4 +42,5 @@ export {
   type AddManualEntryResult,
   type ReadHit,
 } from './manual.js';
-export { syncHotList, syncAllHotLists, isUrl, type SyncOptions, type SyncProgress, type SyncResult } from './sync.js';
+export { syncHotList, isUrl, type SyncOptions, type SyncProgress, type SyncResult } from './sync.js';
+export { syncEveryHotList, type SyncEveryOptions, type SyncOutcome } from './sync-every.js';

@@ -11,7 +11,7 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import type { Db } from '../store/db.js';
-import { formatOf, parseListConfig, type ListConfigInput, type ListFormat, type HotListsConfig } from './config.js';
+import { formatOf, parseListConfig, type ListConfigInput, type ListFormat } from './config.js';
 import { HotListImportError, HotListInputError, HotListSyncError } from './errors.js';
 import { fileStamp, importHotListFile, type ImportProgress, type ImportResult } from './importer.js';
 import { audit, ensureList, getList, recordListError, settingsOf } from './store.js';
@@ -132,23 +132,6 @@ export async function syncHotList(db: Db, options: SyncOptions): Promise<SyncRes
   }
 }
 
-/** Syncs every configured list that has a source; one failing list does not stop the others. */
-export async function syncAllHotLists(
-  db: Db,
-  config: HotListsConfig,
-  options: Omit<SyncOptions, 'list' | 'from' | 'config'>,
-): Promise<{ list: string; result?: SyncResult; error?: string }[]> {
-  const out: { list: string; result?: SyncResult; error?: string }[] = [];
-  for (const list of config.lists) {
-    if (!list.source) continue;
-    try {
-      out.push({ list: list.name, result: await syncHotList(db, { ...options, list: list.name, config: list, minKnownCharacters: config.manual.minKnownCharacters }) });
-    } catch (error) {
-      out.push({ list: list.name, error: (error as Error).message });
-    }
-  }
-  return out;
-}
 
 function fail(db: Db, list: string, source: string, error: unknown, now: () => number, userId: string | null | undefined): Error {
   const err = error instanceof HotListSyncError || error instanceof HotListImportError || error instanceof HotListInputError
