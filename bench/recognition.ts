@@ -9,6 +9,7 @@ import { decodeImageFile } from '../src/cli/commands/read.js';
 import { loadAnnotatedSet } from '../src/cli/commands/eval.js';
 import { createRecognizer, type EngineName } from '../src/main/engine/recognition/index.js';
 import { projectRoot } from '../src/main/engine/paths.js';
+import { isValidationFile } from '../src/main/engine/recognition/splits.js';
 
 function stats(values: number[]): string {
   const s = [...values].sort((a, b) => a - b);
@@ -31,6 +32,8 @@ export async function benchRecognition(engines: EngineName[] = ['auto']): Promis
       const ocr: number[] = [];
       const total: number[] = [];
       let exact = 0;
+      let valExact = 0;
+      let valCount = 0;
       // One warm-up image so first-run allocation does not count.
       await recognizer.recognize(decodeImageFile(samples[0]!.file));
       for (const sample of samples) {
@@ -42,10 +45,18 @@ export async function benchRecognition(engines: EngineName[] = ['auto']): Promis
         detect.push(result.timings.detectMs);
         ocr.push(result.timings.ocrMs);
         total.push(t1 - t0 + result.timings.detectMs + result.timings.ocrMs);
-        if (result.plates[0]?.plate === sample.plate) exact++;
+        const right = result.plates[0]?.plate === sample.plate;
+        if (right) exact++;
+        if (isValidationFile(path.basename(sample.file), 'us-dev')) {
+          valCount++;
+          if (right) valExact++;
+        }
       }
       await recognizer.dispose();
-      console.log(`recognition: ${recognizer.name}, ${threads} thread(s), us-dev ${samples.length} images, exact ${((100 * exact) / samples.length).toFixed(1)}%`);
+      console.log(
+        `recognition: ${recognizer.name}, ${threads} thread(s), us-dev ${samples.length} images, exact ${((100 * exact) / samples.length).toFixed(1)}% ` +
+          `(held-out split, never trained on: ${((100 * valExact) / Math.max(1, valCount)).toFixed(1)}% of ${valCount})`,
+      );
       console.log(`  decode ms  ${stats(decode)}`);
       console.log(`  detect ms  ${stats(detect)}`);
       console.log(`  ocr ms     ${stats(ocr)}`);
