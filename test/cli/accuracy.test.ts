@@ -1,0 +1,35 @@
+/**
+ * A floor under the reader's accuracy on the held-out photos, so a broken
+ * pre- or post-processing change cannot land unnoticed. The floors sit below
+ * the figures the README reports (83.3% us-dev, 86.0% us-crops with the state
+ * right on 89.9%, 87.1% eu); the README's figures come from `npm run accuracy`.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const data = path.join(root, '..', 'shared', 'data', 'plates');
+const built = fs.existsSync(path.join(root, 'dist', 'src', 'cli', 'lpr.js'));
+const haveModels = ['plate-detector.onnx', 'plate-ocr.onnx'].every((f) => fs.existsSync(path.join(root, 'models', f)));
+const skip = !fs.existsSync(data) ? `${data} is absent` : !built ? 'not built (npm run build)' : !haveModels ? 'the models are missing' : null;
+if (skip) console.warn(`accuracy floor skipped: ${skip}`);
+
+function evaluate(set: string): { exactTop1: number; stateRightOfGiven: number | null } {
+  const out = execFileSync(process.execPath, [path.join(root, 'bin', 'lpr.js'), 'eval', path.join(data, set), '--split', 'val', '--engine', 'project', '--json'], {
+    encoding: 'utf8',
+    env: { ...process.env, LPR_LOG_LEVEL: 'silent' },
+  });
+  return JSON.parse(out.trim()) as { exactTop1: number; stateRightOfGiven: number | null };
+}
+
+describe.skipIf(skip !== null)('reading accuracy on the held-out photos', () => {
+  it('reads US scenes, US crops with their state, and European scenes', () => {
+    expect(evaluate('us-dev').exactTop1).toBeGreaterThanOrEqual(0.75);
+    const crops = evaluate('us-crops');
+    expect(crops.exactTop1).toBeGreaterThanOrEqual(0.78);
+    expect(crops.stateRightOfGiven).toBeGreaterThanOrEqual(0.8);
+    expect(evaluate('eu').exactTop1).toBeGreaterThanOrEqual(0.78);
+  }, 180_000);
+});
