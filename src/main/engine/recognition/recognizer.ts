@@ -60,7 +60,7 @@ export class TwoStageRecognizer implements Recognizer {
   constructor(
     private readonly detector: PlateDetector,
     private readonly reader: PlateReader,
-    readonly options: TwoStageOptions = {},
+    private readonly options: TwoStageOptions = {},
   ) {
     this.name = `${detector.name} + ${reader.name}`;
   }
