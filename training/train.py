@@ -215,6 +215,8 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--fresh", action="store_true", help="ignore checkpoints/last.pt")
+    ap.add_argument("--extend", type=int, default=0,
+                    help="continue a finished run for N more steps under a new cosine leg starting at --lr")
     ap.add_argument("--no-export", action="store_true")
     ap.add_argument("--export-from", metavar="CKPT", help="only export this checkpoint (e.g. training/checkpoints/best.pt) and exit")
     args = ap.parse_args()
@@ -240,7 +242,7 @@ def main():
     model = common.build_model(len(states))
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     total = args.steps or int(args.hours * 3600 * 90 / args.batch)  # ~90 samples/s on one core
-    step, best, seed = 0, -1.0, args.seed
+    step, best, seed, leg = 0, -1.0, args.seed, 0
     last = os.path.join(CKPT_DIR, "last.pt")
     if os.path.exists(last) and not args.fresh:
         ck = torch.load(last, map_location="cpu")
@@ -250,7 +252,12 @@ def main():
         # A resumed run keeps its schedule unless --steps sets a new length.
         total = args.steps or ck.get("total", total)
         seed = ck.get("seed", seed) + step
-        log(f"resumed from step {step} (best score {best:.4f}, schedule {total} steps)", logf)
+        leg = ck.get("leg", 0)
+        if args.extend:
+            leg, total = step, step + args.extend
+            for g in opt.param_groups:
+                g["lr"] = args.lr
+        log(f"resumed from step {step} (best score {best:.4f}, schedule {total} steps, leg from {leg})", logf)
     rng = np.random.default_rng(seed)
     torch.manual_seed(seed)
     nparams = sum(p.numel() for p in model.parameters())
@@ -263,7 +270,7 @@ def main():
     while step < total:
         x, targets, lengths, sts = make_batch(rng, real, states, args.batch, pool)
         for g in opt.param_groups:
-            g["lr"] = lr_at(step, total, args.lr)
+            g["lr"] = lr_at(step - leg, total - leg, args.lr, warm=300 if leg == 0 else 100)
         logits, st = model(x)
         lp = logits.log_softmax(2).permute(1, 0, 2)  # T x N x C
         in_len = torch.full((x.shape[0],), lp.shape[0], dtype=torch.long)
@@ -290,9 +297,9 @@ def main():
             if improved:
                 best = sc
             log(f"epoch {step // args.epoch_steps} step {step}/{total} loss {acc_loss / max(1, acc_n):.3f} "
-                f"lr {lr_at(step, total, args.lr):.2e} {rate:.0f} samples/s | {msg} | score {sc:.4f}{' *best' if improved else ''}", logf)
+                f"lr {lr_at(step - leg, total - leg, args.lr, warm=300 if leg == 0 else 100):.2e} {rate:.0f} samples/s | {msg} | score {sc:.4f}{' *best' if improved else ''}", logf)
             acc_loss, acc_n = 0.0, 0
-            ck = {"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "best": best, "total": total,
+            ck = {"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "best": best, "total": total, "leg": leg,
                   "seed": args.seed, "states": states, "val": res}
             torch.save(ck, last + ".tmp")
             os.replace(last + ".tmp", last)
