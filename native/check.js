@@ -18,6 +18,7 @@ const checks = [
     return `ONNX Runtime ${ort.env.versions?.common ?? require('onnxruntime-node/package.json').version}`;
   }],
   ['@u4/opencv4nodejs', async () => {
+    process.env.OPENCV4NODEJS_DISABLE_AUTOBUILD ??= '1';
     const { Log } = await import('@u4/opencv-build');
     Log.silence = true;
     const cv = (await import('@u4/opencv4nodejs')).default;

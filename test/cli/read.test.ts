@@ -62,6 +62,14 @@ describe.skipIf(!built)('lpr read', () => {
     expect((result.lines[3]!.reads as { plate: string }[])[0]?.plate).toBe('6TRJ244');
   });
 
+  it('works from any directory, not only the project root', async () => {
+    const demoFrame = path.join(root, 'demo', 'footage', 'frame0050.jpg');
+    const env: NodeJS.ProcessEnv = { ...process.env, LPR_LOG_LEVEL: 'silent' };
+    delete env.OPENCV4NODEJS_DISABLE_AUTOBUILD;
+    const { stdout } = await run(process.execPath, [lpr, 'read', demoFrame, '--json'], { cwd: os.tmpdir(), env });
+    expect(JSON.parse(stdout.trim()).reads[0].plate).toBe('6TRJ244');
+  });
+
   it('refuses bad options with a usage message', async () => {
     const result = await lprRead(['x.jpg', '--threads', '0']);
     expect(result.code).toBe(2);
