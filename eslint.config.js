@@ -31,6 +31,23 @@ export default tseslint.config(
       'The renderer talks only to window.lpr (src/shared contract); no node, electron or engine imports.'),
   },
   {
+    files: ['src/main/engine/**/*.ts', 'src/cli/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts'],
+    rules: {
+      // The TypeScript version of the rule, so type-only imports of OpenCV's types stay allowed.
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [{
+          name: '@u4/opencv4nodejs',
+          message: 'Load OpenCV through src/main/engine/opencv.ts (it configures the loader first).',
+          allowTypeImports: true,
+        }],
+      }],
+    },
+  },
+  {
+    files: ['src/main/engine/opencv.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': 'off' },
+  },
+  {
     files: ['src/main/engine/**/*.ts', 'src/cli/**/*.ts', 'bench/**/*.ts'],
     rules: restrict(['electron', 'electron/*', 'react', 'react-dom', '**/renderer/**', '**/preload/**', '**/main/electron/**'],
       'The engine and CLI run in plain Node: never import electron, the renderer or the Electron shell.'),

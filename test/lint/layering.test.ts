@@ -32,3 +32,12 @@ describe('layering lint', () => {
     expect(await restrictedImports('src/main/electron/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).toEqual([]);
   });
 });
+
+describe('OpenCV loading', () => {
+  it('goes through the engine module that configures the loader', async () => {
+    const [bad] = await eslint.lintText("import cv from '@u4/opencv4nodejs';\nexport const a = cv;\n", { filePath: path.join(root, 'src/main/engine/x.ts') });
+    expect(bad!.messages.map((m) => m.ruleId)).toContain('@typescript-eslint/no-restricted-imports');
+    const [typesOnly] = await eslint.lintText("import type { Mat } from '@u4/opencv4nodejs';\nexport type A = Mat;\n", { filePath: path.join(root, 'src/main/engine/x.ts') });
+    expect(typesOnly!.messages).toEqual([]);
+  });
+});
