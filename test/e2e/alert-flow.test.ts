@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { chromiumMissing, CHROMIUM, launchChromium, projectRoot, startServe, type ServedApp } from '../helpers/chromium.js';
+import { chromiumMissing, CHROMIUM, launchChromium, projectRoot, signInAsDemo, startServe, type ServedApp } from '../helpers/chromium.js';
 
 const rendererBuilt = fs.existsSync(path.join(projectRoot, 'dist', 'renderer', 'index.html'));
 const skipReason = chromiumMissing ? `skipped: no Chromium at ${CHROMIUM}` : !rendererBuilt ? 'skipped: renderer not built (npm run build)' : null;
@@ -37,12 +37,7 @@ describe.skipIf(skipReason !== null)('alert flow end to end (browser mode)', () 
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, hasTouch: true });
     const consoleErrors: string[] = [];
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
-    await page.goto(app.url);
-
-    await page.getByTestId('login-user').fill('demo');
-    await page.getByTestId('login-pin').fill('1234');
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('patrol-view').waitFor({ timeout: 30_000 });
+    await signInAsDemo(page, app.url);
 
     // The demo footage's third car carries the planted plate.
     const alertScreen = page.getByTestId('alert-screen');

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { chromiumMissing, CHROMIUM, launchChromium, projectRoot, startServe, type ServedApp } from '../helpers/chromium.js';
+import { chromiumMissing, CHROMIUM, launchChromium, projectRoot, signInAsDemo, startServe, type ServedApp } from '../helpers/chromium.js';
 
 const rendererBuilt = fs.existsSync(path.join(projectRoot, 'dist', 'renderer', 'index.html'));
 const skipReason = chromiumMissing ? `skipped: no Chromium at ${CHROMIUM}` : !rendererBuilt ? 'skipped: renderer not built (npm run build)' : null;
@@ -47,11 +47,7 @@ describe.skipIf(skipReason !== null)('hot lists end to end (browser mode)', () =
     page.on('console', (m) => {
       if (m.type() === 'error') problems.push(m.text());
     });
-    await page.goto(app.url);
-    await page.getByTestId('login-user').fill('demo');
-    await page.getByTestId('login-pin').fill('1234');
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('patrol-view').waitFor();
+    await signInAsDemo(page, app.url);
     // Wait until the first car of the demo footage has been read.
     await page.getByTestId('read-row').filter({ hasText: '7KDP418' }).first().waitFor({ timeout: 120_000 });
 

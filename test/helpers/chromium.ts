@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.LPR_CHROMIUM ?? '/usr/bin/chromium';
 export const chromiumMissing = !fs.existsSync(CHROMIUM);
@@ -72,4 +72,13 @@ export async function startServe(args: string[], timeoutMs = 120_000): Promise<S
         setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
       }),
   };
+}
+
+/** Signs in as the demo officer and waits for the patrol view. */
+export async function signInAsDemo(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.getByTestId('login-user').fill('demo');
+  await page.getByTestId('login-pin').fill('1234');
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('patrol-view').waitFor({ timeout: 30_000 });
 }
