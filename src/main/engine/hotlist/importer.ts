@@ -6,6 +6,7 @@
  * in force, the error is recorded on the list (so the car can show why) and the
  * new table is dropped. Memory stays flat: the file is read a chunk at a time.
  */
+import { audit } from '../governance/audit.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../store/db.js';
@@ -27,7 +28,6 @@ import { readLineBatches, type LineBatch } from './lines.js';
 import { foldPlate, isPattern } from './plate.js';
 import {
   ENTRY_ID_BLOCK,
-  audit,
   bumpHotListVersion,
   createGeneration,
   dropGeneration,
@@ -288,9 +288,11 @@ export async function importHotListFile(db: Db, file: string, options: ImportOpt
       db.prepare(`UPDATE hot_list_generations SET status = 'current', entries = ? WHERE id = ?`).run(entries, generation);
       // Entries of this list from before generations existed.
       db.prepare('DELETE FROM hot_list_entries WHERE list_id = ?').run(listId);
-      audit(db, finished, options.userId ?? null, 'hotlist.import', {
-        list: name, source, format, entries, replaced: current.entry_count, skippedDuplicates: skipped,
-      });
+      audit(db, {
+        userId: options.userId ?? null,
+        action: 'hotlist.import',
+        detail: { list: name, source, format, entries, replaced: current.entry_count, skippedDuplicates: skipped },
+      }, finished);
       return current.entry_count;
     })();
     finishLoading(generation);

@@ -6,11 +6,12 @@
  * Manual entries live in manual lists, which no import or sync touches.
  */
 import type { MatchKind } from '../../../shared/contract.js';
+import { audit } from '../governance/audit.js';
 import type { Db } from '../store/db.js';
 import { MANUAL_LIST_CODE, LIST_NAME_PATTERN, defaultHotListsConfig, listConfigSchema, type HotListsConfig } from './config.js';
 import { HotListInputError } from './errors.js';
 import { compilePattern, differingPositions, foldPlate, isPattern, literalCount, normalisePattern, normalisePlate } from './plate.js';
-import { audit, bumpHotListVersion, ensureList, getList } from './store.js';
+import { bumpHotListVersion, ensureList, getList } from './store.js';
 
 export const DEFAULT_MANUAL_LIST = 'manual';
 
@@ -140,7 +141,7 @@ export function addManualEntry(db: Db, input: ManualEntryInput, options: ManualO
          entry_count = (SELECT count(*) FROM hot_list_entries WHERE list_id = @list) WHERE id = @list`,
     ).run({ now, list: list.id });
     const added: ManualEntry = { id, list: name, plate, state, listCode, reason, description, partial, enteredBy, enteredAt: now, expiresAt };
-    audit(db, now, enteredBy, 'hotlist.manual-add', added);
+    audit(db, { userId: enteredBy, action: 'hotlist.manual-add', detail: { ...added } }, now);
     return added;
   })();
   bumpHotListVersion(db);
@@ -162,7 +163,7 @@ export function removeManualEntry(db: Db, id: number, by: { userId: string; reas
       `UPDATE hot_lists SET updated_at = @now, entry_count = (SELECT count(*) FROM hot_list_entries WHERE list_id = @list) WHERE id = @list`,
     ).run({ now, list: row.list_id });
     bumpHotListVersion(db);
-    audit(db, now, by.userId, 'hotlist.manual-remove', { id, list: row.list_name, plate: row.plate, state: row.state, reason: by.reason.trim() });
+    audit(db, { userId: by.userId, action: 'hotlist.manual-remove', detail: { id, list: row.list_name, plate: row.plate, state: row.state, reason: by.reason.trim() } }, now);
   })();
 }
 

@@ -69,10 +69,6 @@ export function recordListError(db: Db, listId: number, message: string, now: nu
   db.prepare('UPDATE hot_lists SET last_error = ?, last_error_at = ? WHERE id = ?').run(message, now, listId);
 }
 
-export function audit(db: Db, at: number, userId: string | null, action: string, detail: unknown): void {
-  db.prepare('INSERT INTO audit_log (at, user_id, action, detail) VALUES (?, ?, ?, ?)').run(at, userId, action, JSON.stringify(detail));
-}
-
 /**
  * Entry ids of generation n start at n * 2^32, so they never collide with
  * another generation's or with hot_list_entries' ids (hits keep entry ids).

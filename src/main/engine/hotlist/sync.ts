@@ -6,6 +6,7 @@
  * resume), and the complete file is then imported atomically. A failure of any
  * kind leaves the previous list in force and is recorded on the list.
  */
+import { audit } from '../governance/audit.js';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -14,7 +15,7 @@ import type { Db } from '../store/db.js';
 import { formatOf, parseListConfig, type ListConfigInput, type ListFormat } from './config.js';
 import { HotListImportError, HotListInputError, HotListSyncError } from './errors.js';
 import { fileStamp, importHotListFile, type ImportProgress, type ImportResult } from './importer.js';
-import { audit, ensureList, getList, recordListError, settingsOf } from './store.js';
+import { ensureList, getList, recordListError, settingsOf } from './store.js';
 
 export type SyncProgress =
   | { readonly phase: 'download'; readonly bytes: number; readonly totalBytes: number | null; readonly attempt: number }
@@ -92,7 +93,7 @@ export async function syncHotList(db: Db, options: SyncOptions): Promise<SyncRes
       // The car already holds exactly what the source offers: that confirms it current.
       const at = now();
       db.prepare('UPDATE hot_lists SET checked_at = ?, last_error = NULL, last_error_at = NULL WHERE id = ?').run(at, stored.id);
-      audit(db, at, options.userId ?? null, 'hotlist.sync', { list: options.list, source, outcome: 'unchanged' });
+      audit(db, { userId: options.userId ?? null, action: 'hotlist.sync', detail: { list: options.list, source, outcome: 'unchanged' } }, at);
       return { list: options.list, source, outcome: 'unchanged', entries: stored.entry_count, import: null, downloadedBytes: 0, attempts: 0 };
     }
     const result = await importHotListFile(db, source, { ...importOptions, sourceState: { stamp }, totalBytes: stat.size });
@@ -115,7 +116,7 @@ export async function syncHotList(db: Db, options: SyncOptions): Promise<SyncRes
     const at = now();
     const list = ensureList(db, options.list, { kind: 'imported', source, format, settings: config, now: at });
     db.prepare('UPDATE hot_lists SET checked_at = ?, last_error = NULL, last_error_at = NULL WHERE id = ?').run(at, list.id);
-    audit(db, at, options.userId ?? null, 'hotlist.sync', { list: options.list, source, outcome: 'not-modified' });
+    audit(db, { userId: options.userId ?? null, action: 'hotlist.sync', detail: { list: options.list, source, outcome: 'not-modified' } }, at);
     return { list: options.list, source, outcome: 'not-modified', entries: list.entry_count, import: null, downloadedBytes: 0, attempts: downloaded.attempts };
   }
   try {
@@ -140,7 +141,7 @@ function fail(db: Db, list: string, source: string, error: unknown, now: () => n
   try {
     const row = getList(db, list);
     if (row) recordListError(db, row.id, err.message, now());
-    audit(db, now(), userId ?? null, 'hotlist.sync-failed', { list, source, error: err.message });
+    audit(db, { userId: userId ?? null, action: 'hotlist.sync-failed', detail: { list, source, error: err.message } }, now());
   } catch {
     // Reporting the failure must not hide it.
   }
