@@ -17,6 +17,31 @@ export interface CtcResult {
   readonly charConfidences: number[];
 }
 
+interface Slots {
+  /** The distinct characters, in first-seen order. */
+  readonly alphabet: readonly string[];
+  /** For each class, its character's index in `alphabet`, or -1 for blank/ignored. */
+  readonly classSlot: readonly number[];
+}
+
+// A model's class table is fixed: work its slots out once, not for every crop.
+const slotCache = new WeakMap<readonly (string | null)[], Slots>();
+
+function slotsOf(charOf: readonly (string | null)[]): Slots {
+  let slots = slotCache.get(charOf);
+  if (!slots) {
+    const alphabet: string[] = [];
+    const slot = new Map<string, number>();
+    for (const ch of charOf) if (ch !== null && !slot.has(ch)) {
+      slot.set(ch, alphabet.length);
+      alphabet.push(ch);
+    }
+    slots = { alphabet, classSlot: charOf.map((ch) => (ch === null ? -1 : slot.get(ch)!)) };
+    slotCache.set(charOf, slots);
+  }
+  return slots;
+}
+
 /**
  * @param probs  T x C probabilities (softmax already applied), row-major, at `offset`.
  * @param charOf maps a class index to its character, or null for blank/ignored classes.
@@ -31,13 +56,7 @@ export function ctcDecode(
   topN = 5,
 ): CtcResult {
   // Collapse each timestep to blank mass + per-character mass over the plate alphabet.
-  const alphabet: string[] = [];
-  const slot = new Map<string, number>();
-  for (const ch of charOf) if (ch !== null && !slot.has(ch)) {
-    slot.set(ch, alphabet.length);
-    alphabet.push(ch);
-  }
-  const classSlot = charOf.map((ch) => (ch === null ? -1 : slot.get(ch)!));
+  const { alphabet, classSlot } = slotsOf(charOf);
   const A = alphabet.length;
   const blank = new Float64Array(steps);
   const mass = new Float64Array(steps * A);
