@@ -110,7 +110,8 @@ def greedy_decode(probs):
 
 # ---------------------------------------------------------------- model (torch is imported lazily)
 
-def build_model(num_states):
+def build_model(num_states, width=1.0):
+    """width scales every layer's channel count (1.0: the ~1 M-parameter model)."""
     import torch
     import torch.nn as nn
 
@@ -127,19 +128,20 @@ def build_model(num_states):
 
         def __init__(self, n_states):
             super().__init__()
+            c = [int(round(v * width)) for v in (16, 32, 64, 128, 256)]
             self.features = nn.Sequential(
-                *cbr(3, 16), nn.MaxPool2d(2),                 # 24x96
-                *cbr(16, 32), nn.MaxPool2d(2),                # 12x48
-                *cbr(32, 64), *cbr(64, 64), nn.MaxPool2d(2),  # 6x24
-                *cbr(64, 128), *cbr(128, 128))
-            self.collapse = nn.Sequential(nn.MaxPool2d((2, 1)), nn.Conv2d(128, 256, (3, 1), bias=False),
-                                          nn.BatchNorm2d(256), nn.ReLU(inplace=True))
+                *cbr(3, c[0]), nn.MaxPool2d(2),                     # 24x96
+                *cbr(c[0], c[1]), nn.MaxPool2d(2),                  # 12x48
+                *cbr(c[1], c[2]), *cbr(c[2], c[2]), nn.MaxPool2d(2),  # 6x24
+                *cbr(c[2], c[3]), *cbr(c[3], c[3]))
+            self.collapse = nn.Sequential(nn.MaxPool2d((2, 1)), nn.Conv2d(c[3], c[4], (3, 1), bias=False),
+                                          nn.BatchNorm2d(c[4]), nn.ReLU(inplace=True))
             self.temporal = nn.Sequential(
-                nn.Conv1d(256, 256, 3, padding=1), nn.ReLU(inplace=True), nn.Dropout(0.1),
-                nn.Conv1d(256, 256, 3, padding=1), nn.ReLU(inplace=True), nn.Dropout(0.1),
-                nn.Conv1d(256, NUM_CLASSES, 1))
+                nn.Conv1d(c[4], c[4], 3, padding=1), nn.ReLU(inplace=True), nn.Dropout(0.1),
+                nn.Conv1d(c[4], c[4], 3, padding=1), nn.ReLU(inplace=True), nn.Dropout(0.1),
+                nn.Conv1d(c[4], NUM_CLASSES, 1))
             self.state = nn.Sequential(
-                nn.Conv2d(128, 64, 1), nn.ReLU(inplace=True), nn.AvgPool2d((2, 3)), nn.Flatten(),
+                nn.Conv2d(c[3], 64, 1), nn.ReLU(inplace=True), nn.AvgPool2d((2, 3)), nn.Flatten(),
                 nn.Dropout(0.2), nn.Linear(64 * 3 * 8, 128), nn.ReLU(inplace=True), nn.Linear(128, n_states))
 
         def forward(self, x):

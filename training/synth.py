@@ -358,6 +358,82 @@ def _sticker(img, rng, x, y, w, h):
     img[:] = np.asarray(pil, np.float32)
 
 
+SMALL_WORDS = ["DP", "DV", "PH", "TR", "VET", "CO", "MC", "RV", "DEALER", "USA", "NOV", "EXP", "TRK", "DIS", "ANT"]
+
+
+def _inline_mark(img, rng, box, colour):
+    """Draw something in the text row that is not part of the registration: stacked small
+    letters (disabled-person, veteran or vehicle-class plates), a small number (sticker,
+    county code), or a symbol (wheelchair sign, state logo). box=(x0,y0,x1,y1) is its space."""
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+    if w < 4 or h < 4:
+        return
+    col = colour if rng.random() < 0.6 else _random_colour(rng, light=sum(colour) > 380)
+    kind = int(rng.integers(4))
+    pil = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
+    font = ALL_FONTS[rng.integers(len(ALL_FONTS))] if rng.random() < 0.5 else MAIN_FONTS[rng.integers(len(MAIN_FONTS))]
+    cx = x0 + w / 2
+    if kind == 0:  # two or three letters stacked vertically
+        word = str(rng.choice(SMALL_WORDS[:9]))[:3]
+        n = len(word)
+        size = min(h / n * rng.uniform(0.8, 1.0), w * 0.95)
+        for i, ch in enumerate(word):
+            draw_text(pil, ch, font, size, (cx, y0 + h * (i + 0.5) / n), col)
+    elif kind == 1:  # a small word or number, top, middle or bottom of the row
+        word = str(rng.choice(SMALL_WORDS)) if rng.random() < 0.4 else str(rng.integers(1, 100))
+        size = min(h * rng.uniform(0.28, 0.5), w * 1.6 / max(1, len(word)))
+        yy = y0 + h * float(rng.choice([0.25, 0.5, 0.75]))
+        draw_text(pil, word, font, size, (cx, yy), col)
+    img[:] = np.asarray(pil, np.float32)
+    if kind == 2:  # wheelchair-like sign: a square with a head and a seated body
+        s = min(w, h) * rng.uniform(0.6, 0.95)
+        sx, sy = int(cx - s / 2), int(y0 + (h - s) / 2)
+        if rng.random() < 0.6:
+            cv2.rectangle(img, (sx, sy), (int(sx + s), int(sy + s)), (150, 60, 20) if rng.random() < 0.5 else col, -1)
+            fg = (245, 245, 245)
+        else:
+            fg = col
+        t = max(1, int(s * 0.08))
+        cv2.circle(img, (int(sx + s * 0.45), int(sy + s * 0.2)), max(1, int(s * 0.09)), fg, -1)
+        pts = np.array([[sx + s * 0.45, sy + s * 0.32], [sx + s * 0.45, sy + s * 0.6], [sx + s * 0.7, sy + s * 0.6],
+                        [sx + s * 0.8, sy + s * 0.85]], np.int32)
+        cv2.polylines(img, [pts], False, fg, t)
+        cv2.ellipse(img, (int(sx + s * 0.45), int(sy + s * 0.68)), (int(s * 0.22), int(s * 0.22)), 0, 60, 330, fg, t)
+    elif kind == 3:  # a logo: curves and blobs (bird, tree, outline of a state)
+        for _ in range(int(rng.integers(2, 5))):
+            c = _random_colour(rng) if rng.random() < 0.5 else col
+            if rng.random() < 0.5:
+                pts = np.stack([rng.uniform(x0, x1, 4), rng.uniform(y0, y1, 4)], 1).astype(np.int32)
+                cv2.polylines(img, [pts], False, c, max(1, int(h * rng.uniform(0.04, 0.12))))
+            else:
+                cv2.ellipse(img, (int(rng.uniform(x0, x1)), int(rng.uniform(y0, y1))),
+                            (max(1, int(w * rng.uniform(0.1, 0.45))), max(1, int(h * rng.uniform(0.05, 0.3)))),
+                            rng.uniform(0, 180), 0, 360, c, -1)
+
+
+def _neighbour_text(canvas, rng, ox, oy, pw, ph):
+    """Large characters of something next to the plate (another plate behind, a badge, a
+    sign) at the left or right edge, so crops that run wide learn to leave them out."""
+    Hc, Wc = canvas.shape[:2]
+    left = rng.random() < 0.5
+    bg = _random_colour(rng, light=rng.random() < 0.7)
+    fg = (20, 20, 20) if sum(bg) > 380 else (235, 235, 235)
+    gx0, gx1 = (0, ox) if left else (ox + pw, Wc)
+    if gx1 - gx0 < 4:
+        return
+    y0 = int(oy + ph * rng.uniform(0.0, 0.3))
+    y1 = int(oy + ph * rng.uniform(0.7, 1.0))
+    canvas[y0:y1, gx0:gx1] = bg
+    pil = Image.fromarray(canvas)
+    size = (y1 - y0) * rng.uniform(0.5, 0.8)
+    ch = ALPHABET[rng.integers(len(ALPHABET))] + ALPHABET[rng.integers(len(ALPHABET))]
+    x = gx1 - size * 0.3 if left else gx0 + size * 0.3
+    draw_text(pil, ch, MAIN_FONTS[rng.integers(len(MAIN_FONTS))], size, (x, (y0 + y1) / 2), fg,
+              anchor="rm" if left else "lm")
+    canvas[:] = np.asarray(pil)
+
+
 def _bolts(img, rng, w, h, pos):
     r = max(2, int(w * rng.uniform(0.015, 0.03)))
     col = _random_colour(rng, light=rng.random() < 0.5)
@@ -397,7 +473,19 @@ def render_us_plate(rng, w=224, h=112):
     ty = h * rng.uniform(0.24, 0.36) + rng.uniform(-0.04, 0.04) * h
     ty = min(ty, h * 0.92 - th)
     margin = w * rng.uniform(0.04, 0.1)
-    tbox = _draw_main_text(img, groups, (margin, ty, w - margin, ty + th), tc, rng)
+    mark_side = 0
+    text_box = (margin, ty, w - margin, ty + th)
+    if rng.random() < 0.3:  # leave room beside the characters for a mark that is not part of them
+        mw = w * rng.uniform(0.07, 0.16)
+        mark_side = -1 if rng.random() < 0.5 else 1
+        text_box = (margin + mw * 1.1, ty, w - margin, ty + th) if mark_side < 0 else (margin, ty, w - margin - mw * 1.1, ty + th)
+    tbox = _draw_main_text(img, groups, text_box, tc, rng)
+    if mark_side:
+        gap = (tbox[2] - tbox[0]) * rng.uniform(0.01, 0.05)
+        mx0, mx1 = (max(2, tbox[0] - gap - mw), tbox[0] - gap) if mark_side < 0 else (tbox[2] + gap, min(w - 2, tbox[2] + gap + mw))
+        _inline_mark(img, rng, (mx0, ty, mx1, ty + th), tc)
+        # a detector's box around the characters usually takes the mark in too
+        tbox = (min(tbox[0], mx0), tbox[1], max(tbox[2], mx1), tbox[3])
     pil = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
     # state name on top (sometimes at bottom)
     if name:
@@ -660,6 +748,8 @@ def synth_sample(rng, out_w=192, out_h=48, eu_prob=0.15, pool=None):
     canvas = _scene_background(rng, Hc, Wc)
     ox, oy = (Wc - pw) // 2, (Hc - ph) // 2
     canvas[oy:oy + ph, ox:ox + pw] = plate
+    if rng.random() < 0.1:
+        _neighbour_text(canvas, rng, ox, oy, pw, ph)
     plate_quad = np.array([[ox, oy], [ox + pw, oy], [ox + pw, oy + ph], [ox, oy + ph]], np.float32)
     x0, y0, x1, y1 = tbox
     text_quad = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32) + [ox, oy]

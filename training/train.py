@@ -217,33 +217,48 @@ def main():
     ap.add_argument("--fresh", action="store_true", help="ignore checkpoints/last.pt")
     ap.add_argument("--extend", type=int, default=0,
                     help="continue a finished run for N more steps under a new cosine leg starting at --lr")
-    ap.add_argument("--no-export", action="store_true")
+    ap.add_argument("--no-export", action="store_true", help="do not export on improvement (export later with --export-from)")
+    ap.add_argument("--width", type=float, default=1.0, help="channel width multiplier of a fresh model")
+    ap.add_argument("--run", default="", help="name of the run: checkpoints go to checkpoints/RUN/, the log to logs/RUN.log")
+    ap.add_argument("--init-from", metavar="CKPT", help="start a new run from this checkpoint's weights (fresh optimiser and schedule)")
+    ap.add_argument("--out-dir", default=MODEL_DIR, help="where --export-from writes plate-ocr.onnx/.json")
     ap.add_argument("--export-from", metavar="CKPT", help="only export this checkpoint (e.g. training/checkpoints/best.pt) and exit")
     args = ap.parse_args()
 
     if args.export_from:
         ck = torch.load(args.export_from, map_location="cpu")
-        model = common.build_model(len(ck["states"]))
+        model = common.build_model(len(ck["states"]), ck.get("width", 1.0))
         model.load_state_dict(ck["model"])
-        export(model, ck["states"], ck["val"], ck["step"])
-        print(f"exported step {ck['step']} to {MODEL_DIR}")
+        export(model, ck["states"], ck["val"], ck["step"], args.out_dir)
+        print(f"exported step {ck['step']} to {args.out_dir}")
         return
 
     torch.set_num_threads(args.threads)
-    os.makedirs(CKPT_DIR, exist_ok=True)
+    ckpt_dir = os.path.join(CKPT_DIR, args.run) if args.run else CKPT_DIR
+    os.makedirs(ckpt_dir, exist_ok=True)
     os.makedirs(LOG_DIR, exist_ok=True)
-    logf = os.path.join(LOG_DIR, "train.log")
+    logf = os.path.join(LOG_DIR, (args.run or "train") + ".log")
 
     states = common.state_list(args.data)
     real = RealSet(args.data, states)
     log("data: train " + ", ".join(f"{k}={len(v)}" for k, v in real.items.items()) +
         " | held out " + ", ".join(f"{k}={len(v)}" for k, v in real.val.items()) + f" | states={len(states)}", logf)
 
-    model = common.build_model(len(states))
+    width = args.width
+    init = None
+    if args.init_from:
+        init = torch.load(args.init_from, map_location="cpu")
+        width = init.get("width", 1.0)
+    last = os.path.join(ckpt_dir, "last.pt")
+    if os.path.exists(last) and not args.fresh:
+        width = torch.load(last, map_location="cpu").get("width", 1.0)
+    model = common.build_model(len(states), width)
+    if init is not None and not (os.path.exists(last) and not args.fresh):
+        model.load_state_dict(init["model"])
+        log(f"weights from {args.init_from} (step {init['step']})", logf)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     total = args.steps or int(args.hours * 3600 * 90 / args.batch)  # ~90 samples/s on one core
     step, best, seed, leg = 0, -1.0, args.seed, 0
-    last = os.path.join(CKPT_DIR, "last.pt")
     if os.path.exists(last) and not args.fresh:
         ck = torch.load(last, map_location="cpu")
         model.load_state_dict(ck["model"])
@@ -261,7 +276,7 @@ def main():
     rng = np.random.default_rng(seed)
     torch.manual_seed(seed)
     nparams = sum(p.numel() for p in model.parameters())
-    log(f"model params={nparams} schedule={total} steps batch={args.batch}", logf)
+    log(f"model params={nparams} width={width} schedule={total} steps batch={args.batch}", logf)
 
     ctc = nn.CTCLoss(blank=common.BLANK, zero_infinity=True)
     pool = synth.PlatePool(rng)
@@ -300,11 +315,11 @@ def main():
                 f"lr {lr_at(step - leg, total - leg, args.lr, warm=300 if leg == 0 else 100):.2e} {rate:.0f} samples/s | {msg} | score {sc:.4f}{' *best' if improved else ''}", logf)
             acc_loss, acc_n = 0.0, 0
             ck = {"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "best": best, "total": total, "leg": leg,
-                  "seed": args.seed, "states": states, "val": res}
+                  "seed": args.seed, "states": states, "val": res, "width": width}
             torch.save(ck, last + ".tmp")
             os.replace(last + ".tmp", last)
             if improved:
-                torch.save(ck, os.path.join(CKPT_DIR, "best.pt"))
+                torch.save(ck, os.path.join(ckpt_dir, "best.pt"))
                 if not args.no_export:
                     export(model, states, res, step)
                     log(f"exported models/plate-ocr.onnx at step {step}", logf)

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Engine, type CameraConfig } from './engine/engine.js';
 import { loadHotListsConfig } from './engine/hotlist/index.js';
 import { createRecognizer } from './engine/recognition/index.js';
+import { prepareDemo } from './engine/demo.js';
 import { eventSchemas, type EventName } from '../shared/contract.js';
 import { logger } from './engine/log.js';
 
@@ -17,7 +18,7 @@ interface ParentPort {
 }
 
 export type ToEngine =
-  | { type: 'start'; dataDir: string; cameras: CameraConfig[]; threads: number }
+  | { type: 'start'; dataDir: string; cameras: CameraConfig[]; threads: number; /** Add the demo officer, hot list and footage camera. */ demo?: boolean }
   | { type: 'invoke'; id: number; channel: string; request: unknown };
 
 export type FromEngine =
@@ -53,7 +54,13 @@ port.on('message', ({ data }) => {
         for (const event of Object.keys(eventSchemas) as EventName[]) {
           engine.on(event, (payload) => port.postMessage({ type: 'event', event, payload } satisfies FromEngine));
         }
-        for (const camera of message.cameras) engine.startCamera(camera);
+        const cameras = [...message.cameras];
+        if (message.demo) {
+          const { camera, added } = await prepareDemo(engine);
+          if (added.length > 0) log.info({ added }, 'demo data added');
+          cameras.push(camera);
+        }
+        for (const camera of cameras) engine.startCamera(camera);
         port.postMessage({ type: 'ready', recognizer: recognizer.name } satisfies FromEngine);
         for (const pending of queued.splice(0)) await serveInvoke(pending);
       } catch (error) {

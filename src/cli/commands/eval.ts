@@ -1,5 +1,5 @@
 /**
- * `lpr eval DIR [--engine E] [--threads N] [--json] [--split all|val]`:
+ * `lpr eval DIR [--engine E] [--models DIR] [--threads N] [--json] [--split all|val]`:
  * measures a recognizer on an annotated set: scene folders with NAME.txt
  * beside each image (`NAME.jpg<TAB>x<TAB>y<TAB>w<TAB>h<TAB>PLATE`) or a crop
  * folder with groundtruth.csv (`file,state,plate`). Prints exact top-1,
@@ -53,8 +53,8 @@ const median = (values: number[]): number => {
 
 export const command: Command = {
   summary: 'measure reading accuracy on an annotated set',
-  usage: 'usage: lpr eval DIR [--engine auto|project|paddle] [--threads N] [--split all|val|train] [--json] [--show-misses]',
-  valuedFlags: ['engine', 'threads', 'split'],
+  usage: 'usage: lpr eval DIR [--engine auto|project|paddle] [--models DIR] [--threads N] [--split all|val|train] [--json] [--show-misses]',
+  valuedFlags: ['engine', 'threads', 'split', 'models'],
   async run(args, ctx) {
     const dir = args.positional[0];
     if (!dir) throw new UsageError('give the annotated folder');
@@ -66,7 +66,9 @@ export const command: Command = {
     const set = loadAnnotatedSet(dir);
     const setName = path.basename(path.resolve(dir));
     const samples = split === 'all' ? set.samples : set.samples.filter((s) => isValidationFile(path.basename(s.file), setName) === (split === 'val'));
-    const recognizer = await createRecognizer({ engine, threads });
+    const modelDir = stringFlag(args, 'models');
+    if (modelDir !== undefined && !fs.existsSync(modelDir)) throw new UsageError(`--models: ${modelDir} does not exist`);
+    const recognizer = await createRecognizer({ engine, threads, ...(modelDir !== undefined ? { modelDir: path.resolve(modelDir) } : {}) });
     let top1 = 0;
     let top5 = 0;
     let stateKnown = 0;

@@ -1,11 +1,12 @@
 /**
- * `lpr read FILE... [--json] [--threads N] [--engine auto|project|paddle]`:
+ * `lpr read FILE... [--json] [--threads N] [--engine auto|project|paddle] [--models DIR]`:
  * reads the plates in still images. One line per file; a file that cannot be
  * read gets an error on its line and the command ends non-zero after the rest.
  */
 import cv from '../../main/engine/opencv.js';
 import type { Mat } from '@u4/opencv4nodejs';
 import fs from 'node:fs';
+import path from 'node:path';
 import { createRecognizer, type EngineName } from '../../main/engine/recognition/index.js';
 import type { FrameRecognition } from '../../main/engine/recognition/recognizer.js';
 import { intFlag, stringFlag, UsageError } from '../args.js';
@@ -64,8 +65,8 @@ export function toFileResult(file: string, decodeMs: number, recognition: FrameR
 
 export const command: Command = {
   summary: 'read plates in image files',
-  usage: 'usage: lpr read FILE... [--json] [--threads N] [--engine auto|project|paddle]',
-  valuedFlags: ['threads', 'engine'],
+  usage: 'usage: lpr read FILE... [--json] [--threads N] [--engine auto|project|paddle] [--models DIR]',
+  valuedFlags: ['threads', 'engine', 'models'],
   async run(args, ctx) {
     const files = args.positional;
     if (files.length === 0) throw new UsageError('give at least one image file');
@@ -73,7 +74,9 @@ export const command: Command = {
     const engine = (stringFlag(args, 'engine') ?? 'auto') as EngineName;
     if (!['auto', 'project', 'paddle'].includes(engine)) throw new UsageError(`--engine must be auto, project or paddle, got "${engine}"`);
     const json = args.flags.has('json');
-    const recognizer = await createRecognizer({ engine, threads });
+    const modelDir = stringFlag(args, 'models');
+    if (modelDir !== undefined && !fs.existsSync(modelDir)) throw new UsageError(`--models: ${modelDir} does not exist`);
+    const recognizer = await createRecognizer({ engine, threads, ...(modelDir !== undefined ? { modelDir: path.resolve(modelDir) } : {}) });
     let failures = 0;
     try {
       for (const file of files) {

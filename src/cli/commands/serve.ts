@@ -7,16 +7,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Engine, type CameraConfig } from '../../main/engine/engine.js';
 import { openSerialGps, type GpsSource } from '../../main/engine/gps/gps.js';
-import { addUser, listUsers } from '../../main/engine/governance/users.js';
-import { importHotListCsv, loadHotListsConfig } from '../../main/engine/hotlist/index.js';
+import { DEMO_USER, prepareDemo } from '../../main/engine/demo.js';
+import { loadHotListsConfig } from '../../main/engine/hotlist/index.js';
 import { createRecognizer, type EngineName } from '../../main/engine/recognition/index.js';
 import { projectRoot } from '../../main/engine/paths.js';
 import { startBrowserMode } from '../browser-mode.js';
 import { intFlag, stringFlag, UsageError, type ParsedArgs } from '../args.js';
 import type { CliContext } from '../context.js';
 import type { Command } from '../lpr.js';
-
-export const DEMO_USER = { id: 'demo', pin: '1234' } as const;
 
 function cameraFlags(args: ParsedArgs, fps: number): CameraConfig[] {
   const raw = stringFlag(args, 'camera');
@@ -31,20 +29,6 @@ function cameraFlags(args: ParsedArgs, fps: number): CameraConfig[] {
   });
 }
 
-/** Loads what the demo needs into the database, leaving anything already there alone. */
-export async function prepareDemo(engine: Engine, ctx: CliContext): Promise<CameraConfig> {
-  const root = projectRoot();
-  if (!listUsers(engine.db).some((u) => u.id === DEMO_USER.id)) {
-    addUser(engine.db, { id: DEMO_USER.id, name: 'Demo Officer', role: 'officer', trained: true, pin: DEMO_USER.pin }, null);
-  }
-  const hasDemoList = engine.db.prepare(`SELECT 1 FROM hot_lists WHERE name = 'demo'`).get();
-  if (!hasDemoList) {
-    const summary = await importHotListCsv(engine.db, path.join(root, 'demo', 'hotlist.csv'), { list: 'demo' });
-    ctx.stderr(`demo hot list loaded: ${summary.entries} entries`);
-  }
-  return { id: 'demo-front', name: 'Front (demo footage)', source: path.join(root, 'demo', 'footage'), fps: 8, loop: true };
-}
-
 export async function serve(args: ParsedArgs, ctx: CliContext, demo: boolean): Promise<number> {
   const port = intFlag(args, 'port', 0, 65535) ?? 8470;
   const fps = intFlag(args, 'fps', 0, 120) ?? 10;
@@ -57,7 +41,11 @@ export async function serve(args: ParsedArgs, ctx: CliContext, demo: boolean): P
   fs.mkdirSync(ctx.dataDir, { recursive: true });
   const hotLists = loadHotListsConfig(stringFlag(args, 'hotlist-config') ?? path.join(ctx.dataDir, 'hotlists.json'));
   const engine = new Engine({ dbFile: ctx.dbFile, recognizer, gps, hotLists, downloadDir: path.join(ctx.dataDir, 'downloads') });
-  if (demo) cameras.push(await prepareDemo(engine, ctx));
+  if (demo) {
+    const { camera, added } = await prepareDemo(engine);
+    if (added.length > 0) ctx.stderr(`demo: added ${added.join(' and ')}`);
+    cameras.push(camera);
+  }
   const rendererDir = path.join(projectRoot(), 'dist', 'renderer');
   const server = await startBrowserMode(engine, rendererDir, port);
   for (const camera of cameras) engine.startCamera(camera);

@@ -26,10 +26,9 @@ let restarts = 0;
 
 function engineConfig(): ToEngine {
   const dataDir = process.env.LPR_DATA_DIR ?? path.join(app.getPath('userData'), 'data');
-  const cameras: CameraConfig[] = process.env.LPR_DEMO
-    ? [{ id: 'demo-front', name: 'Front (demo footage)', source: path.join(root, 'demo', 'footage'), fps: 8, loop: true }]
-    : [];
-  return { type: 'start', dataDir, cameras, threads: 1 };
+  // LPR_DEMO=1: the engine adds the demo officer, the demo hot list and the footage camera.
+  const cameras: CameraConfig[] = [];
+  return { type: 'start', dataDir, cameras, threads: 1, demo: Boolean(process.env.LPR_DEMO) };
 }
 
 /** Starts the engine process and restarts it (with back-off) when it dies. */

@@ -42,20 +42,21 @@ function slotsOf(charOf: readonly (string | null)[]): Slots {
   return slots;
 }
 
+/** One crop's output collapsed to blank mass and per-character mass over the plate alphabet. */
+export interface CtcFrames {
+  readonly steps: number;
+  readonly alphabet: readonly string[];
+  /** blank[t]: probability of blank (or an ignored class) at step t. */
+  readonly blank: Float64Array;
+  /** mass[t * alphabet.length + s]: probability of alphabet[s] at step t. */
+  readonly mass: Float64Array;
+}
+
 /**
  * @param probs  T x C probabilities (softmax already applied), row-major, at `offset`.
  * @param charOf maps a class index to its character, or null for blank/ignored classes.
  */
-export function ctcDecode(
-  probs: Float32Array,
-  offset: number,
-  steps: number,
-  classes: number,
-  charOf: readonly (string | null)[],
-  beamWidth = 8,
-  topN = 5,
-): CtcResult {
-  // Collapse each timestep to blank mass + per-character mass over the plate alphabet.
+export function ctcFrames(probs: Float32Array, offset: number, steps: number, classes: number, charOf: readonly (string | null)[]): CtcFrames {
   const { alphabet, classSlot } = slotsOf(charOf);
   const A = alphabet.length;
   const blank = new Float64Array(steps);
@@ -71,10 +72,27 @@ export function ctcDecode(
     }
     blank[t] = b;
   }
+  return { steps, alphabet, blank, mass };
+}
 
-  // Greedy path for per-character confidences.
-  const greedyChars: string[] = [];
-  const greedyConf: number[] = [];
+export function ctcDecode(
+  probs: Float32Array,
+  offset: number,
+  steps: number,
+  classes: number,
+  charOf: readonly (string | null)[],
+  beamWidth = 8,
+  topN = 5,
+): CtcResult {
+  return ctcDecodeFrames(ctcFrames(probs, offset, steps, classes, charOf), beamWidth, topN);
+}
+
+/** Greedy path: the best class per step, repeats collapsed; each character's confidence is its peak probability. */
+export function ctcGreedy(frames: CtcFrames): { text: string; confidences: number[] } {
+  const { steps, alphabet, blank, mass } = frames;
+  const A = alphabet.length;
+  const chars: string[] = [];
+  const conf: number[] = [];
   let prev = -1;
   for (let t = 0; t < steps; t++) {
     let best = -1;
@@ -84,13 +102,20 @@ export function ctcDecode(
       best = s;
     }
     if (best >= 0 && best !== prev) {
-      greedyChars.push(alphabet[best]!);
-      greedyConf.push(bestP);
+      chars.push(alphabet[best]!);
+      conf.push(bestP);
     } else if (best >= 0 && best === prev) {
-      greedyConf[greedyConf.length - 1] = Math.max(greedyConf[greedyConf.length - 1]!, bestP);
+      conf[conf.length - 1] = Math.max(conf[conf.length - 1]!, bestP);
     }
     prev = best;
   }
+  return { text: chars.join(''), confidences: conf };
+}
+
+export function ctcDecodeFrames(frames: CtcFrames, beamWidth = 8, topN = 5): CtcResult {
+  const { steps, alphabet, blank, mass } = frames;
+  const A = alphabet.length;
+  const greedy = ctcGreedy(frames);
 
   // Prefix beam search: each prefix keeps P(ends in blank) and P(ends in its last char).
   type Beam = { pb: number; pnb: number; last: number };
@@ -129,8 +154,44 @@ export function ctcDecode(
     .slice(0, topN);
   const best = candidates[0]?.text ?? '';
   const charConfidences =
-    greedyChars.join('') === best
-      ? greedyConf
-      : Array.from(best, () => Math.pow(candidates[0]?.probability ?? 0, 1 / Math.max(1, best.length)));
+    greedy.text === best ? greedy.confidences : Array.from(best, () => Math.pow(candidates[0]?.probability ?? 0, 1 / Math.max(1, best.length)));
   return { candidates, charConfidences };
+}
+
+/**
+ * Exact probability that the model's output collapses to `text` (the CTC forward
+ * algorithm, summed over every alignment). 0 when `text` has a character outside
+ * the alphabet or is longer than the output can hold.
+ */
+export function ctcTextProbability(frames: CtcFrames, text: string): number {
+  const { steps, alphabet, blank, mass } = frames;
+  const A = alphabet.length;
+  if (text.length === 0) {
+    let p = 1;
+    for (let t = 0; t < steps; t++) p *= blank[t]!;
+    return p;
+  }
+  const label: number[] = [];
+  for (const ch of text) {
+    const s = alphabet.indexOf(ch);
+    if (s < 0) return 0;
+    label.push(s);
+  }
+  // Extended label: blank, c1, blank, c2, ..., cL, blank. Index 2k+1 is character k.
+  const S = 2 * label.length + 1;
+  let alpha = new Float64Array(S);
+  let next = new Float64Array(S);
+  const at = (t: number, i: number): number => (i % 2 === 0 ? blank[t]! : mass[t * A + label[(i - 1) / 2]!]!);
+  alpha[0] = at(0, 0);
+  alpha[1] = at(0, 1);
+  for (let t = 1; t < steps; t++) {
+    for (let i = 0; i < S; i++) {
+      let a = alpha[i]!;
+      if (i >= 1) a += alpha[i - 1]!;
+      if (i >= 2 && i % 2 === 1 && label[(i - 1) / 2] !== label[(i - 3) / 2]) a += alpha[i - 2]!;
+      next[i] = a * at(t, i);
+    }
+    [alpha, next] = [next, alpha];
+  }
+  return alpha[S - 1]! + alpha[S - 2]!;
 }

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import cv from '../opencv.js';
-import { ctcDecode } from './ctc.js';
+import { ctcDecodeFrames, ctcFrames, ctcGreedy, ctcTextProbability, type CtcFrames } from './ctc.js';
 import { createSession, matToChw, ort } from './onnx.js';
 import { plateCrop, TwoStageRecognizer, type PlateRecognition, type Recognizer } from './recognizer.js';
 import type { Box, DetectedPlate, PlateDetector, PlateReader, PlateText, Quad } from './types.js';
@@ -157,67 +157,181 @@ export function decodePlateMap(
   return found.sort((a, b) => b.score - a.score).slice(0, pp.max_detections);
 }
 
-/** Plate OCR: fixed-size crop in, CTC character probabilities and a state classifier out. */
+/** One OCR network and the description it was exported with. */
+interface OcrMember {
+  readonly file: string;
+  readonly session: ort.InferenceSession;
+  readonly spec: z.infer<typeof ocrSpecSchema>;
+  readonly charOf: readonly (string | null)[];
+}
+
+/** One member's output for one crop. */
+interface MemberOutput {
+  readonly frames: CtcFrames;
+  readonly state: Float32Array | null;
+}
+
+/**
+ * The OCR networks in a model folder: plate-ocr.onnx, then plate-ocr-2.onnx,
+ * plate-ocr-3.onnx ... when present (each with its .json). More than one makes
+ * an ensemble.
+ */
+export function ocrModelFiles(modelDir: string): string[] {
+  const extra = fs
+    .readdirSync(modelDir)
+    .map((f) => /^plate-ocr-(\d+)\.onnx$/.exec(f))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .sort((x, y) => Number(x[1]) - Number(y[1]))
+    .map((m) => m[0]);
+  return ['plate-ocr.onnx', ...extra].map((f) => path.join(modelDir, f));
+}
+
+/**
+ * Plate OCR: fixed-size crop in, CTC character probabilities and a state
+ * classifier out. With several networks (an ensemble) or several views of a
+ * plate, every candidate any network proposes for any view is scored under
+ * each (network, view) with the exact CTC probability, and the candidates are
+ * ranked by the mean: the probability under the mixture. State probabilities
+ * are averaged the same way.
+ */
 export class ProjectPlateReader implements PlateReader {
-  readonly name = 'plate-ocr';
-  private readonly charOf: (string | null)[];
+  readonly name: string;
   private constructor(
-    private readonly session: ort.InferenceSession,
-    private readonly spec: z.infer<typeof ocrSpecSchema>,
+    private readonly members: readonly OcrMember[],
     private readonly minStateConfidence: number,
   ) {
-    const classes = spec.alphabet.length + 1;
-    this.charOf = Array.from({ length: classes }, (_, i) => (i === spec.blank ? null : spec.alphabet[i < spec.blank ? i : i - 1]!));
+    this.name = members.length === 1 ? 'plate-ocr' : `plate-ocr x${members.length}`;
   }
 
   static async create(modelDir: string, threads: number, minStateConfidence = 0.3): Promise<ProjectPlateReader> {
-    const spec = readSpec(path.join(modelDir, 'plate-ocr.json'), ocrSpecSchema);
-    return new ProjectPlateReader(await createSession(path.join(modelDir, 'plate-ocr.onnx'), { threads }), spec, minStateConfidence);
+    const members: OcrMember[] = [];
+    for (const file of ocrModelFiles(modelDir)) {
+      const spec = readSpec(file.replace(/\.onnx$/, '.json'), ocrSpecSchema);
+      const classes = spec.alphabet.length + 1;
+      const charOf = Array.from({ length: classes }, (_, i) => (i === spec.blank ? null : spec.alphabet[i < spec.blank ? i : i - 1]!));
+      members.push({ file, session: await createSession(file, { threads }), spec, charOf });
+    }
+    return new ProjectPlateReader(members, minStateConfidence);
   }
 
-  async read(crops: readonly Mat[]): Promise<PlateText[]> {
-    if (crops.length === 0) return [];
-    const { height: H, width: W, channels: C, mean, std } = this.spec.input;
-    const order = this.spec.input['colour order'] === 'RGB' ? 'rgb' : this.spec.input['colour order'] === 'BGR' ? 'bgr' : 'gray';
+  private async runMember(m: OcrMember, crops: readonly Mat[]): Promise<MemberOutput[]> {
+    const { height: H, width: W, channels: C, mean, std } = m.spec.input;
+    const order = m.spec.input['colour order'] === 'RGB' ? 'rgb' : m.spec.input['colour order'] === 'BGR' ? 'bgr' : 'gray';
     const input = new Float32Array(crops.length * C * H * W);
     crops.forEach((crop, i) => {
       const resized = crop.resize(H, W, 0, 0, cv.INTER_LINEAR);
       matToChw(resized, { mean: mean as [number, number, number], std: std as [number, number, number], order }, input, i * C * H * W, W, H);
     });
-    const out = await this.session.run({ [this.spec.input.name]: new ort.Tensor('float32', input, [crops.length, C, H, W]) });
-    const chars = out['chars'] ?? out[this.session.outputNames[0]!]!;
+    const out = await m.session.run({ [m.spec.input.name]: new ort.Tensor('float32', input, [crops.length, C, H, W]) });
+    const chars = out['chars'] ?? out[m.session.outputNames[0]!]!;
     const [, steps, classes] = chars.dims as [number, number, number];
+    if (classes !== m.charOf.length) throw new Error(`${m.file}: ${classes} output classes, but its description lists ${m.charOf.length - 1} characters and a blank`);
     const probs = chars.data as Float32Array;
-    const state = out['state'];
-    const states = this.spec.states ?? [];
-    return crops.map((_, i) => {
-      const { candidates, charConfidences } = ctcDecode(probs, i * steps * classes, steps, classes, this.charOf, 10, 5);
-      let stateCode: string | null = null;
-      let stateConfidence = 0;
-      if (state && states.length > 0) {
-        const data = state.data as Float32Array;
-        const S = states.length;
-        let best = 0;
-        for (let s = 1; s < S; s++) if (data[i * S + s]! > data[i * S + best]!) best = s;
-        stateConfidence = data[i * S + best]!;
-        const code = states[best]!;
-        if (/^[A-Z]{2}$/.test(code) && stateConfidence >= this.minStateConfidence) stateCode = code;
-      }
-      const best = candidates[0];
-      return {
-        plate: best?.text ?? '',
-        confidence: best?.probability ?? 0,
-        charConfidences,
-        candidates: candidates.map((c) => ({ plate: c.text, confidence: c.probability })),
-        state: stateCode,
-        stateConfidence,
-      };
+    const S = m.spec.states?.length ?? 0;
+    const state = out['state'] && S > 0 ? (out['state'].data as Float32Array) : null;
+    return crops.map((_, i) => ({
+      frames: ctcFrames(probs, i * steps * classes, steps, classes, m.charOf),
+      state: state ? state.subarray(i * S, (i + 1) * S) : null,
+    }));
+  }
+
+  async read(crops: readonly Mat[]): Promise<PlateText[]> {
+    return this.readViews(crops.map((c) => [c]));
+  }
+
+  /** Every view of every plate through every network in one batch each; each plate's outputs are combined. */
+  async readViews(views: readonly (readonly Mat[])[]): Promise<PlateText[]> {
+    if (views.length === 0) return [];
+    const flat = views.flat();
+    // One network after the other, so --threads N means N inference threads in all.
+    const outputs: MemberOutput[][] = [];
+    for (const m of this.members) outputs.push(await this.runMember(m, flat));
+    let start = 0;
+    return views.map((v) => {
+      const mine: MemberOutput[] = [];
+      const stateOf: OcrMember[] = [];
+      this.members.forEach((m, k) => {
+        for (let j = start; j < start + v.length; j++) {
+          mine.push(outputs[k]![j]!);
+          stateOf.push(m);
+        }
+      });
+      start += v.length;
+      return this.combine(mine, stateOf);
     });
   }
 
-  async dispose(): Promise<void> {
-    await this.session.release();
+  /** outs[k] came from network owners[k] (a network appears once per view). */
+  private combine(outs: readonly MemberOutput[], owners: readonly OcrMember[]): PlateText {
+    let candidates: { plate: string; confidence: number }[];
+    let charConfidences: number[];
+    if (outs.length === 1) {
+      const decoded = ctcDecodeFrames(outs[0]!.frames, 10, 5);
+      candidates = decoded.candidates.map((c) => ({ plate: c.text, confidence: c.probability }));
+      charConfidences = decoded.charConfidences;
+    } else {
+      const texts = new Set<string>();
+      for (const o of outs) for (const c of ctcDecodeFrames(o.frames, 10, 5).candidates) texts.add(c.text);
+      candidates = [...texts]
+        .map((plate) => ({ plate, confidence: outs.reduce((sum, o) => sum + ctcTextProbability(o.frames, plate), 0) / outs.length }))
+        .sort((x, y) => y.confidence - x.confidence)
+        .slice(0, 5);
+      const best = candidates[0]?.plate ?? '';
+      const agreeing = outs.map((o) => ctcGreedy(o.frames)).filter((g) => g.text === best);
+      charConfidences =
+        agreeing.length > 0
+          ? Array.from(best, (_, k) => agreeing.reduce((sum, g) => sum + g.confidences[k]!, 0) / agreeing.length)
+          : Array.from(best, () => Math.pow(candidates[0]?.confidence ?? 0, 1 / Math.max(1, best.length)));
+    }
+    const { code, confidence: stateConfidence } = this.state(outs, owners);
+    const best = candidates[0];
+    return {
+      plate: best?.plate ?? '',
+      confidence: best?.confidence ?? 0,
+      charConfidences,
+      candidates,
+      state: code,
+      stateConfidence,
+    };
   }
+
+  /** Mean state probabilities over the networks that share the first one's state list. */
+  private state(outs: readonly MemberOutput[], owners: readonly OcrMember[]): { code: string | null; confidence: number } {
+    const states = this.members[0]!.spec.states ?? [];
+    const S = states.length;
+    const sum = new Float64Array(S);
+    let n = 0;
+    outs.forEach((o, k) => {
+      const own = owners[k]!.spec.states ?? [];
+      if (!o.state || own.length !== S || own.some((st, j) => st !== states[j])) return;
+      for (let j = 0; j < S; j++) sum[j]! += o.state[j]!;
+      n++;
+    });
+    if (n === 0) return { code: null, confidence: 0 };
+    let best = 0;
+    for (let j = 1; j < S; j++) if (sum[j]! > sum[best]!) best = j;
+    const confidence = sum[best]! / n;
+    const code = states[best]!;
+    return { code: /^[A-Z]{2}$/.test(code) && confidence >= this.minStateConfidence ? code : null, confidence };
+  }
+
+  async dispose(): Promise<void> {
+    for (const m of this.members) await m.session.release();
+  }
+}
+
+/**
+ * Further crop margins each plate is read with (test-time augmentation), from
+ * LPR_OCR_VIEWS: comma-separated fractions of the plate size, e.g. "-0.01,0.06".
+ * None by default.
+ */
+export function viewMargins(raw = process.env.LPR_OCR_VIEWS ?? ''): number[] {
+  if (raw.trim() === '') return [];
+  return raw.split(',').map((part) => {
+    const v = Number(part.trim());
+    if (!Number.isFinite(v) || v < -0.2 || v > 0.5) throw new Error(`LPR_OCR_VIEWS: "${part}" is not a margin between -0.2 and 0.5`);
+    return v;
+  });
 }
 
 /** Two-stage recognizer over the project's models; reads bare crops without the detector. */
@@ -226,7 +340,7 @@ class ProjectRecognizer extends TwoStageRecognizer implements Recognizer {
     detector: ProjectPlateDetector,
     private readonly plateReader: ProjectPlateReader,
   ) {
-    super(detector, plateReader, { maxPlates: 4, minConfidence: 0.02, cropMargin: 0.02 });
+    super(detector, plateReader, { maxPlates: 4, minConfidence: 0.02, cropMargin: 0.02, extraViewMargins: viewMargins() });
   }
 
   async readCrop(crop: Mat): Promise<PlateRecognition> {

@@ -43,6 +43,11 @@ export interface TwoStageOptions {
   readonly cropHeight?: number;
   /** Extra context around each plate, as a fraction of its size on each side. */
   readonly cropMargin?: number;
+  /**
+   * Further margins to cut each plate with, read together with the first when
+   * the reader can combine views (test-time augmentation); none by default.
+   */
+  readonly extraViewMargins?: readonly number[];
 }
 
 export function plateCrop(frame: Mat, box: Box, quad: Quad | null, cropHeight: number, margin = 0.05): Mat {
@@ -70,9 +75,12 @@ export class TwoStageRecognizer implements Recognizer {
     const detections = (await this.detector.detect(frame))
       .sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3])
       .slice(0, this.options.maxPlates ?? 4);
-    const crops = detections.map((d) => plateCrop(frame, d.box, d.quad ?? null, this.options.cropHeight ?? 48, this.options.cropMargin ?? 0.05));
+    const cut = (d: (typeof detections)[number], margin: number): Mat => plateCrop(frame, d.box, d.quad ?? null, this.options.cropHeight ?? 48, margin);
+    const crops = detections.map((d) => cut(d, this.options.cropMargin ?? 0.05));
+    const extra = this.options.extraViewMargins ?? [];
+    const views = extra.length > 0 && this.reader.readViews ? detections.map((d, i) => [crops[i]!, ...extra.map((m) => cut(d, m))]) : null;
     const t1 = performance.now();
-    const texts = crops.length > 0 ? await this.reader.read(crops) : [];
+    const texts = crops.length === 0 ? [] : views ? await this.reader.readViews!(views) : await this.reader.read(crops);
     const t2 = performance.now();
     const minConfidence = this.options.minConfidence ?? 0.05;
     const plates: PlateRecognition[] = [];

@@ -55,5 +55,10 @@ export interface PlateReader {
   readonly name: string;
   /** Reads a batch of plate crops (each already cut out and, when possible, rectified). */
   read(crops: readonly Image[]): Promise<PlateText[]>;
+  /**
+   * Reads plates seen in several views each (the same plate cut with different
+   * margins), combining the views into one reading per plate, when the reader can.
+   */
+  readViews?(views: readonly (readonly Image[])[]): Promise<PlateText[]>;
   dispose(): Promise<void>;
 }
