@@ -14,6 +14,9 @@ export function subscribeToEngine(api: LprApi): () => void {
     api.on('read', (read) => {
       if (useSessionStore.getState().phase === 'signed-in') useReadsStore.getState().addRead(read);
     }),
+    api.on('readView', ({ readId }) => {
+      useReadsStore.getState().forgetImages(readId);
+    }),
     api.on('alert', (alert) => {
       if (useSessionStore.getState().phase === 'signed-in') useAlertsStore.getState().upsert(alert);
     }),

@@ -225,6 +225,8 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
 /** Events pushed from the engine to the renderer. */
 export const eventSchemas = {
   read: readSummarySchema,
+  /** A read's images were replaced by a better view of the same pass (the car closer): fetch them again. */
+  readView: z.object({ readId: idSchema }),
   alert: alertViewSchema,
   status: engineStatusSchema,
   hotListSync: hotListSyncEventSchema,

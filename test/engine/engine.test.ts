@@ -20,16 +20,18 @@ import { renderPlateScene } from '../helpers/images.js';
 /** Reads the plate text from a pixel code the test paints into each frame. */
 class ScriptedRecognizer implements Recognizer {
   readonly name = 'scripted';
-  constructor(private readonly plates: Record<number, string>) {}
+  /** plates: pixel code -> plate; large: codes whose plate is seen closer (a bigger box). */
+  constructor(private readonly plates: Record<number, string>, private readonly large: readonly number[] = []) {}
   async recognize(frame: Mat): Promise<FrameRecognition> {
     const code = frame.at(0, 0) as unknown as { x: number };
     const plate = this.plates[code.x];
     if (!plate) return { plates: [], timings: { detectMs: 0, ocrMs: 0 } };
+    const [x, y, w, h] = this.large.includes(code.x) ? [60, 80, 200, 100] : [100, 100, 120, 60];
     return {
       plates: [{
         plate, confidence: 0.8, charConfidences: [...plate].map(() => 0.8), candidates: [{ plate, confidence: 0.8 }],
-        state: 'CA', stateConfidence: 0.9, box: [100, 100, 120, 60], quad: null, detectorScore: 0.9,
-        crop: frame.getRegion(new cv.Rect(100, 100, 120, 60)),
+        state: 'CA', stateConfidence: 0.9, box: [x, y, w, h], quad: null, detectorScore: 0.9,
+        crop: frame.getRegion(new cv.Rect(x, y, w, h)),
       }],
       timings: { detectMs: 1, ocrMs: 1 },
     };
@@ -53,12 +55,12 @@ function folderOfFrames(codes: number[]): string {
   return dir;
 }
 
-async function engineWith(plates: Record<number, string>): Promise<{ engine: Engine; dir: string }> {
+async function engineWith(plates: Record<number, string>, large: readonly number[] = []): Promise<{ engine: Engine; dir: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lpr-engine-'));
   dirs.push(dir);
   const engine = new Engine({
     dbFile: path.join(dir, 'lpr.sqlite'),
-    recognizer: new ScriptedRecognizer(plates),
+    recognizer: new ScriptedRecognizer(plates, large),
     gps: { current: () => ({ lat: 42.36, lon: -71.06, accuracyM: 5 }), close: async () => {} },
   });
   const csv = path.join(dir, 'list.csv');
@@ -85,6 +87,24 @@ describe('Engine', () => {
     expect(alerts[0]!.entry).toMatchObject({ plate: 'HOT123', state: 'CA', listName: 'agency' });
     expect(alerts[0]!.match.kind).toBe('exact');
     expect(engine.status().cameras[0]).toMatchObject({ id: 'front', state: 'stopped', framesRead: 6 });
+    await engine.close();
+  });
+
+  it("replaces a read's images with a closer view of the same pass and says so, without a second read or alert", async () => {
+    const { engine } = await engineWith({ 10: 'HOT123', 11: 'HOT123' }, [11]);
+    const reads: ReadSummary[] = [];
+    const alerts: AlertView[] = [];
+    const views: number[] = [];
+    engine.on('read', (r) => reads.push(r));
+    engine.on('alert', (a) => alerts.push(a));
+    engine.on('readView', (v) => views.push(v.readId));
+    engine.startCamera({ id: 'front', name: 'Front', source: folderOfFrames([10, 10, 11, 11]), fps: 0 });
+    await engine.camerasDone();
+    expect(reads.map((r) => r.plate)).toEqual(['HOT123']);
+    expect(alerts).toHaveLength(1);
+    expect(views).toEqual([reads[0]!.id]);
+    const crop = cv.imdecode(engine.reads.image(reads[0]!.id, 'crop')!);
+    expect([crop.cols, crop.rows]).toEqual([200, 100]);
     await engine.close();
   });
 

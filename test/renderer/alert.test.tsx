@@ -53,6 +53,17 @@ describe('alert screen', () => {
     await waitFor(() => expect(screen.getByTestId('alert-context-image').getAttribute('src')).toBe(`${PNG_DATA_URL}#context-5`));
   });
 
+  it('shows the closer view when the engine replaces the read\'s images while the alert is open', async () => {
+    const { engine } = await renderSignedIn();
+    await raise(engine, makeAlert({ read: makeRead({ id: 9, plate: 'ABC1234' }) }));
+    await waitFor(() => expect(screen.getByTestId('alert-crop-image').getAttribute('src')).toBe(`${PNG_DATA_URL}#crop-9`));
+    engine.images['9:crop'] = `${PNG_DATA_URL}#closer-crop-9`;
+    engine.images['9:context'] = `${PNG_DATA_URL}#closer-context-9`;
+    engine.emit('readView', { readId: 9 });
+    await waitFor(() => expect(screen.getByTestId('alert-crop-image').getAttribute('src')).toBe(`${PNG_DATA_URL}#closer-crop-9`));
+    await waitFor(() => expect(screen.getByTestId('alert-context-image').getAttribute('src')).toBe(`${PNG_DATA_URL}#closer-context-9`));
+  });
+
   it('walks the checklist one stored step at a time, then records the disposition', async () => {
     const { engine } = await renderSignedIn();
     await raise(engine);

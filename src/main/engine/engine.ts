@@ -212,6 +212,7 @@ export class Engine {
           capturedAt: read.best.at,
           gps: read.best.payload.gps,
         });
+        this.emit('readView', { readId: stored });
         readOfTrack.delete(read.trackId);
         return;
       }

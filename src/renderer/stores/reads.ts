@@ -20,6 +20,8 @@ export interface ReadsState {
   setReads(reads: ReadSummary[]): void;
   addRead(read: ReadSummary): void;
   setImage(readId: number, kind: ImageKind, slot: ImageSlot): void;
+  /** Drops a read's cached images so whatever shows them fetches them again. */
+  forgetImages(readId: number): void;
   clear(): void;
 }
 
@@ -53,6 +55,12 @@ export const useReadsStore = create<ReadsState>()((set) => ({
       return { reads, images: pruneImages(s.images, reads) };
     }),
   setImage: (readId, kind, slot) => set((s) => ({ images: { ...s.images, [imageKey(readId, kind)]: slot } })),
+  forgetImages: (readId) =>
+    set((s) => {
+      const images = { ...s.images };
+      for (const kind of ['crop', 'context'] as const) delete images[imageKey(readId, kind)];
+      return { images };
+    }),
   clear: () => set({ reads: [], images: {} }),
 }));
 
