@@ -5,10 +5,11 @@
  * disposition (IV.C.5). A "no" on characters or state goes straight to the
  * disposition with Misread chosen, which the officer still records.
  */
-import { useRef, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { AlertView, DispatchResult, DispositionKind, Result } from '../../shared/contract.js';
 import { call, useApi } from '../api.js';
 import { DISPATCH_TEXT, DISPOSITION_TEXT } from '../lib/format.js';
+import { useRequest } from '../lib/hooks.js';
 import { useAlertsStore } from '../stores/index.js';
 
 export type Step = 'acknowledge' | 'characters' | 'state' | 'dispatch' | 'disposition';
@@ -48,10 +49,8 @@ function noteRequired(kind: DispositionKind | null): boolean {
 export function AlertChecklist({ alert }: { alert: AlertView }) {
   const api = useApi();
   const step = currentStep(alert);
-  const [busy, setBusy] = useState(false);
   // A second tap before the re-render must not send the request twice.
-  const inFlight = useRef(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useRequest();
   const [dispatchResult, setDispatchResult] = useState<DispatchResult | null>(null);
   const [dispatchNote, setDispatchNote] = useState('');
   const [disposition, setDisposition] = useState<DispositionKind | null>(() => (failedVisualCheck(alert) ? 'misread' : null));
@@ -59,17 +58,8 @@ export function AlertChecklist({ alert }: { alert: AlertView }) {
 
   /** Runs one engine request; the answer (the whole alert) replaces what the store holds. */
   async function store(request: () => Promise<Result<AlertView>>, after?: (stored: AlertView) => void) {
-    if (inFlight.current) return;
-    inFlight.current = true;
-    setBusy(true);
-    setError(null);
-    const result = await request();
-    inFlight.current = false;
-    setBusy(false);
-    if (!result.ok) {
-      setError(result.error);
-      return;
-    }
+    const result = await run(request);
+    if (!result?.ok) return;
     after?.(result.value);
     useAlertsStore.getState().upsert(result.value);
   }

@@ -9,7 +9,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import type { ManualEntryView, Responses } from '../../shared/contract.js';
 import { call, useApi } from '../api.js';
 import { formatAge, formatClock, formatDayTime } from '../lib/format.js';
-import { useNow } from '../lib/hooks.js';
+import { useNow, useRequest } from '../lib/hooks.js';
 import { US_STATES } from '../lib/us-states.js';
 import { EMPTY_DRAFT } from '../stores/hotlists.js';
 import { useHotListsStore, useStatusStore } from '../stores/index.js';
@@ -45,9 +45,7 @@ export function ManualEntryForm({ onAdded }: { onAdded?: () => void }) {
   const api = useApi();
   const draft = useHotListsStore((s) => s.draft);
   const setDraft = useHotListsStore((s) => s.setDraft);
-  const [busy, setBusy] = useState(false);
-  const inFlight = useRef(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useRequest();
   const [invalid, setInvalid] = useState<Field | null>(null);
   const refs = {
     plate: useRef<HTMLInputElement>(null),
@@ -63,7 +61,7 @@ export function ManualEntryForm({ onAdded }: { onAdded?: () => void }) {
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (inFlight.current) return;
+    if (busy) return;
     const plate = cleanPlate(draft.plate);
     const reason = draft.reason.trim();
     if (!plate) return refuse('plate', 'Enter the plate. Use * or ? for characters you do not know.');
@@ -75,22 +73,16 @@ export function ManualEntryForm({ onAdded }: { onAdded?: () => void }) {
         return refuse('expiry', 'Expiry: a number of hours above 0, or leave it blank for the agency default.');
       }
     }
-    inFlight.current = true;
-    setBusy(true);
-    setError(null);
     setInvalid(null);
-    const result = await call(api, 'hotlists.manual.add', {
-      plate,
-      state: draft.state || null,
-      reason,
-      ...(expiresInHours !== undefined ? { expiresInHours } : {}),
-    });
-    inFlight.current = false;
-    setBusy(false);
-    if (!result.ok) {
-      setError(result.error);
-      return;
-    }
+    const result = await run(() =>
+      call(api, 'hotlists.manual.add', {
+        plate,
+        state: draft.state || null,
+        reason,
+        ...(expiresInHours !== undefined ? { expiresInHours } : {}),
+      }),
+    );
+    if (!result?.ok) return;
     const store = useHotListsStore.getState();
     store.setLastAdded(result.value);
     store.setDraft(EMPTY_DRAFT);
@@ -332,23 +324,13 @@ function ManualEntryRow({ entry, now }: { entry: ManualEntryView; now: number })
   const api = useApi();
   const [removing, setRemoving] = useState(false);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const inFlight = useRef(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useRequest();
   const reasonOk = reason.trim().length >= 3;
 
   async function confirm() {
-    if (inFlight.current || !reasonOk) return;
-    inFlight.current = true;
-    setBusy(true);
-    setError(null);
-    const result = await call(api, 'hotlists.manual.remove', { id: entry.id, reason: reason.trim() });
-    inFlight.current = false;
-    setBusy(false);
-    if (!result.ok) {
-      setError(result.error);
-      return;
-    }
+    if (!reasonOk) return;
+    const result = await run(() => call(api, 'hotlists.manual.remove', { id: entry.id, reason: reason.trim() }));
+    if (!result?.ok) return;
     const store = useHotListsStore.getState();
     if (store.manual) store.setManual(store.manual.filter((e) => e.id !== entry.id));
     if (store.lastAdded?.entry.id === entry.id) store.setLastAdded(null);

@@ -1,5 +1,6 @@
 /** Small hooks shared by the screens. */
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Result } from '../../shared/contract.js';
 import { useApi, call } from '../api.js';
 import { imageKey, useReadsStore, type ImageKind, type ImageSlot } from '../stores/reads.js';
 
@@ -27,4 +28,35 @@ export function useReadImage(readId: number, kind: ImageKind): ImageSlot | undef
     });
   }, [api, readId, kind, missing]);
   return slot;
+}
+
+/**
+ * One engine request at a time from a screen: `busy` while it runs, a second
+ * tap before the re-render is ignored (run gives null), and a refusal is kept
+ * in `error` to show. run gives the engine's answer otherwise.
+ */
+export function useRequest(): {
+  busy: boolean;
+  error: string | null;
+  setError: (error: string | null) => void;
+  run: <T>(request: () => Promise<Result<T>>) => Promise<Result<T> | null>;
+} {
+  const [busy, setBusy] = useState(false);
+  const inFlight = useRef(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = useCallback(async <T,>(request: () => Promise<Result<T>>): Promise<Result<T> | null> => {
+    if (inFlight.current) return null;
+    inFlight.current = true;
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await request();
+      if (!result.ok) setError(result.error);
+      return result;
+    } finally {
+      inFlight.current = false;
+      setBusy(false);
+    }
+  }, []);
+  return { busy, error, setError, run };
 }
