@@ -137,7 +137,7 @@ class Exportable(nn.Module):
         return logits.softmax(2), st.softmax(1)
 
 
-def export(model, states, res, step, out_dir=MODEL_DIR):
+def export(model, states, res, step, out_dir=MODEL_DIR, extra=None):
     import copy
     os.makedirs(out_dir, exist_ok=True)
     m = Exportable(copy.deepcopy(model).eval())
@@ -164,6 +164,7 @@ def export(model, states, res, step, out_dir=MODEL_DIR):
         "version": "1.0." + str(step),
         "trainedOn": datetime.date.today().isoformat(),
         "validation": res,
+        **(extra or {}),
     }
     with open(os.path.join(out_dir, "plate-ocr.json"), "w", encoding="utf-8") as f:
         json.dump(meta, f, indent=2)
@@ -229,7 +230,9 @@ def main():
         ck = torch.load(args.export_from, map_location="cpu")
         model = common.build_model(len(ck["states"]), ck.get("width", 1.0))
         model.load_state_dict(ck["model"])
-        export(model, ck["states"], ck["val"], ck["step"], args.out_dir)
+        run = os.path.basename(os.path.dirname(os.path.abspath(args.export_from)))
+        extra = {"run": "base" if run == "checkpoints" else run, "width": ck.get("width", 1.0)}
+        export(model, ck["states"], ck["val"], ck["step"], args.out_dir, extra)
         print(f"exported step {ck['step']} to {args.out_dir}")
         return
 
