@@ -45,8 +45,22 @@ describe('plate OCR ensemble', () => {
     expect(ocrModelFiles(dir).map((f) => path.basename(f))).toEqual(['plate-ocr.onnx', 'plate-ocr-2.onnx', 'plate-ocr-10.onnx']);
   });
 
+  it('loads every network shipped in models/', async () => {
+    const shipped = ocrModelFiles(modelDir);
+    expect(shipped.length).toBeGreaterThanOrEqual(1);
+    const reader = await ProjectPlateReader.create(modelDir, 1);
+    try {
+      expect(reader.name).toBe(shipped.length === 1 ? 'plate-ocr' : `plate-ocr x${shipped.length}`);
+      const [text] = await reader.read([crops()[0]!]);
+      expect(text!.candidates.length).toBeGreaterThan(0);
+      expect(text!.charConfidences).toHaveLength(text!.plate.length);
+    } finally {
+      await reader.dispose();
+    }
+  });
+
   it('reads exactly as the single network when every member is the same network', async () => {
-    const single = await ProjectPlateReader.create(modelDir, 1);
+    const single = await ProjectPlateReader.create(folderWith('single', {}), 1);
     const pair = await ProjectPlateReader.create(folderWith('same', { 'plate-ocr-2': (s) => s }), 1);
     try {
       expect(pair.name).toBe('plate-ocr x2');
