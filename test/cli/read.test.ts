@@ -75,6 +75,20 @@ describe.skipIf(!built)('lpr read', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--threads must be an integer from 1 to 64/);
   });
+
+  it('names a --models folder that does not exist or lacks the models', async () => {
+    const missing = path.join(dir, 'no-such-models');
+    const absent = await lprRead(['x.jpg', '--models', missing]);
+    expect(absent.code).toBe(2);
+    expect(absent.stderr).toContain(`--models: ${missing} does not exist`);
+    const empty = path.join(dir, 'empty-models');
+    fs.mkdirSync(empty);
+    const scene = path.join(dir, 'for-models.jpg');
+    writeJpeg(scene, renderPlateScene('KT4821'));
+    const lacking = await lprRead([scene, '--models', empty, '--engine', 'project']);
+    expect(lacking.code).not.toBe(0);
+    expect(lacking.stderr).toContain(`the project's models are not in ${empty}`);
+  });
 });
 
 const usDev = path.join(root, '..', 'shared', 'data', 'plates', 'us-dev');
