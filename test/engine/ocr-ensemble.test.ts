@@ -10,7 +10,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import cv from '../../src/main/engine/opencv.js';
 import { defaultModelDir } from '../../src/main/engine/recognition/index.js';
-import { ocrModelFiles, ProjectPlateReader } from '../../src/main/engine/recognition/project-models.js';
+import { ocrModelFiles, ProjectPlateReader, viewMargins } from '../../src/main/engine/recognition/project-models.js';
+import { TwoStageRecognizer } from '../../src/main/engine/recognition/recognizer.js';
+import type { Image, PlateDetector, PlateReader, PlateText } from '../../src/main/engine/recognition/types.js';
 import { renderPlateScene } from '../helpers/images.js';
 
 const modelDir = defaultModelDir();
@@ -79,6 +81,41 @@ describe('plate OCR ensemble', () => {
     }
   });
 
+  it('ranks by the mean of the networks\' probabilities', async () => {
+    const other = ocrModelFiles(modelDir)[1];
+    if (!other) return expect(ocrModelFiles(modelDir)).toHaveLength(1); // one network shipped: nothing to mix
+    const dir = folderWith('mixed', {});
+    const alone = path.join(tmp, 'other-alone');
+    fs.mkdirSync(alone);
+    fs.copyFileSync(other, path.join(alone, 'plate-ocr.onnx'));
+    fs.copyFileSync(other.replace(/\.onnx$/, '.json'), path.join(alone, 'plate-ocr.json'));
+    fs.copyFileSync(other, path.join(dir, 'plate-ocr-2.onnx'));
+    fs.copyFileSync(other.replace(/\.onnx$/, '.json'), path.join(dir, 'plate-ocr-2.json'));
+    const readers = await Promise.all([folderWith('first-alone', {}), alone, dir].map((d) => ProjectPlateReader.create(d, 1)));
+    try {
+      const input = crops();
+      const [first, second, pair] = await Promise.all(readers.map((r) => r.read(input)));
+      let compared = 0;
+      for (let i = 0; i < input.length; i++) {
+        const probabilityOf = (t: PlateText, plate: string) => t.candidates.find((c) => c.plate === plate)?.confidence ?? 0;
+        for (const c of pair![i]!.candidates.slice(0, 2)) {
+          const a = probabilityOf(first![i]!, c.plate);
+          const b = probabilityOf(second![i]!, c.plate);
+          // Each single reader lists its own top candidates; compare where both list this one.
+          if (a > 0 && b > 0) {
+            expect(c.confidence).toBeCloseTo((a + b) / 2, 5);
+            compared++;
+          }
+        }
+        expect(pair![i]!.confidence).toBeGreaterThan(0);
+      }
+      expect(compared).toBeGreaterThan(0);
+      expect(first![0]!.confidence).not.toBeCloseTo(second![0]!.confidence, 3);
+    } finally {
+      await Promise.all(readers.map((r) => r.dispose()));
+    }
+  });
+
   it('refuses a member whose description does not fit its output, naming the file', async () => {
     const dir = folderWith('mismatch', { 'plate-ocr-2': (s) => ({ ...s, alphabet: '0123456789' }) });
     const reader = await ProjectPlateReader.create(dir, 1);
@@ -93,5 +130,54 @@ describe('plate OCR ensemble', () => {
     const dir = folderWith('no-json', { 'plate-ocr-2': (s) => s });
     fs.rmSync(path.join(dir, 'plate-ocr-2.json'));
     await expect(ProjectPlateReader.create(dir, 1)).rejects.toThrow(/plate-ocr-2\.json/);
+  });
+});
+
+describe('reading a plate in several views', () => {
+  it('parses LPR_OCR_VIEWS and names a bad value', () => {
+    expect(viewMargins('')).toEqual([]);
+    expect(viewMargins('-0.01, 0.06')).toEqual([-0.01, 0.06]);
+    expect(() => viewMargins('0.05,wide')).toThrow('LPR_OCR_VIEWS: "wide" is not a margin between -0.2 and 0.5');
+    expect(() => viewMargins('0.9')).toThrow(/LPR_OCR_VIEWS: "0.9"/);
+  });
+
+  it('reads a plate given twice as the same view exactly as once', async () => {
+    const reader = await ProjectPlateReader.create(folderWith('views', {}), 1);
+    try {
+      const [crop] = crops();
+      const [once] = await reader.read([crop!]);
+      const [twice] = await reader.readViews([[crop!, crop!]]);
+      expect(twice!.plate).toBe(once!.plate);
+      expect(twice!.confidence).toBeCloseTo(once!.confidence, 5);
+      expect(twice!.candidates.map((c) => c.plate)).toEqual(once!.candidates.map((c) => c.plate));
+    } finally {
+      await reader.dispose();
+    }
+  });
+
+  it('cuts each detected plate once per margin and hands the views to the reader together', async () => {
+    const detector: PlateDetector = {
+      name: 'one box',
+      detect: async () => [{ box: [200, 180, 100, 50], score: 0.9 }],
+      dispose: async () => {},
+    };
+    const seen: [number, number][][] = [];
+    const text: PlateText = { plate: 'ABC123', confidence: 0.9, charConfidences: [0.9, 0.9, 0.9, 0.9, 0.9, 0.9], candidates: [{ plate: 'ABC123', confidence: 0.9 }], state: null, stateConfidence: 0 };
+    const reader: PlateReader = {
+      name: 'recording',
+      read: async () => {
+        throw new Error('read() must not be used when views are asked for');
+      },
+      readViews: async (views: readonly (readonly Image[])[]) => {
+        seen.push(...views.map((v) => v.map((m) => [m.cols, m.rows] as [number, number])));
+        return views.map(() => text);
+      },
+      dispose: async () => {},
+    };
+    const recognizer = new TwoStageRecognizer(detector, reader, { cropMargin: 0, extraViewMargins: [0.1, 0.2] });
+    const result = await recognizer.recognize(renderPlateScene('ABC123'));
+    expect(result.plates.map((p) => p.plate)).toEqual(['ABC123']);
+    expect(seen).toEqual([[[100, 50], [120, 60], [140, 70]]]);
+    expect([result.plates[0]!.crop.cols, result.plates[0]!.crop.rows]).toEqual([100, 50]);
   });
 });

@@ -15,6 +15,8 @@ export interface CtcResult {
   readonly candidates: CtcCandidate[];
   /** Per-character confidence of candidates[0]. */
   readonly charConfidences: number[];
+  /** The greedy path (best class per step) and each of its characters' peak probability. */
+  readonly greedy: { readonly text: string; readonly confidences: number[] };
 }
 
 interface Slots {
@@ -155,7 +157,7 @@ export function ctcDecodeFrames(frames: CtcFrames, beamWidth = 8, topN = 5): Ctc
   const best = candidates[0]?.text ?? '';
   const charConfidences =
     greedy.text === best ? greedy.confidences : Array.from(best, () => Math.pow(candidates[0]?.probability ?? 0, 1 / Math.max(1, best.length)));
-  return { candidates, charConfidences };
+  return { candidates, charConfidences, greedy };
 }
 
 /**

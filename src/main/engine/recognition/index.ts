@@ -15,6 +15,8 @@ export interface RecognizerOptions {
   /** Inference threads per model session. */
   readonly threads?: number;
   readonly modelDir?: string;
+  /** Further crop margins each plate is read with (project models); default from LPR_OCR_VIEWS, else none. */
+  readonly ocrViews?: readonly number[];
 }
 
 /** models/ at the project root. */
@@ -31,8 +33,8 @@ export async function createRecognizer(options: RecognizerOptions = {}): Promise
   const modelDir = options.modelDir ?? defaultModelDir();
   if (engine === 'project' || (engine === 'auto' && projectModelsPresent(modelDir))) {
     if (!projectModelsPresent(modelDir)) throw new Error(`the project's models are not in ${modelDir} (plate-detector.onnx/.json, plate-ocr.onnx/.json)`);
-    const { createProjectRecognizer } = await import('./project-models.js');
-    return createProjectRecognizer(modelDir, options.threads ?? 1);
+    const { createProjectRecognizer, viewMargins } = await import('./project-models.js');
+    return createProjectRecognizer(modelDir, options.threads ?? 1, options.ocrViews ?? viewMargins());
   }
   return PaddleRecognizer.create({ threads: options.threads ?? 1 });
 }

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import cv from '../opencv.js';
-import { ctcDecodeFrames, ctcFrames, ctcGreedy, ctcTextProbability, type CtcFrames } from './ctc.js';
+import { ctcDecodeFrames, ctcFrames, ctcTextProbability, type CtcFrames } from './ctc.js';
 import { createSession, matToChw, ort } from './onnx.js';
 import { plateCrop, TwoStageRecognizer, type PlateRecognition, type Recognizer } from './recognizer.js';
 import type { Box, DetectedPlate, PlateDetector, PlateReader, PlateText, Quad } from './types.js';
@@ -261,28 +261,24 @@ export class ProjectPlateReader implements PlateReader {
     });
   }
 
-  /** outs[k] came from network owners[k] (a network appears once per view). */
+  /**
+   * outs[k] came from network owners[k] (a network appears once per view). One
+   * output is the same rule with a mixture of one: its beam candidates ranked
+   * by their exact probability.
+   */
   private combine(outs: readonly MemberOutput[], owners: readonly OcrMember[]): PlateText {
-    let candidates: { plate: string; confidence: number }[];
-    let charConfidences: number[];
-    if (outs.length === 1) {
-      const decoded = ctcDecodeFrames(outs[0]!.frames, 10, 5);
-      candidates = decoded.candidates.map((c) => ({ plate: c.text, confidence: c.probability }));
-      charConfidences = decoded.charConfidences;
-    } else {
-      const texts = new Set<string>();
-      for (const o of outs) for (const c of ctcDecodeFrames(o.frames, 10, 5).candidates) texts.add(c.text);
-      candidates = [...texts]
-        .map((plate) => ({ plate, confidence: outs.reduce((sum, o) => sum + ctcTextProbability(o.frames, plate), 0) / outs.length }))
-        .sort((x, y) => y.confidence - x.confidence)
-        .slice(0, 5);
-      const best = candidates[0]?.plate ?? '';
-      const agreeing = outs.map((o) => ctcGreedy(o.frames)).filter((g) => g.text === best);
-      charConfidences =
-        agreeing.length > 0
-          ? Array.from(best, (_, k) => agreeing.reduce((sum, g) => sum + g.confidences[k]!, 0) / agreeing.length)
-          : Array.from(best, () => Math.pow(candidates[0]?.confidence ?? 0, 1 / Math.max(1, best.length)));
-    }
+    const decoded = outs.map((o) => ctcDecodeFrames(o.frames, 10, 5));
+    const texts = new Set(decoded.flatMap((d) => d.candidates.map((c) => c.text)));
+    const candidates = [...texts]
+      .map((plate) => ({ plate, confidence: outs.reduce((sum, o) => sum + ctcTextProbability(o.frames, plate), 0) / outs.length }))
+      .sort((x, y) => y.confidence - x.confidence)
+      .slice(0, 5);
+    const bestText = candidates[0]?.plate ?? '';
+    const agreeing = decoded.map((d) => d.greedy).filter((g) => g.text === bestText);
+    const charConfidences =
+      agreeing.length > 0
+        ? Array.from(bestText, (_, k) => agreeing.reduce((sum, g) => sum + g.confidences[k]!, 0) / agreeing.length)
+        : Array.from(bestText, () => Math.pow(candidates[0]?.confidence ?? 0, 1 / Math.max(1, bestText.length)));
     const { code, confidence: stateConfidence } = this.state(outs, owners);
     const best = candidates[0];
     return {
@@ -339,8 +335,9 @@ class ProjectRecognizer extends TwoStageRecognizer implements Recognizer {
   constructor(
     detector: ProjectPlateDetector,
     private readonly plateReader: ProjectPlateReader,
+    extraViewMargins: readonly number[],
   ) {
-    super(detector, plateReader, { maxPlates: 4, minConfidence: 0.02, cropMargin: 0.02, extraViewMargins: viewMargins() });
+    super(detector, plateReader, { maxPlates: 4, minConfidence: 0.02, cropMargin: 0.02, extraViewMargins });
   }
 
   async readCrop(crop: Mat): Promise<PlateRecognition> {
@@ -350,7 +347,8 @@ class ProjectRecognizer extends TwoStageRecognizer implements Recognizer {
   }
 }
 
-export async function createProjectRecognizer(modelDir: string, threads: number): Promise<Recognizer> {
+/** extraViewMargins: see viewMargins(); none reads each plate once. */
+export async function createProjectRecognizer(modelDir: string, threads: number, extraViewMargins: readonly number[] = []): Promise<Recognizer> {
   const [detector, reader] = await Promise.all([ProjectPlateDetector.create(modelDir, threads), ProjectPlateReader.create(modelDir, threads)]);
-  return new ProjectRecognizer(detector, reader);
+  return new ProjectRecognizer(detector, reader, extraViewMargins);
 }
