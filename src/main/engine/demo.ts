@@ -12,14 +12,10 @@ import { projectRoot } from './paths.js';
 
 export const DEMO_USER = { id: 'demo', pin: '1234' } as const;
 
-/** The camera that replays demo/footage/ in a loop. */
-export function demoCamera(root = projectRoot()): CameraConfig {
-  return { id: 'demo-front', name: 'Front (demo footage)', source: path.join(root, 'demo', 'footage'), fps: 8, loop: true };
-}
-
 /**
  * Adds the demo officer and the demo hot list when they are missing, leaving
- * anything already stored alone. Returns what it added, for the caller to say.
+ * anything already stored alone. Returns the camera that replays demo/footage/
+ * in a loop, and what it added, for the caller to say.
  */
 export async function prepareDemo(engine: Engine, root = projectRoot()): Promise<{ camera: CameraConfig; added: string[] }> {
   const footage = path.join(root, 'demo', 'footage');
@@ -33,5 +29,5 @@ export async function prepareDemo(engine: Engine, root = projectRoot()): Promise
     const summary = await importHotListCsv(engine.db, path.join(root, 'demo', 'hotlist.csv'), { list: 'demo' });
     added.push(`demo hot list (${summary.entries} entries)`);
   }
-  return { camera: demoCamera(root), added };
+  return { camera: { id: 'demo-front', name: 'Front (demo footage)', source: footage, fps: 8, loop: true }, added };
 }
