@@ -6,37 +6,28 @@
  */
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { chromiumMissing, CHROMIUM, launchChromium, projectRoot, signInAsDemo, startServe, type ServedApp } from '../helpers/chromium.js';
+import { e2eSkipReason, pageProblems, projectRoot, signInAsDemo, startDemoApp, type DemoApp } from '../helpers/chromium.js';
 
-const rendererBuilt = fs.existsSync(path.join(projectRoot, 'dist', 'renderer', 'index.html'));
-const skipReason = chromiumMissing ? `skipped: no Chromium at ${CHROMIUM}` : !rendererBuilt ? 'skipped: renderer not built (npm run build)' : null;
+const skipReason = e2eSkipReason();
 if (skipReason) console.warn(`alert-flow E2E ${skipReason}`);
 
 describe.skipIf(skipReason !== null)('alert flow end to end (browser mode)', () => {
-  let dataDir: string;
-  let app: ServedApp;
-  let browser: Browser;
+  let demo: DemoApp;
 
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lpr-e2e-'));
-    app = await startServe(['--demo', '--data-dir', dataDir]);
-    browser = await launchChromium();
+    demo = await startDemoApp('lpr-e2e-');
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await demo?.close();
   });
 
   it('raises the alert for the planted plate and stores the disposition', async () => {
+    const { app, browser, dataDir } = demo;
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, hasTouch: true });
-    const consoleErrors: string[] = [];
-    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    const problems = pageProblems(page);
     await signInAsDemo(page, app.url);
 
     // The demo footage's third car carries the planted plate.
@@ -62,7 +53,7 @@ describe.skipIf(skipReason !== null)('alert flow end to end (browser mode)', () 
     await page.screenshot({ path: path.join(projectRoot, 'test-results', 'disposition-form.png') });
     await page.getByTestId('disposition-submit').click();
     await page.getByTestId('disposition-saved').waitFor({ timeout: 10_000 });
-    expect(consoleErrors).toEqual([]);
+    expect(problems).toEqual([]);
 
     const db = new Database(path.join(dataDir, 'lpr.sqlite'), { readonly: true, fileMustExist: true });
     try {

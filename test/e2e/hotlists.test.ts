@@ -7,46 +7,35 @@
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { chromiumMissing, CHROMIUM, launchChromium, projectRoot, signInAsDemo, startServe, type ServedApp } from '../helpers/chromium.js';
+import { e2eSkipReason, pageProblems, projectRoot, signInAsDemo, startDemoApp, type DemoApp } from '../helpers/chromium.js';
 
-const rendererBuilt = fs.existsSync(path.join(projectRoot, 'dist', 'renderer', 'index.html'));
-const skipReason = chromiumMissing ? `skipped: no Chromium at ${CHROMIUM}` : !rendererBuilt ? 'skipped: renderer not built (npm run build)' : null;
+const skipReason = e2eSkipReason();
 if (skipReason) console.warn(`hot lists E2E ${skipReason}`);
 
 describe.skipIf(skipReason !== null)('hot lists end to end (browser mode)', () => {
-  let dataDir: string;
-  let app: ServedApp;
-  let browser: Browser;
+  let demo: DemoApp;
 
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lpr-e2e-hl-'));
-    // A demo list without the footage's planted plate, so no other alert interrupts the panel.
-    const list = path.join(dataDir, 'quiet.csv');
-    fs.writeFileSync(list, 'plate,state,list_code,description\nZZZ9999,CA,V,not in the footage\n');
-    execFileSync(process.execPath, [path.join(projectRoot, 'bin', 'lpr.js'), 'hotlist', 'import', list, '--list', 'demo', '--data-dir', dataDir], {
-      env: { ...process.env, LPR_LOG_LEVEL: 'silent' },
+    demo = await startDemoApp('lpr-e2e-hl-', (dataDir) => {
+      // A demo list without the footage's planted plate, so no other alert interrupts the panel.
+      const list = path.join(dataDir, 'quiet.csv');
+      fs.writeFileSync(list, 'plate,state,list_code,description\nZZZ9999,CA,V,not in the footage\n');
+      execFileSync(process.execPath, [path.join(projectRoot, 'bin', 'lpr.js'), 'hotlist', 'import', list, '--list', 'demo', '--data-dir', dataDir], {
+        env: { ...process.env, LPR_LOG_LEVEL: 'silent' },
+      });
     });
-    app = await startServe(['--demo', '--data-dir', dataDir]);
-    browser = await launchChromium();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await demo?.close();
   });
 
   it('syncs the lists and finds this shift’s reads for a new manual entry', async () => {
+    const { app, browser, dataDir } = demo;
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(String(e)));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text());
-    });
+    const problems = pageProblems(page);
     await signInAsDemo(page, app.url);
     // Wait until the first car of the demo footage has been read.
     await page.getByTestId('read-row').filter({ hasText: '7KDP418' }).first().waitFor({ timeout: 120_000 });

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 
@@ -81,4 +82,49 @@ export async function signInAsDemo(page: Page, url: string): Promise<void> {
   await page.getByTestId('login-pin').fill('1234');
   await page.getByTestId('login-submit').click();
   await page.getByTestId('patrol-view').waitFor({ timeout: 30_000 });
+}
+
+/** Why an end-to-end test cannot run here (no Chromium, renderer not built), or null when it can. */
+export function e2eSkipReason(): string | null {
+  if (chromiumMissing) return `skipped: no Chromium at ${CHROMIUM}`;
+  if (!fs.existsSync(path.join(projectRoot, 'dist', 'renderer', 'index.html'))) return 'skipped: renderer not built (npm run build)';
+  return null;
+}
+
+export interface DemoApp {
+  readonly dataDir: string;
+  readonly app: ServedApp;
+  readonly browser: Browser;
+  close(): Promise<void>;
+}
+
+/**
+ * `lpr serve --demo` on a fresh data folder plus a Chromium to drive it.
+ * prepare(dataDir) runs before the server starts (to import a list, say).
+ */
+export async function startDemoApp(prefix: string, prepare?: (dataDir: string) => void): Promise<DemoApp> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  prepare?.(dataDir);
+  const app = await startServe(['--demo', '--data-dir', dataDir]);
+  const browser = await launchChromium();
+  return {
+    dataDir,
+    app,
+    browser,
+    close: async () => {
+      await browser.close();
+      await app.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Collects the page's uncaught errors and console errors; a test expects none. */
+export function pageProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  return problems;
 }
