@@ -247,23 +247,19 @@ def main():
     log("data: train " + ", ".join(f"{k}={len(v)}" for k, v in real.items.items()) +
         " | held out " + ", ".join(f"{k}={len(v)}" for k, v in real.val.items()) + f" | states={len(states)}", logf)
 
-    width = args.width
-    init = None
-    if args.init_from:
-        init = torch.load(args.init_from, map_location="cpu")
-        width = init.get("width", 1.0)
+    # A run resumes from its own last.pt; a new run may start from another run's weights.
     last = os.path.join(ckpt_dir, "last.pt")
-    if os.path.exists(last) and not args.fresh:
-        width = torch.load(last, map_location="cpu").get("width", 1.0)
+    ck = torch.load(last, map_location="cpu") if os.path.exists(last) and not args.fresh else None
+    init = torch.load(args.init_from, map_location="cpu") if args.init_from and ck is None else None
+    width = (ck or init).get("width", 1.0) if (ck or init) else args.width
     model = common.build_model(len(states), width)
-    if init is not None and not (os.path.exists(last) and not args.fresh):
+    if init is not None:
         model.load_state_dict(init["model"])
         log(f"weights from {args.init_from} (step {init['step']})", logf)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     total = args.steps or int(args.hours * 3600 * 90 / args.batch)  # ~90 samples/s on one core
     step, best, seed, leg = 0, -1.0, args.seed, 0
-    if os.path.exists(last) and not args.fresh:
-        ck = torch.load(last, map_location="cpu")
+    if ck is not None:
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["opt"])
         step, best = ck["step"], ck["best"]
