@@ -2,7 +2,8 @@
  * The plate OCR as an ensemble: extra networks in the model folder
  * (plate-ocr-2.onnx ...) are found in order, a copy of the same network gives
  * exactly the single network's reading, and a network whose description does
- * not match its output is refused naming the file.
+ * not match its output is refused naming the file; the format prior file is
+ * picked up from the folder.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -124,6 +125,26 @@ describe('plate OCR ensemble', () => {
     } finally {
       await reader.dispose();
     }
+  });
+
+  it('uses models/plate-syntax.json when the folder has one, and refuses a malformed one naming it', async () => {
+    const plain = await ProjectPlateReader.create(folderWith('no-syntax', {}), 1);
+    const dir = folderWith('flat-syntax', {});
+    // Every format equally likely: the prior changes nothing, so readings keep their OCR probability.
+    fs.writeFileSync(path.join(dir, 'plate-syntax.json'), JSON.stringify({ states: {}, us: {}, any: {} }));
+    const flat = await ProjectPlateReader.create(dir, 1);
+    try {
+      const input = crops();
+      const [a, b] = [await plain.read(input), await flat.read(input)];
+      for (let i = 0; i < input.length; i++) {
+        expect(b[i]!.plate).toBe(a[i]!.plate);
+        expect(b[i]!.confidence).toBeCloseTo(a[i]!.confidence, 6);
+      }
+    } finally {
+      await Promise.all([plain.dispose(), flat.dispose()]);
+    }
+    fs.writeFileSync(path.join(dir, 'plate-syntax.json'), JSON.stringify({ states: { XX1: {} }, us: {}, any: {} }));
+    await expect(ProjectPlateReader.create(dir, 1)).rejects.toThrow(/plate-syntax\.json: states\.XX1: a state is a two-letter code/);
   });
 
   it('refuses a member without a description, naming the file', async () => {

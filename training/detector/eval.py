@@ -87,6 +87,8 @@ def main():
     ap.add_argument("--ort-node-dir", default=None,
                     help="a node_modules folder that holds onnxruntime-node (for timing)")
     ap.add_argument("--show-misses", action="store_true")
+    ap.add_argument("--split", default="val", choices=["val", "train", "all"],
+                    help="which scenes: the held-out ones (default), the training ones, or all")
     args = ap.parse_args()
 
     if not os.path.isdir(args.data):
@@ -98,8 +100,10 @@ def main():
           f"input {IN_W}x{IN_H}, backend {run.kind}")
     # warm up
     run(np.zeros((1, 3, IN_H, IN_W), np.float32))
-    for subset, label in (("us-dev", "us-dev-val"), ("eu", "eu-val")):
-        _, val = split_scenes(read_scenes(args.data, subset))
+    for subset in ("us-dev", "eu"):
+        train, val = split_scenes(read_scenes(args.data, subset))
+        label = f"{subset}-{args.split}"
+        val = {"val": val, "train": train, "all": train + val}[args.split]
         rows, t_net, t_all = [], 0.0, 0.0
         for s in val:
             img = cv2.imread(s["path"], cv2.IMREAD_COLOR)

@@ -12,6 +12,7 @@ import cv from '../opencv.js';
 import { ctcDecodeFrames, ctcFrames, ctcTextProbability, type CtcFrames } from './ctc.js';
 import { createSession, matToChw, ort } from './onnx.js';
 import { plateCrop, TwoStageRecognizer, type PlateRecognition, type Recognizer } from './recognizer.js';
+import { PlateSyntax, rerankWithSyntax } from './syntax.js';
 import type { Box, DetectedPlate, PlateDetector, PlateReader, PlateText, Quad } from './types.js';
 
 const detectorSpecSchema = z.object({
@@ -192,18 +193,30 @@ export function ocrModelFiles(modelDir: string): string[] {
  * plate, every candidate any network proposes for any view is scored under
  * each (network, view) with the exact CTC probability, and the candidates are
  * ranked by the mean: the probability under the mixture. State probabilities
- * are averaged the same way.
+ * are averaged the same way. With plate formats (models/plate-syntax.json),
+ * readings that differ only in look-alike characters share their probability
+ * by how common their format is for the state (see syntax.ts).
  */
 export class ProjectPlateReader implements PlateReader {
   readonly name: string;
   private constructor(
     private readonly members: readonly OcrMember[],
     private readonly minStateConfidence: number,
+    private readonly syntax: PlateSyntax | null,
   ) {
     this.name = members.length === 1 ? 'plate-ocr' : `plate-ocr x${members.length}`;
   }
 
-  static async create(modelDir: string, threads: number, minStateConfidence = 0.3): Promise<ProjectPlateReader> {
+  /**
+   * The networks in modelDir, and the plate formats of models/plate-syntax.json
+   * when that file is there (options.syntax false leaves it out).
+   */
+  static async create(
+    modelDir: string,
+    threads: number,
+    options: { minStateConfidence?: number; syntax?: boolean } = {},
+  ): Promise<ProjectPlateReader> {
+    const syntax = options.syntax === false ? null : PlateSyntax.load(path.join(modelDir, 'plate-syntax.json'));
     const members: OcrMember[] = [];
     for (const file of ocrModelFiles(modelDir)) {
       const spec = readSpec(file.replace(/\.onnx$/, '.json'), ocrSpecSchema);
@@ -211,7 +224,7 @@ export class ProjectPlateReader implements PlateReader {
       const charOf = Array.from({ length: classes }, (_, i) => (i === spec.blank ? null : spec.alphabet[i < spec.blank ? i : i - 1]!));
       members.push({ file, session: await createSession(file, { threads }), spec, charOf });
     }
-    return new ProjectPlateReader(members, minStateConfidence);
+    return new ProjectPlateReader(members, options.minStateConfidence ?? 0.3, syntax);
   }
 
   private async runMember(m: OcrMember, crops: readonly Mat[]): Promise<MemberOutput[]> {
@@ -269,17 +282,17 @@ export class ProjectPlateReader implements PlateReader {
   private combine(outs: readonly MemberOutput[], owners: readonly OcrMember[]): PlateText {
     const decoded = outs.map((o) => ctcDecodeFrames(o.frames, 10, 5));
     const texts = new Set(decoded.flatMap((d) => d.candidates.map((c) => c.text)));
-    const candidates = [...texts]
-      .map((plate) => ({ plate, confidence: outs.reduce((sum, o) => sum + ctcTextProbability(o.frames, plate), 0) / outs.length }))
-      .sort((x, y) => y.confidence - x.confidence)
-      .slice(0, 5);
+    const probability = (plate: string): number => outs.reduce((sum, o) => sum + ctcTextProbability(o.frames, plate), 0) / outs.length;
+    const scored = [...texts].map((plate) => ({ plate, confidence: probability(plate) })).sort((x, y) => y.confidence - x.confidence);
+    const { code, confidence: stateConfidence, distribution } = this.state(outs, owners);
+    const syntax = this.syntax;
+    const candidates = (syntax ? rerankWithSyntax(scored, probability, (format) => syntax.prior(format, distribution)) : scored).slice(0, 5);
     const bestText = candidates[0]?.plate ?? '';
     const agreeing = decoded.map((d) => d.greedy).filter((g) => g.text === bestText);
     const charConfidences =
       agreeing.length > 0
         ? Array.from(bestText, (_, k) => agreeing.reduce((sum, g) => sum + g.confidences[k]!, 0) / agreeing.length)
         : Array.from(bestText, () => Math.pow(candidates[0]?.confidence ?? 0, 1 / Math.max(1, bestText.length)));
-    const { code, confidence: stateConfidence } = this.state(outs, owners);
     const best = candidates[0];
     return {
       plate: best?.plate ?? '',
@@ -292,7 +305,10 @@ export class ProjectPlateReader implements PlateReader {
   }
 
   /** Mean state probabilities over the networks that share the first one's state list. */
-  private state(outs: readonly MemberOutput[], owners: readonly OcrMember[]): { code: string | null; confidence: number } {
+  private state(
+    outs: readonly MemberOutput[],
+    owners: readonly OcrMember[],
+  ): { code: string | null; confidence: number; distribution: { code: string; p: number }[] } {
     const states = this.members[0]!.spec.states ?? [];
     const S = states.length;
     const sum = new Float64Array(S);
@@ -303,12 +319,13 @@ export class ProjectPlateReader implements PlateReader {
       for (let j = 0; j < S; j++) sum[j]! += o.state[j]!;
       n++;
     });
-    if (n === 0) return { code: null, confidence: 0 };
+    if (n === 0) return { code: null, confidence: 0, distribution: [] };
     let best = 0;
     for (let j = 1; j < S; j++) if (sum[j]! > sum[best]!) best = j;
     const confidence = sum[best]! / n;
     const code = states[best]!;
-    return { code: /^[A-Z]{2}$/.test(code) && confidence >= this.minStateConfidence ? code : null, confidence };
+    const distribution = states.map((st, j) => ({ code: st, p: sum[j]! / n }));
+    return { code: /^[A-Z]{2}$/.test(code) && confidence >= this.minStateConfidence ? code : null, confidence, distribution };
   }
 
   async dispose(): Promise<void> {
