@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import cv from '../../src/main/engine/opencv.js';
 import { defaultModelDir } from '../../src/main/engine/recognition/index.js';
-import { ocrModelFiles, ProjectPlateReader, viewMargins } from '../../src/main/engine/recognition/project-models.js';
+import { createProjectRecognizer, ocrModelFiles, ProjectPlateReader, viewMargins } from '../../src/main/engine/recognition/project-models.js';
 import { TwoStageRecognizer } from '../../src/main/engine/recognition/recognizer.js';
 import type { Image, PlateDetector, PlateReader, PlateText } from '../../src/main/engine/recognition/types.js';
 import { renderPlateScene } from '../helpers/images.js';
@@ -200,5 +200,25 @@ describe('reading a plate in several views', () => {
     expect(result.plates.map((p) => p.plate)).toEqual(['ABC123']);
     expect(seen).toEqual([[[100, 50], [120, 60], [140, 70]]]);
     expect([result.plates[0]!.crop.cols, result.plates[0]!.crop.rows]).toEqual([100, 50]);
+  });
+
+  it('reads a bare crop with the views that cut inside it, and ignores the ones that would need more than the crop', async () => {
+    const dir = folderWith('crop-views', {});
+    for (const f of ['plate-detector.onnx', 'plate-detector.json']) fs.copyFileSync(path.join(modelDir, f), path.join(dir, f));
+    const recognizer = await createProjectRecognizer(dir, 1, [-0.05, 0.06]);
+    const reader = await ProjectPlateReader.create(dir, 1);
+    try {
+      const [crop] = crops();
+      const inner = crop!.getRegion(new cv.Rect(Math.round(crop!.cols * 0.05), Math.round(crop!.rows * 0.05), Math.round(crop!.cols * 0.9), Math.round(crop!.rows * 0.9)));
+      const got = await recognizer.readCrop!(crop!);
+      const [want] = await reader.readViews([[crop!, inner]]);
+      const [alone] = await reader.read([crop!]);
+      expect(got.plate).toBe(want!.plate);
+      expect(got.confidence).toBeCloseTo(want!.confidence, 6);
+      expect(got.candidates).toEqual(want!.candidates);
+      expect(got.confidence).not.toBeCloseTo(alone!.confidence, 6);
+    } finally {
+      await Promise.all([recognizer.dispose(), reader.dispose()]);
+    }
   });
 });

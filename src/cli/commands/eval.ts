@@ -6,6 +6,7 @@
  * top-5, state accuracy and ms per image. The strings are compared as they
  * are (upper case, letters and digits only).
  */
+import type { Mat } from '@u4/opencv4nodejs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRecognizer, type EngineName } from '../../main/engine/recognition/index.js';
@@ -26,12 +27,16 @@ const clean = (s: string): string => s.toUpperCase().replace(/[^A-Z0-9]/g, '');
 export function loadAnnotatedSet(dir: string): { kind: 'scenes' | 'crops'; samples: Sample[] } {
   const csv = path.join(dir, 'groundtruth.csv');
   if (fs.existsSync(csv)) {
-    const lines = fs.readFileSync(csv, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
-    const samples = lines.map((line, i) => {
-      const [file, state, plate] = line.split(',');
-      if (!file || plate === undefined) throw new CommandFailed(`${csv}:${i + 1}: expected file,state,plate`);
-      return { file: path.join(dir, file), plate: clean(plate), state: state ? state.trim().toUpperCase() : null };
-    });
+    const samples: Sample[] = [];
+    fs.readFileSync(csv, 'utf8')
+      .split(/\r?\n/)
+      .forEach((line, i) => {
+        if (line.trim() === '') return;
+        const [file, state, plate] = line.split(',');
+        if (!file || plate === undefined) throw new CommandFailed(`${csv}:${i + 1}: expected file,state,plate`);
+        if (i === 0 && file.trim().toLowerCase() === 'file') return; // a header line
+        samples.push({ file: path.join(dir, file.trim()), plate: clean(plate), state: state?.trim() ? state.trim().toUpperCase() : null });
+      });
     return { kind: 'crops', samples };
   }
   const samples: Sample[] = [];
@@ -78,7 +83,12 @@ export const command: Command = {
     const misses: string[] = [];
     try {
       for (const sample of samples) {
-        const image = decodeImageFile(sample.file);
+        let image: Mat;
+        try {
+          image = decodeImageFile(sample.file);
+        } catch (error) {
+          throw new CommandFailed(`${sample.file}: ${(error as Error).message}`);
+        }
         const t0 = performance.now();
         const result = set.kind === 'crops' && recognizer.readCrop ? { plates: [await recognizer.readCrop(image)] } : await recognizer.recognize(image);
         ms.push(performance.now() - t0);

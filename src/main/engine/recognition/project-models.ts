@@ -10,6 +10,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import cv from '../opencv.js';
 import { ctcDecodeFrames, ctcFrames, ctcTextProbability, type CtcFrames } from './ctc.js';
+import { cropBox } from './geometry.js';
 import { createSession, matToChw, ort } from './onnx.js';
 import { plateCrop, TwoStageRecognizer, type PlateRecognition, type Recognizer } from './recognizer.js';
 import { PlateSyntax, rerankWithSyntax } from './syntax.js';
@@ -352,15 +353,17 @@ class ProjectRecognizer extends TwoStageRecognizer implements Recognizer {
   constructor(
     detector: ProjectPlateDetector,
     private readonly plateReader: ProjectPlateReader,
-    extraViewMargins: readonly number[],
+    private readonly extraViewMargins: readonly number[],
   ) {
     super(detector, plateReader, { maxPlates: 4, minConfidence: 0.02, cropMargin: 0.02, extraViewMargins });
   }
 
+  /** A bare crop is read as it is, plus a view for each extra margin that cuts inside it (there is nothing outside). */
   async readCrop(crop: Mat): Promise<PlateRecognition> {
-    const [text] = await this.plateReader.read([crop]);
-    const box: Box = [0, 0, crop.cols, crop.rows];
-    return { ...text!, box, quad: null, detectorScore: 1, crop: plateCrop(crop, box, null, 48, 0) };
+    const whole: Box = [0, 0, crop.cols, crop.rows];
+    const inner = this.extraViewMargins.filter((m) => m < 0).map((m) => cropBox(crop, whole, m));
+    const [text] = inner.length > 0 ? await this.plateReader.readViews([[crop, ...inner]]) : await this.plateReader.read([crop]);
+    return { ...text!, box: whole, quad: null, detectorScore: 1, crop: plateCrop(crop, whole, null, 48, 0) };
   }
 }
 

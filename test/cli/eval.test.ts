@@ -1,0 +1,66 @@
+/**
+ * `lpr eval` over a folder of crops the project draws itself: a groundtruth.csv
+ * with or without a header line is read, and an image it lists but that is not
+ * there is named in the error.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import cv from '../../src/main/engine/opencv.js';
+import { renderPlateScene, writeJpeg } from '../helpers/images.js';
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '..', '..');
+const lpr = path.join(root, 'bin', 'lpr.js');
+const built = fs.existsSync(path.join(root, 'dist', 'src', 'cli', 'lpr.js'));
+if (!built) console.warn('lpr eval CLI tests skipped: not built (npm run build)');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lpr-eval-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function cropSet(name: string, csvLines: string[]): string {
+  const dir = path.join(tmp, name);
+  fs.mkdirSync(dir);
+  for (const text of ['KT4821', '7XBR205']) {
+    const scene = renderPlateScene(text);
+    const pw = Math.round(640 * 0.36);
+    writeJpeg(path.join(dir, `${text}.jpg`), scene.getRegion(new cv.Rect(Math.round((640 - pw) / 2), Math.round(360 * 0.5), pw, Math.round(pw / 2))));
+  }
+  fs.writeFileSync(path.join(dir, 'groundtruth.csv'), csvLines.join('\n') + '\n');
+  return dir;
+}
+
+async function lprEval(dir: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [lpr, 'eval', dir, '--json', '--threads', '1'], { env: { ...process.env, LPR_LOG_LEVEL: 'silent' } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe.skipIf(!built)('lpr eval', () => {
+  it('reads a crop set whose groundtruth.csv has a header line, and one without', async () => {
+    for (const [name, lines] of [
+      ['with-header', ['file,state,plate', 'KT4821.jpg,,KT4821', '7XBR205.jpg,ca,7XBR205']],
+      ['without-header', ['KT4821.jpg,,KT4821', '7XBR205.jpg,ca,7XBR205']],
+    ] as const) {
+      const result = await lprEval(cropSet(name, [...lines]));
+      expect(result.code, result.stderr).toBe(0);
+      const summary = JSON.parse(result.stdout.trim()) as { images: number; exactTop1: number; stateRightOfGiven: number | null };
+      expect(summary.images).toBe(2);
+      expect(summary.exactTop1).toBeGreaterThanOrEqual(0);
+      expect(summary.stateRightOfGiven).not.toBeNull(); // one crop has a state
+    }
+  }, 60_000);
+
+  it('names an image the annotations list but the folder lacks', async () => {
+    const dir = cropSet('missing', ['KT4821.jpg,,KT4821', 'GONE99.jpg,,GONE99']);
+    const result = await lprEval(dir);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain(`${path.join(dir, 'GONE99.jpg')}: no such file`);
+  }, 60_000);
+});
