@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import cv from '../../src/main/engine/opencv.js';
 import { defaultModelDir } from '../../src/main/engine/recognition/index.js';
-import { createProjectRecognizer, ocrModelFiles, ProjectPlateReader, viewMargins } from '../../src/main/engine/recognition/project-models.js';
+import { createProjectRecognizer, DEFAULT_VIEW_MARGINS, ocrModelFiles, ProjectPlateReader, viewMargins } from '../../src/main/engine/recognition/project-models.js';
 import { TwoStageRecognizer } from '../../src/main/engine/recognition/recognizer.js';
 import type { Image, PlateDetector, PlateReader, PlateText } from '../../src/main/engine/recognition/types.js';
 import { renderPlateScene } from '../helpers/images.js';
@@ -156,7 +156,9 @@ describe('plate OCR ensemble', () => {
 
 describe('reading a plate in several views', () => {
   it('parses LPR_OCR_VIEWS and names a bad value', () => {
+    expect(viewMargins(undefined)).toEqual([...DEFAULT_VIEW_MARGINS]);
     expect(viewMargins('')).toEqual([]);
+    expect(viewMargins('none')).toEqual([]);
     expect(viewMargins('-0.01, 0.06')).toEqual([-0.01, 0.06]);
     expect(() => viewMargins('0.05,wide')).toThrow('LPR_OCR_VIEWS: "wide" is not a margin between -0.2 and 0.5');
     expect(() => viewMargins('0.9')).toThrow(/LPR_OCR_VIEWS: "0.9"/);

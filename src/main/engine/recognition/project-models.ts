@@ -335,12 +335,19 @@ export class ProjectPlateReader implements PlateReader {
 }
 
 /**
- * Further crop margins each plate is read with (test-time augmentation), from
- * LPR_OCR_VIEWS: comma-separated fractions of the plate size, e.g. "-0.01,0.06".
- * None by default.
+ * The views every plate is read in besides the detector's crop (margin 0.02):
+ * one cut 0.05 of the plate's size tighter on each side and one 0.05 looser.
  */
-export function viewMargins(raw = process.env.LPR_OCR_VIEWS ?? ''): number[] {
-  if (raw.trim() === '') return [];
+export const DEFAULT_VIEW_MARGINS: readonly number[] = [-0.03, 0.07];
+
+/**
+ * Further crop margins each plate is read with (test-time augmentation), from
+ * LPR_OCR_VIEWS: comma-separated fractions of the plate size, e.g. "-0.01,0.06",
+ * or "none" to read each plate once. Unset: DEFAULT_VIEW_MARGINS.
+ */
+export function viewMargins(raw = process.env.LPR_OCR_VIEWS): number[] {
+  if (raw === undefined) return [...DEFAULT_VIEW_MARGINS];
+  if (raw.trim() === '' || raw.trim().toLowerCase() === 'none') return [];
   return raw.split(',').map((part) => {
     const v = Number(part.trim());
     if (!Number.isFinite(v) || v < -0.2 || v > 0.5) throw new Error(`LPR_OCR_VIEWS: "${part}" is not a margin between -0.2 and 0.5`);
