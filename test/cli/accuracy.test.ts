@@ -1,9 +1,9 @@
 /**
  * A floor under the reader's accuracy on the held-out photos, so a broken
- * pre- or post-processing change cannot land unnoticed. The floors sit below
- * the figures the README reports for the four-network ensemble (83.3% us-dev,
- * 89.9% us-crops with the state right on 89.9%, 90.3% eu); the README's
- * figures come from `npm run accuracy`.
+ * pre- or post-processing change cannot land unnoticed. The floors sit a few
+ * plates below the figures the README reports for the shipped reader (90.5%
+ * us-dev, 91.5% us-crops with the state right on 89.1%, 83.9% eu); the
+ * README's figures come from `npm run accuracy`.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -27,10 +27,10 @@ function evaluate(set: string): { exactTop1: number; stateRightOfGiven: number |
 
 describe.skipIf(skip !== null)('reading accuracy on the held-out photos', () => {
   it('reads US scenes, US crops with their state, and European scenes', () => {
-    expect(evaluate('us-dev').exactTop1).toBeGreaterThanOrEqual(0.75);
+    expect(evaluate('us-dev').exactTop1).toBeGreaterThanOrEqual(0.85);
     const crops = evaluate('us-crops');
-    expect(crops.exactTop1).toBeGreaterThanOrEqual(0.85);
-    expect(crops.stateRightOfGiven).toBeGreaterThanOrEqual(0.8);
+    expect(crops.exactTop1).toBeGreaterThanOrEqual(0.88);
+    expect(crops.stateRightOfGiven).toBeGreaterThanOrEqual(0.85);
     expect(evaluate('eu').exactTop1).toBeGreaterThanOrEqual(0.8);
-  }, 180_000);
+  }, 300_000);
 });
