@@ -207,8 +207,9 @@ describe('reading a plate in several views', () => {
   it('reads a bare crop with the views that cut inside it, and ignores the ones that would need more than the crop', async () => {
     const dir = folderWith('crop-views', {});
     for (const f of ['plate-detector.onnx', 'plate-detector.json']) fs.copyFileSync(path.join(modelDir, f), path.join(dir, f));
-    const recognizer = await createProjectRecognizer(dir, 1, [-0.05, 0.06]);
-    const reader = await ProjectPlateReader.create(dir, 1);
+    // settleAt above 1: every view is read, however sure the first one is.
+    const recognizer = await createProjectRecognizer(dir, 1, [-0.05, 0.06], { settleAt: 2 });
+    const reader = await ProjectPlateReader.create(dir, 1, { settleAt: 2 });
     try {
       const [crop] = crops();
       const inner = crop!.getRegion(new cv.Rect(Math.round(crop!.cols * 0.05), Math.round(crop!.rows * 0.05), Math.round(crop!.cols * 0.9), Math.round(crop!.rows * 0.9)));
@@ -221,6 +222,30 @@ describe('reading a plate in several views', () => {
       expect(got.confidence).not.toBeCloseTo(alone!.confidence, 6);
     } finally {
       await Promise.all([recognizer.dispose(), reader.dispose()]);
+    }
+  });
+
+  it('reads the further views only of the plates it is not yet sure of', async () => {
+    const dir = folderWith('settle', {});
+    const [settled, thorough] = await Promise.all([ProjectPlateReader.create(dir, 1, { settleAt: 0 }), ProjectPlateReader.create(dir, 1, { settleAt: 2 })]);
+    try {
+      const [crop] = crops();
+      const inner = crop!.getRegion(new cv.Rect(Math.round(crop!.cols * 0.1), Math.round(crop!.rows * 0.1), Math.round(crop!.cols * 0.8), Math.round(crop!.rows * 0.8)));
+      const [once] = await settled.read([crop!]);
+      const [firstOnly] = await settled.readViews([[crop!, inner]]);
+      const [both] = await thorough.readViews([[crop!, inner]]);
+      const [innerOnly] = await thorough.read([inner]);
+      expect(firstOnly).toEqual(once);
+      // Both views in one mixture: the mean of the two views' probabilities for the best reading.
+      const p = (t: PlateText | undefined, plate: string) => t!.candidates.find((c) => c.plate === plate)?.confidence;
+      const a = p(once, both!.plate);
+      const b = p(innerOnly, both!.plate);
+      expect(a).toBeDefined();
+      expect(b).toBeDefined();
+      expect(both!.confidence).toBeCloseTo((a! + b!) / 2, 4);
+      expect(both!.confidence).not.toBeCloseTo(once!.confidence, 4);
+    } finally {
+      await Promise.all([settled.dispose(), thorough.dispose()]);
     }
   });
 });

@@ -204,18 +204,21 @@ export class ProjectPlateReader implements PlateReader {
     private readonly members: readonly OcrMember[],
     private readonly minStateConfidence: number,
     private readonly syntax: PlateSyntax | null,
+    private readonly settleAt: number,
   ) {
     this.name = members.length === 1 ? 'plate-ocr' : `plate-ocr x${members.length}`;
   }
 
   /**
    * The networks in modelDir, and the plate formats of models/plate-syntax.json
-   * when that file is there (options.syntax false leaves it out).
+   * when that file is there (options.syntax false leaves it out). settleAt: a
+   * plate read at least this probably in its first view is not read in its
+   * further views (default SETTLE_AT; above 1, every view is always read).
    */
   static async create(
     modelDir: string,
     threads: number,
-    options: { minStateConfidence?: number; syntax?: boolean } = {},
+    options: { minStateConfidence?: number; syntax?: boolean; settleAt?: number } = {},
   ): Promise<ProjectPlateReader> {
     const syntax = options.syntax === false ? null : PlateSyntax.load(path.join(modelDir, 'plate-syntax.json'));
     const members: OcrMember[] = [];
@@ -225,7 +228,7 @@ export class ProjectPlateReader implements PlateReader {
       const charOf = Array.from({ length: classes }, (_, i) => (i === spec.blank ? null : spec.alphabet[i < spec.blank ? i : i - 1]!));
       members.push({ file, session: await createSession(file, { threads }), spec, charOf });
     }
-    return new ProjectPlateReader(members, options.minStateConfidence ?? 0.3, syntax);
+    return new ProjectPlateReader(members, options.minStateConfidence ?? 0.3, syntax, options.settleAt ?? SETTLE_AT);
   }
 
   private async runMember(m: OcrMember, crops: readonly Mat[]): Promise<MemberOutput[]> {
@@ -253,26 +256,40 @@ export class ProjectPlateReader implements PlateReader {
     return this.readViews(crops.map((c) => [c]));
   }
 
-  /** Every view of every plate through every network in one batch each; each plate's outputs are combined. */
+  /**
+   * Every plate's first view through every network (one batch each); a plate
+   * whose reading is then at least `settleAt` probable is done, and only the
+   * others go on through their further views, which join the same mixture.
+   */
   async readViews(views: readonly (readonly Mat[])[]): Promise<PlateText[]> {
     if (views.length === 0) return [];
-    const flat = views.flat();
-    // One network after the other, so --threads N means N inference threads in all.
-    const outputs: MemberOutput[][] = [];
-    for (const m of this.members) outputs.push(await this.runMember(m, flat));
+    const first = await this.runAll(views.map((v) => v[0]!));
+    const outs = views.map((_, i) => first.map((o) => o[i]!));
+    const owners = views.map(() => [...this.members]);
+    const results = views.map((_, i) => this.combine(outs[i]!, owners[i]!));
+    const unsure = views.map((_, i) => i).filter((i) => views[i]!.length > 1 && results[i]!.confidence < this.settleAt);
+    if (unsure.length === 0) return results;
+    const further = await this.runAll(unsure.flatMap((i) => views[i]!.slice(1)));
     let start = 0;
-    return views.map((v) => {
-      const mine: MemberOutput[] = [];
-      const stateOf: OcrMember[] = [];
+    for (const i of unsure) {
+      const n = views[i]!.length - 1;
       this.members.forEach((m, k) => {
-        for (let j = start; j < start + v.length; j++) {
-          mine.push(outputs[k]![j]!);
-          stateOf.push(m);
+        for (let j = start; j < start + n; j++) {
+          outs[i]!.push(further[k]![j]!);
+          owners[i]!.push(m);
         }
       });
-      start += v.length;
-      return this.combine(mine, stateOf);
-    });
+      start += n;
+      results[i] = this.combine(outs[i]!, owners[i]!);
+    }
+    return results;
+  }
+
+  /** The crops through every network, one after the other, so --threads N means N inference threads in all. */
+  private async runAll(crops: readonly Mat[]): Promise<MemberOutput[][]> {
+    const outputs: MemberOutput[][] = [];
+    for (const m of this.members) outputs.push(await this.runMember(m, crops));
+    return outputs;
   }
 
   /**
@@ -335,6 +352,13 @@ export class ProjectPlateReader implements PlateReader {
 }
 
 /**
+ * A plate whose reading in the detector's crop is at least this probable is
+ * not read in the further views: they cost an OCR pass through every network
+ * each, and they are there for the plates the networks are unsure of.
+ */
+export const SETTLE_AT = 0.9;
+
+/**
  * The views every plate is read in besides the detector's crop (margin 0.02):
  * one cut 0.05 of the plate's size tighter on each side and one 0.05 looser.
  */
@@ -375,7 +399,12 @@ class ProjectRecognizer extends TwoStageRecognizer implements Recognizer {
 }
 
 /** extraViewMargins: see viewMargins(); none reads each plate once. */
-export async function createProjectRecognizer(modelDir: string, threads: number, extraViewMargins: readonly number[] = []): Promise<Recognizer> {
-  const [detector, reader] = await Promise.all([ProjectPlateDetector.create(modelDir, threads), ProjectPlateReader.create(modelDir, threads)]);
+export async function createProjectRecognizer(
+  modelDir: string,
+  threads: number,
+  extraViewMargins: readonly number[] = [],
+  readerOptions: Parameters<typeof ProjectPlateReader.create>[2] = {},
+): Promise<Recognizer> {
+  const [detector, reader] = await Promise.all([ProjectPlateDetector.create(modelDir, threads), ProjectPlateReader.create(modelDir, threads, readerOptions)]);
   return new ProjectRecognizer(detector, reader, extraViewMargins);
 }
