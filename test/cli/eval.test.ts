@@ -3,19 +3,14 @@
  * with or without a header line is read, and an image it lists but that is not
  * there is named in the error.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import cv from '../../src/main/engine/opencv.js';
+import { lprBuilt as built, runLpr } from '../helpers/cli.js';
 import { renderPlateScene, writeJpeg } from '../helpers/images.js';
 
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '..', '..');
-const lpr = path.join(root, 'bin', 'lpr.js');
-const built = fs.existsSync(path.join(root, 'dist', 'src', 'cli', 'lpr.js'));
 if (!built) console.warn('lpr eval CLI tests skipped: not built (npm run build)');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lpr-eval-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -32,15 +27,7 @@ function cropSet(name: string, csvLines: string[]): string {
   return dir;
 }
 
-async function lprEval(dir: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [lpr, 'eval', dir, '--json', '--threads', '1'], { env: { ...process.env, LPR_LOG_LEVEL: 'silent' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const lprEval = (dir: string) => runLpr(['eval', dir, '--json', '--threads', '1']);
 
 describe.skipIf(!built)('lpr eval', () => {
   it('reads a crop set whose groundtruth.csv has a header line, and one without', async () => {

@@ -2,30 +2,20 @@
  * `lpr read` as a user runs it: the JSON contract on every line, errors on
  * their own lines for bad files, a non-zero exit after the rest, no crash.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { lprBuilt as built, projectRoot as root, runLpr } from '../helpers/cli.js';
 import { renderPlateScene, writeJpeg } from '../helpers/images.js';
 
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '..', '..');
-const lpr = path.join(root, 'bin', 'lpr.js');
-const built = fs.existsSync(path.join(root, 'dist', 'src', 'cli', 'lpr.js'));
 if (!built) console.warn('lpr read CLI tests skipped: not built (npm run build)');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lpr-read-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 async function lprRead(args: string[]): Promise<{ code: number; lines: Record<string, unknown>[]; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [lpr, 'read', ...args], { cwd: root, env: { ...process.env, LPR_LOG_LEVEL: 'silent' } });
-    return { code: 0, lines: stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)), stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, lines: e.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)), stderr: e.stderr };
-  }
+  const { code, stdout, stderr } = await runLpr(['read', ...args]);
+  return { code, lines: stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>), stderr };
 }
 
 function expectContract(line: Record<string, unknown>): void {
@@ -66,7 +56,8 @@ describe.skipIf(!built)('lpr read', () => {
     const demoFrame = path.join(root, 'demo', 'footage', 'frame0050.jpg');
     const env: NodeJS.ProcessEnv = { ...process.env, LPR_LOG_LEVEL: 'silent' };
     delete env.OPENCV4NODEJS_DISABLE_AUTOBUILD;
-    const { stdout } = await run(process.execPath, [lpr, 'read', demoFrame, '--json'], { cwd: os.tmpdir(), env });
+    const { code, stdout, stderr } = await runLpr(['read', demoFrame, '--json'], { cwd: os.tmpdir(), env });
+    expect(code, stderr).toBe(0);
     expect(JSON.parse(stdout.trim()).reads[0].plate).toBe('6TRJ244');
   });
 

@@ -157,8 +157,8 @@ export interface ScoredReading {
  * Re-ranks readings with the format prior. The families of the `families`
  * most probable readings are completed (every look-alike variant, scored with
  * `probability`); within a family each member gets the family's probability
- * mass shared in proportion to OCR probability x format prior ^ PRIOR_EXPONENT. Readings of
- * other families keep their probability. Best first.
+ * mass shared in proportion to OCR probability x format prior ^ PRIOR_EXPONENT.
+ * Readings of other families keep their probability. Best first.
  */
 export function rerankWithSyntax(
   readings: readonly ScoredReading[],
