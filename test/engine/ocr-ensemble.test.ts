@@ -13,6 +13,7 @@ import cv from '../../src/main/engine/opencv.js';
 import { defaultModelDir } from '../../src/main/engine/recognition/index.js';
 import { createProjectRecognizer, DEFAULT_VIEW_MARGINS, ocrModelFiles, ProjectPlateReader, viewMargins } from '../../src/main/engine/recognition/project-models.js';
 import { TwoStageRecognizer } from '../../src/main/engine/recognition/recognizer.js';
+import { familyKey } from '../../src/main/engine/recognition/syntax.js';
 import type { Image, PlateDetector, PlateReader, PlateText } from '../../src/main/engine/recognition/types.js';
 import { renderPlateScene } from '../helpers/images.js';
 
@@ -129,19 +130,21 @@ describe('plate OCR ensemble', () => {
 
   it('uses models/plate-syntax.json when the folder has one, and refuses a malformed one naming it', async () => {
     const plain = await ProjectPlateReader.create(folderWith('no-syntax', {}), 1);
-    const dir = folderWith('flat-syntax', {});
-    // Every format equally likely: the prior changes nothing, so readings keep their OCR probability.
-    fs.writeFileSync(path.join(dir, 'plate-syntax.json'), JSON.stringify({ states: {}, us: {}, any: {} }));
-    const flat = await ProjectPlateReader.create(dir, 1);
+    const dir = folderWith('steered-syntax', {});
+    // Formats that know only letter, letter, digit, letter, digit, digit: KT4821 can only become KT4B21.
+    fs.writeFileSync(path.join(dir, 'plate-syntax.json'), JSON.stringify({ states: {}, us: {}, any: { LLDLDD: 1e12 } }));
+    const steered = await ProjectPlateReader.create(dir, 1);
     try {
-      const input = crops();
-      const [a, b] = [await plain.read(input), await flat.read(input)];
-      for (let i = 0; i < input.length; i++) {
-        expect(b[i]!.plate).toBe(a[i]!.plate);
-        expect(b[i]!.confidence).toBeCloseTo(a[i]!.confidence, 6);
-      }
+      const [crop] = crops();
+      const [a] = await plain.read([crop!]);
+      const [b] = await steered.read([crop!]);
+      expect(a!.plate).toBe('KT4821');
+      expect(b!.plate).toBe('KT4B21');
+      // The prior moved probability inside the family only: the network's reading is still a candidate.
+      expect(b!.candidates.map((c) => c.plate)).toContain('KT4821');
+      expect(b!.candidates.every((c) => familyKey(c.plate) === familyKey('KT4821') || a!.candidates.some((d) => d.plate === c.plate))).toBe(true);
     } finally {
-      await Promise.all([plain.dispose(), flat.dispose()]);
+      await Promise.all([plain.dispose(), steered.dispose()]);
     }
     fs.writeFileSync(path.join(dir, 'plate-syntax.json'), JSON.stringify({ states: { XX1: {} }, us: {}, any: {} }));
     await expect(ProjectPlateReader.create(dir, 1)).rejects.toThrow(/plate-syntax\.json: states\.XX1: a state is a two-letter code/);
@@ -165,11 +168,14 @@ describe('reading a plate in several views', () => {
   });
 
   it('reads a plate given twice as the same view exactly as once', async () => {
-    const reader = await ProjectPlateReader.create(folderWith('views', {}), 1);
+    // settleAt above 1: the second view is always read.
+    const reader = await ProjectPlateReader.create(folderWith('views', {}), 1, { settleAt: 2 });
     try {
       const [crop] = crops();
       const [once] = await reader.read([crop!]);
-      const [twice] = await reader.readViews([[crop!, crop!]]);
+      let asked = 0;
+      const [twice] = await reader.readViews([crop!], () => (asked++, [crop!]));
+      expect(asked).toBe(1);
       expect(twice!.plate).toBe(once!.plate);
       expect(twice!.confidence).toBeCloseTo(once!.confidence, 5);
       expect(twice!.candidates.map((c) => c.plate)).toEqual(once!.candidates.map((c) => c.plate));
@@ -178,7 +184,7 @@ describe('reading a plate in several views', () => {
     }
   });
 
-  it('cuts each detected plate once per margin and hands the views to the reader together', async () => {
+  it('cuts the further views of a plate, one per margin, when the reader asks for them', async () => {
     const detector: PlateDetector = {
       name: 'one box',
       detect: async () => [{ box: [200, 180, 100, 50], score: 0.9 }],
@@ -191,9 +197,9 @@ describe('reading a plate in several views', () => {
       read: async () => {
         throw new Error('read() must not be used when views are asked for');
       },
-      readViews: async (views: readonly (readonly Image[])[]) => {
-        seen.push(...views.map((v) => v.map((m) => [m.cols, m.rows] as [number, number])));
-        return views.map(() => text);
+      readViews: async (first: readonly Image[], moreViews: (index: number) => readonly Image[]) => {
+        seen.push(...first.map((m, i) => [m, ...moreViews(i)].map((v) => [v.cols, v.rows] as [number, number])));
+        return first.map(() => text);
       },
       dispose: async () => {},
     };
@@ -214,7 +220,7 @@ describe('reading a plate in several views', () => {
       const [crop] = crops();
       const inner = crop!.getRegion(new cv.Rect(Math.round(crop!.cols * 0.05), Math.round(crop!.rows * 0.05), Math.round(crop!.cols * 0.9), Math.round(crop!.rows * 0.9)));
       const got = await recognizer.readCrop!(crop!);
-      const [want] = await reader.readViews([[crop!, inner]]);
+      const [want] = await reader.readViews([crop!], () => [inner]);
       const [alone] = await reader.read([crop!]);
       expect(got.plate).toBe(want!.plate);
       expect(got.confidence).toBeCloseTo(want!.confidence, 6);
@@ -232,8 +238,10 @@ describe('reading a plate in several views', () => {
       const [crop] = crops();
       const inner = crop!.getRegion(new cv.Rect(Math.round(crop!.cols * 0.1), Math.round(crop!.rows * 0.1), Math.round(crop!.cols * 0.8), Math.round(crop!.rows * 0.8)));
       const [once] = await settled.read([crop!]);
-      const [firstOnly] = await settled.readViews([[crop!, inner]]);
-      const [both] = await thorough.readViews([[crop!, inner]]);
+      let asked = false;
+      const [firstOnly] = await settled.readViews([crop!], () => ((asked = true), [inner]));
+      expect(asked).toBe(false); // sure already: no further view is even cut
+      const [both] = await thorough.readViews([crop!], () => [inner]);
       const [innerOnly] = await thorough.read([inner]);
       expect(firstOnly).toEqual(once);
       // Both views in one mixture: the mean of the two views' probabilities for the best reading.

@@ -165,11 +165,14 @@ interface OcrMember {
   readonly session: ort.InferenceSession;
   readonly spec: z.infer<typeof ocrSpecSchema>;
   readonly charOf: readonly (string | null)[];
+  /** Its state head lists the same states, in the same order, as the first network's: the two can be averaged. */
+  readonly sameStates: boolean;
 }
 
 /** One member's output for one crop. */
 interface MemberOutput {
   readonly frames: CtcFrames;
+  /** Probabilities over the first network's states; null when this network has none or lists others. */
   readonly state: Float32Array | null;
 }
 
@@ -226,7 +229,10 @@ export class ProjectPlateReader implements PlateReader {
       const spec = readSpec(file.replace(/\.onnx$/, '.json'), ocrSpecSchema);
       const classes = spec.alphabet.length + 1;
       const charOf = Array.from({ length: classes }, (_, i) => (i === spec.blank ? null : spec.alphabet[i < spec.blank ? i : i - 1]!));
-      members.push({ file, session: await createSession(file, { threads }), spec, charOf });
+      const first = members[0]?.spec.states ?? spec.states ?? [];
+      const own = spec.states ?? [];
+      const sameStates = own.length > 0 && own.length === first.length && own.every((st, j) => st === first[j]);
+      members.push({ file, session: await createSession(file, { threads }), spec, charOf, sameStates });
     }
     return new ProjectPlateReader(members, options.minStateConfidence ?? 0.3, syntax, options.settleAt ?? SETTLE_AT);
   }
@@ -245,7 +251,7 @@ export class ProjectPlateReader implements PlateReader {
     if (classes !== m.charOf.length) throw new Error(`${m.file}: ${classes} output classes, but its description lists ${m.charOf.length - 1} characters and a blank`);
     const probs = chars.data as Float32Array;
     const S = m.spec.states?.length ?? 0;
-    const state = out['state'] && S > 0 ? (out['state'].data as Float32Array) : null;
+    const state = out['state'] && m.sameStates ? (out['state'].data as Float32Array) : null;
     return crops.map((_, i) => ({
       frames: ctcFrames(probs, i * steps * classes, steps, classes, m.charOf),
       state: state ? state.subarray(i * S, (i + 1) * S) : null,
@@ -253,35 +259,32 @@ export class ProjectPlateReader implements PlateReader {
   }
 
   async read(crops: readonly Mat[]): Promise<PlateText[]> {
-    return this.readViews(crops.map((c) => [c]));
+    return this.readViews(crops);
   }
 
   /**
-   * Every plate's first view through every network (one batch each); a plate
-   * whose reading is then at least `settleAt` probable is done, and only the
-   * others go on through their further views, which join the same mixture.
+   * Every crop through every network (one batch each). A plate whose reading
+   * is then at least `settleAt` probable is done; for each of the others
+   * `moreViews(i)` is asked for further views of plate i (cut only then), and
+   * they join the same mixture.
    */
-  async readViews(views: readonly (readonly Mat[])[]): Promise<PlateText[]> {
-    if (views.length === 0) return [];
-    const first = await this.runAll(views.map((v) => v[0]!));
-    const outs = views.map((_, i) => first.map((o) => o[i]!));
-    const owners = views.map(() => [...this.members]);
-    const results = views.map((_, i) => this.combine(outs[i]!, owners[i]!));
-    const unsure = views.map((_, i) => i).filter((i) => views[i]!.length > 1 && results[i]!.confidence < this.settleAt);
-    if (unsure.length === 0) return results;
-    const further = await this.runAll(unsure.flatMap((i) => views[i]!.slice(1)));
+  async readViews(crops: readonly Mat[], moreViews: (index: number) => readonly Mat[] = () => []): Promise<PlateText[]> {
+    if (crops.length === 0) return [];
+    const first = await this.runAll(crops);
+    const outs = crops.map((_, i) => first.map((o) => o[i]!));
+    const results = outs.map((o) => this.combine(o));
+    const unsure = results.flatMap((r, i) => (r.confidence < this.settleAt ? [i] : []));
+    const further = unsure.map((i) => moreViews(i));
+    if (further.every((v) => v.length === 0)) return results;
+    const extra = await this.runAll(further.flat());
     let start = 0;
-    for (const i of unsure) {
-      const n = views[i]!.length - 1;
-      this.members.forEach((m, k) => {
-        for (let j = start; j < start + n; j++) {
-          outs[i]!.push(further[k]![j]!);
-          owners[i]!.push(m);
-        }
-      });
+    unsure.forEach((i, u) => {
+      const n = further[u]!.length;
+      if (n === 0) return;
+      for (const o of extra) outs[i]!.push(...o.slice(start, start + n));
       start += n;
-      results[i] = this.combine(outs[i]!, owners[i]!);
-    }
+      results[i] = this.combine(outs[i]!);
+    });
     return results;
   }
 
@@ -293,18 +296,16 @@ export class ProjectPlateReader implements PlateReader {
   }
 
   /**
-   * outs[k] came from network owners[k] (a network appears once per view). One
-   * output is the same rule with a mixture of one: its beam candidates ranked
-   * by their exact probability.
+   * One plate's outputs, one per (network, view). One output is the same rule
+   * with a mixture of one: its beam candidates ranked by their exact probability.
    */
-  private combine(outs: readonly MemberOutput[], owners: readonly OcrMember[]): PlateText {
+  private combine(outs: readonly MemberOutput[]): PlateText {
     const decoded = outs.map((o) => ctcDecodeFrames(o.frames, 10, 5));
     const texts = new Set(decoded.flatMap((d) => d.candidates.map((c) => c.text)));
     const probability = (plate: string): number => outs.reduce((sum, o) => sum + ctcTextProbability(o.frames, plate), 0) / outs.length;
     const scored = [...texts].map((plate) => ({ plate, confidence: probability(plate) })).sort((x, y) => y.confidence - x.confidence);
-    const { code, confidence: stateConfidence, distribution } = this.state(outs, owners);
-    const syntax = this.syntax;
-    const candidates = (syntax ? rerankWithSyntax(scored, probability, (format) => syntax.prior(format, distribution)) : scored).slice(0, 5);
+    const { code, confidence: stateConfidence, distribution } = this.state(outs);
+    const candidates = (this.syntax ? rerankWithSyntax(scored, probability, this.syntax.priorGiven(distribution)) : scored).slice(0, 5);
     const bestText = candidates[0]?.plate ?? '';
     const agreeing = decoded.map((d) => d.greedy).filter((g) => g.text === bestText);
     const charConfidences =
@@ -322,21 +323,17 @@ export class ProjectPlateReader implements PlateReader {
     };
   }
 
-  /** Mean state probabilities over the networks that share the first one's state list. */
-  private state(
-    outs: readonly MemberOutput[],
-    owners: readonly OcrMember[],
-  ): { code: string | null; confidence: number; distribution: { code: string; p: number }[] } {
+  /** Mean state probabilities over the outputs of the networks that share the first one's state list. */
+  private state(outs: readonly MemberOutput[]): { code: string | null; confidence: number; distribution: { code: string; p: number }[] } {
     const states = this.members[0]!.spec.states ?? [];
     const S = states.length;
     const sum = new Float64Array(S);
     let n = 0;
-    outs.forEach((o, k) => {
-      const own = owners[k]!.spec.states ?? [];
-      if (!o.state || own.length !== S || own.some((st, j) => st !== states[j])) return;
+    for (const o of outs) {
+      if (!o.state) continue;
       for (let j = 0; j < S; j++) sum[j]! += o.state[j]!;
       n++;
-    });
+    }
     if (n === 0) return { code: null, confidence: 0, distribution: [] };
     let best = 0;
     for (let j = 1; j < S; j++) if (sum[j]! > sum[best]!) best = j;
@@ -392,8 +389,7 @@ class ProjectRecognizer extends TwoStageRecognizer implements Recognizer {
   /** A bare crop is read as it is, plus a view for each extra margin that cuts inside it (there is nothing outside). */
   async readCrop(crop: Mat): Promise<PlateRecognition> {
     const whole: Box = [0, 0, crop.cols, crop.rows];
-    const inner = this.extraViewMargins.filter((m) => m < 0).map((m) => cropBox(crop, whole, m));
-    const [text] = inner.length > 0 ? await this.plateReader.readViews([[crop, ...inner]]) : await this.plateReader.read([crop]);
+    const [text] = await this.plateReader.readViews([crop], () => this.extraViewMargins.filter((m) => m < 0).map((m) => cropBox(crop, whole, m)));
     return { ...text!, box: whole, quad: null, detectorScore: 1, crop: plateCrop(crop, whole, null, 48, 0) };
   }
 }

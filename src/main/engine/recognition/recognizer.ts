@@ -78,9 +78,10 @@ export class TwoStageRecognizer implements Recognizer {
     const cut = (d: (typeof detections)[number], margin: number): Mat => plateCrop(frame, d.box, d.quad ?? null, this.options.cropHeight ?? 48, margin);
     const crops = detections.map((d) => cut(d, this.options.cropMargin ?? 0.05));
     const extra = this.options.extraViewMargins ?? [];
-    const views = extra.length > 0 && this.reader.readViews ? detections.map((d, i) => [crops[i]!, ...extra.map((m) => cut(d, m))]) : null;
     const t1 = performance.now();
-    const texts = crops.length === 0 ? [] : views ? await this.reader.readViews!(views) : await this.reader.read(crops);
+    // Further views are cut only for the plates the reader asks them for.
+    const texts =
+      crops.length === 0 ? [] : extra.length > 0 && this.reader.readViews ? await this.reader.readViews(crops, (i) => extra.map((m) => cut(detections[i]!, m))) : await this.reader.read(crops);
     const t2 = performance.now();
     const minConfidence = this.options.minConfidence ?? 0.05;
     const plates: PlateRecognition[] = [];

@@ -135,15 +135,31 @@ export class PlateSyntax {
    * counts uses the US formats.
    */
   prior(format: string, stateProbs: readonly { code: string; p: number }[]): number {
-    let sum = 0;
+    return this.priorGiven(stateProbs)(format);
+  }
+
+  /**
+   * prior() for one plate's state probabilities, as a function of the format:
+   * the states are looked up once and each format is worked out once, however
+   * many readings of a family share it.
+   */
+  priorGiven(stateProbs: readonly { code: string; p: number }[]): (format: string) => number {
+    const parts: { dist: Distribution; p: number }[] = [];
     let mass = 0;
     for (const { code, p } of stateProbs) {
       if (p <= 0) continue;
-      const dist = /^[A-Z]{2}$/.test(code) ? (this.states.get(code) ?? this.us) : this.any;
-      sum += p * dist.p(format);
+      parts.push({ dist: /^[A-Z]{2}$/.test(code) ? (this.states.get(code) ?? this.us) : this.any, p });
       mass += p;
     }
-    return mass > 0 ? sum / mass : this.any.p(format);
+    const known = new Map<string, number>();
+    return (format) => {
+      let value = known.get(format);
+      if (value === undefined) {
+        value = mass > 0 ? parts.reduce((sum, { dist, p }) => sum + p * dist.p(format), 0) / mass : this.any.p(format);
+        known.set(format, value);
+      }
+      return value;
+    };
   }
 }
 

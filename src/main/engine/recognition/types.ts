@@ -56,9 +56,10 @@ export interface PlateReader {
   /** Reads a batch of plate crops (each already cut out and, when possible, rectified). */
   read(crops: readonly Image[]): Promise<PlateText[]>;
   /**
-   * Reads plates seen in several views each (the same plate cut with different
-   * margins), combining the views into one reading per plate, when the reader can.
+   * Reads a batch of plate crops like read(), and, for a plate the reader is
+   * not yet sure of, asks moreViews(i) for further views of plate i (the same
+   * plate cut with other margins) and combines them into its one reading.
    */
-  readViews?(views: readonly (readonly Image[])[]): Promise<PlateText[]>;
+  readViews?(crops: readonly Image[], moreViews: (index: number) => readonly Image[]): Promise<PlateText[]>;
   dispose(): Promise<void>;
 }
