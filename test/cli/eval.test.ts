@@ -50,4 +50,14 @@ describe.skipIf(!built)('lpr eval', () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain(`${path.join(dir, 'GONE99.jpg')}: no such file`);
   }, 60_000);
+
+  it('checks --engine and --models as lpr read does', async () => {
+    const dir = cropSet('flags', ['KT4821.jpg,,KT4821']);
+    const engine = await runLpr(['eval', dir, '--engine', 'bogus']);
+    expect(engine.code).toBe(2);
+    expect(engine.stderr).toContain('--engine must be auto, project or paddle, got "bogus"');
+    const models = await runLpr(['eval', dir, '--models', path.join(tmp, 'no-models-here')]);
+    expect(models.code).toBe(2);
+    expect(models.stderr).toContain(`--models: ${path.join(tmp, 'no-models-here')} does not exist`);
+  });
 });

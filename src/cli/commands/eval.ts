@@ -9,12 +9,12 @@
 import type { Mat } from '@u4/opencv4nodejs';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRecognizer, type EngineName } from '../../main/engine/recognition/index.js';
+import { createRecognizer } from '../../main/engine/recognition/index.js';
 import { isValidationFile } from '../../main/engine/recognition/splits.js';
-import { intFlag, stringFlag, UsageError } from '../args.js';
+import { stringFlag, UsageError } from '../args.js';
 import { CommandFailed } from '../context.js';
 import type { Command } from '../lpr.js';
-import { decodeImageFile } from './read.js';
+import { decodeImageFile, recognizerFlags } from './read.js';
 
 interface Sample {
   readonly file: string;
@@ -66,14 +66,12 @@ export const command: Command = {
     if (!fs.existsSync(dir)) throw new CommandFailed(`${dir} does not exist`);
     const split = stringFlag(args, 'split') ?? 'all';
     if (!['all', 'val', 'train'].includes(split)) throw new UsageError('--split must be all, val or train');
-    const engine = (stringFlag(args, 'engine') ?? 'auto') as EngineName;
-    const threads = intFlag(args, 'threads', 1, 64) ?? 1;
+    const options = recognizerFlags(args);
+    const { threads } = options;
     const set = loadAnnotatedSet(dir);
     const setName = path.basename(path.resolve(dir));
     const samples = split === 'all' ? set.samples : set.samples.filter((s) => isValidationFile(path.basename(s.file), setName) === (split === 'val'));
-    const modelDir = stringFlag(args, 'models');
-    if (modelDir !== undefined && !fs.existsSync(modelDir)) throw new UsageError(`--models: ${modelDir} does not exist`);
-    const recognizer = await createRecognizer({ engine, threads, ...(modelDir !== undefined ? { modelDir: path.resolve(modelDir) } : {}) });
+    const recognizer = await createRecognizer(options);
     let top1 = 0;
     let top5 = 0;
     let stateKnown = 0;

@@ -7,9 +7,9 @@ import cv from '../../main/engine/opencv.js';
 import type { Mat } from '@u4/opencv4nodejs';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRecognizer, type EngineName } from '../../main/engine/recognition/index.js';
+import { createRecognizer, type EngineName, type RecognizerOptions } from '../../main/engine/recognition/index.js';
 import type { FrameRecognition } from '../../main/engine/recognition/recognizer.js';
-import { intFlag, stringFlag, UsageError } from '../args.js';
+import { intFlag, stringFlag, UsageError, type ParsedArgs } from '../args.js';
 import type { Command } from '../lpr.js';
 
 export interface FileReadResult {
@@ -63,6 +63,16 @@ export function toFileResult(file: string, decodeMs: number, recognition: FrameR
   };
 }
 
+/** --engine, --threads and --models of `lpr read` and `lpr eval`, checked. */
+export function recognizerFlags(args: ParsedArgs): RecognizerOptions & { threads: number } {
+  const threads = intFlag(args, 'threads', 1, 64) ?? 1;
+  const engine = (stringFlag(args, 'engine') ?? 'auto') as EngineName;
+  if (!['auto', 'project', 'paddle'].includes(engine)) throw new UsageError(`--engine must be auto, project or paddle, got "${engine}"`);
+  const modelDir = stringFlag(args, 'models');
+  if (modelDir !== undefined && !fs.existsSync(modelDir)) throw new UsageError(`--models: ${modelDir} does not exist`);
+  return { engine, threads, ...(modelDir !== undefined ? { modelDir: path.resolve(modelDir) } : {}) };
+}
+
 export const command: Command = {
   summary: 'read plates in image files',
   usage: 'usage: lpr read FILE... [--json] [--threads N] [--engine auto|project|paddle] [--models DIR]',
@@ -70,13 +80,8 @@ export const command: Command = {
   async run(args, ctx) {
     const files = args.positional;
     if (files.length === 0) throw new UsageError('give at least one image file');
-    const threads = intFlag(args, 'threads', 1, 64) ?? 1;
-    const engine = (stringFlag(args, 'engine') ?? 'auto') as EngineName;
-    if (!['auto', 'project', 'paddle'].includes(engine)) throw new UsageError(`--engine must be auto, project or paddle, got "${engine}"`);
     const json = args.flags.has('json');
-    const modelDir = stringFlag(args, 'models');
-    if (modelDir !== undefined && !fs.existsSync(modelDir)) throw new UsageError(`--models: ${modelDir} does not exist`);
-    const recognizer = await createRecognizer({ engine, threads, ...(modelDir !== undefined ? { modelDir: path.resolve(modelDir) } : {}) });
+    const recognizer = await createRecognizer(recognizerFlags(args));
     let failures = 0;
     try {
       for (const file of files) {
