@@ -381,7 +381,7 @@ class ProjectRecognizer extends TwoStageRecognizer implements Recognizer {
   constructor(
     detector: ProjectPlateDetector,
     private readonly plateReader: ProjectPlateReader,
-    private readonly extraViewMargins: readonly number[],
+    extraViewMargins: readonly number[],
   ) {
     super(detector, plateReader, { maxPlates: 4, minConfidence: 0.02, cropMargin: 0.02, extraViewMargins });
   }
@@ -389,7 +389,7 @@ class ProjectRecognizer extends TwoStageRecognizer implements Recognizer {
   /** A bare crop is read as it is, plus a view for each extra margin that cuts inside it (there is nothing outside). */
   async readCrop(crop: Mat): Promise<PlateRecognition> {
     const whole: Box = [0, 0, crop.cols, crop.rows];
-    const [text] = await this.plateReader.readViews([crop], () => this.extraViewMargins.filter((m) => m < 0).map((m) => cropBox(crop, whole, m)));
+    const [text] = await this.plateReader.readViews([crop], () => (this.options.extraViewMargins ?? []).filter((m) => m < 0).map((m) => cropBox(crop, whole, m)));
     return { ...text!, box: whole, quad: null, detectorScore: 1, crop: plateCrop(crop, whole, null, 48, 0) };
   }
 }

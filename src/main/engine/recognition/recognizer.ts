@@ -65,7 +65,7 @@ export class TwoStageRecognizer implements Recognizer {
   constructor(
     private readonly detector: PlateDetector,
     private readonly reader: PlateReader,
-    private readonly options: TwoStageOptions = {},
+    protected readonly options: TwoStageOptions = {},
   ) {
     this.name = `${detector.name} + ${reader.name}`;
   }
