@@ -739,8 +739,78 @@ class PlatePool:
         return self.plates[rng.integers(self.size)]
 
 
-def synth_sample(rng, out_w=192, out_h=48, eu_prob=0.15, pool=None):
-    """One synthetic training crop: (RGB uint8 out_h x out_w, label, state code or None)."""
+TWO_LINE_TOP = [("LL", 3), ("LLL", 3), ("DD", 1), ("LLD", 1), ("DLL", 1), ("LD", 1), ("L", 1)]
+TWO_LINE_BOTTOM = [("DDDD", 4), ("DDD", 2), ("DDDDD", 2), ("DDLL", 1), ("LLDD", 1), ("DDDL", 1), ("DDDLL", 1)]
+
+
+def render_two_line_plate(rng):
+    """A plate with two rows of characters (motorcycle, trailer and square plates): an upper row
+    of 1-3 and a lower row of 3-5, read upper row first. Returns (RGB uint8 plate, label, code)."""
+    w = 224
+    h = int(w * rng.uniform(0.55, 0.85))
+    light = rng.random() < 0.85
+    c1 = _random_colour(rng, light=light)
+    img = _gradient(h, w, c1, _jitter_colour(rng, c1, 40), rng)
+    if rng.random() < 0.4:
+        img = _decorate_background(img, rng)
+    tc = _random_colour(rng, light=not light)
+    top = _fill_pattern(rng, _pick(rng, TWO_LINE_TOP))
+    bottom = _fill_pattern(rng, _pick(rng, TWO_LINE_BOTTOM))
+    code = STATE_CODES[rng.integers(len(STATE_CODES))] if rng.random() < 0.6 else None
+    head = h * (rng.uniform(0.12, 0.2) if code else rng.uniform(0.05, 0.1))  # room for the state name
+    gap = h * rng.uniform(0.06, 0.12)
+    row = (h * 0.95 - head - gap) / 2
+    top_h = row * rng.uniform(0.8, 1.0)
+    side = w * rng.uniform(0.05, 0.12)
+    top_w = w * rng.uniform(0.35, 0.75)
+    _draw_main_text(img, [top], ((w - top_w) / 2, head, (w + top_w) / 2, head + top_h), tc, rng, gap_style=0)
+    _draw_main_text(img, [bottom], (side, head + top_h + gap, w - side, head + top_h + gap + row), tc, rng, gap_style=0)
+    if code:
+        pil = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
+        draw_text(pil, STATES[code][0].upper(), ALL_FONTS[rng.integers(len(ALL_FONTS))], head * 0.7, (w / 2, head / 2), tc)
+        img = np.asarray(pil, np.float32).copy()
+    if rng.random() < 0.6:
+        t = max(1, int(w * rng.uniform(0.005, 0.02)))
+        cv2.rectangle(img, (t // 2, t // 2), (w - 1 - t // 2, h - 1 - t // 2), tc, t)
+    if rng.random() < 0.5:
+        _bolts(img, rng, w, h, [(0.12, 0.08), (0.88, 0.08)])
+    return np.clip(img, 0, 255).astype(np.uint8), top + bottom, code
+
+
+def two_line_sample(rng, out_w=192, out_h=48):
+    """A two-line plate in a scene, cut as the detector would (the whole plate), then joined into
+    one row by layout.split_two_lines as the engine joins it. The state head is not trained on it
+    (code None). Returns (RGB uint8 out_h x out_w, label, None)."""
+    import layout
+    plate, label, _ = render_two_line_plate(rng)
+    ph, pw = plate.shape[:2]
+    Hc, Wc = int(ph * 1.6), int(pw * 1.5)
+    canvas = _scene_background(rng, Hc, Wc)
+    ox, oy = (Wc - pw) // 2, (Hc - ph) // 2
+    canvas[oy:oy + ph, ox:ox + pw] = plate
+    quad = np.array([[ox, oy], [ox + pw, oy], [ox + pw, oy + ph], [ox, oy + ph]], np.float32)
+    H = _random_homography(rng, quad, strength=rng.uniform(0, 0.15), max_rot_deg=4)
+    q = _transform(H, quad)
+    x0, y0 = q.min(0)
+    x1, y1 = q.max(0)
+    w, h = x1 - x0, y1 - y0
+    crop = (x0 - rng.uniform(-0.02, 0.06) * w, y0 - rng.uniform(-0.02, 0.06) * h,
+            x1 + rng.uniform(-0.02, 0.06) * w, y1 + rng.uniform(-0.02, 0.06) * h)
+    ch = 2 * out_h
+    cw = int(round(ch * (crop[2] - crop[0]) / max(1.0, crop[3] - crop[1])))
+    cut = warp_crop(canvas, H, crop, cw, ch, rng)
+    joined = layout.split_two_lines(cut)
+    if joined is None:  # no clear gap (blur, glare): cut at the middle, as a fallback the reader never takes
+        joined = layout.join_rows(cut, ch // 2)
+    out = cv2.resize(joined, (out_w, out_h), interpolation=cv2.INTER_AREA)
+    return photometric(out, rng), label, None
+
+
+def synth_sample(rng, out_w=192, out_h=48, eu_prob=0.15, pool=None, two_line_prob=0.0):
+    """One synthetic training crop: (RGB uint8 out_h x out_w, label, state code or None).
+    A share two_line_prob of them are two-line plates joined into one row (two_line_sample)."""
+    if two_line_prob > 0 and rng.random() < two_line_prob:
+        return two_line_sample(rng, out_w, out_h)
     plate, tbox, label, code = pool.get(rng) if pool is not None else render_plate(rng, eu_prob)
     ph, pw = plate.shape[:2]
     m = 0.45

@@ -21,6 +21,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
+import detector_views  # noqa: E402
 import synth  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -30,6 +31,18 @@ MODEL_DIR = os.path.join(common.PROJECT_ROOT, "models")
 
 # share of each source in a training batch
 MIX = {"synth": 0.55, "us-crops": 0.25, "us-dev": 0.12, "eu": 0.08}
+# with --detector-views P, a share P of the batch is cut from the detector's corners on the
+# training scenes (detector_views.py), split between the two scene sets like this, and the other
+# sources shrink in proportion
+DETECTOR_MIX = {"us-dev-det": 0.6, "eu-det": 0.4}
+
+
+def batch_mix(detector_share):
+    if detector_share <= 0:
+        return dict(MIX)
+    mix = {k: v * (1 - detector_share) for k, v in MIX.items()}
+    mix.update({k: v * detector_share for k, v in DETECTOR_MIX.items()})
+    return mix
 
 
 def log(msg, path):
@@ -42,9 +55,9 @@ def log(msg, path):
 class RealSet:
     """Real plates held in memory as a region around the annotated box, for augmented crops."""
 
-    def __init__(self, data_dir, states):
+    def __init__(self, data_dir, states, detector=None):
         self.states = states
-        self.items = {"us-crops": [], "us-dev": [], "eu": []}
+        self.items = {"us-crops": [], "us-dev": [], "eu": [], "us-dev-det": [], "eu-det": []}
         self.val = {"us-crops": [], "us-dev": [], "eu": []}
         for r in common.load_us_crops(data_dir):
             img = common.read_rgb(r["path"])
@@ -70,22 +83,32 @@ class RealSet:
                 region = np.ascontiguousarray(img[Y0:Y1, X0:X1])
                 quad = np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.float32) - [X0, Y0]
                 self.items[split].append((region, quad, r["label"], st, split == "us-dev"))
+                det_quad = detector.quad(img, r["box"]) if detector is not None else None
+                if det_quad is not None:
+                    dx0, dy0 = np.floor(det_quad.min(0) - det_quad.ptp(0) * 0.3).astype(int)
+                    dx1, dy1 = np.ceil(det_quad.max(0) + det_quad.ptp(0) * 0.3).astype(int)
+                    dx0, dy0, dx1, dy1 = max(0, dx0), max(0, dy0), min(W, dx1), min(H, dy1)
+                    det_region = np.ascontiguousarray(img[dy0:dy1, dx0:dx1])
+                    self.items[split + "-det"].append((det_region, det_quad - [dx0, dy0], r["label"], st, None))
 
     def sample(self, split, rng):
         img, quad, label, st, is_text = self.items[split][rng.integers(len(self.items[split]))]
-        crop = synth.crop_from_scene(img, quad, rng, common.IN_W, common.IN_H, quad_is_text=is_text)
+        if split.endswith("-det"):
+            crop = detector_views.crop_from_quad(img, quad, rng, common.IN_W, common.IN_H)
+        else:
+            crop = synth.crop_from_scene(img, quad, rng, common.IN_W, common.IN_H, quad_is_text=is_text)
         return crop, label, st
 
 
-def make_batch(rng, real, states, bs, pool=None):
-    srcs = [s for s in MIX if s == "synth" or real.items.get(s)]
-    p = np.array([MIX[s] for s in srcs])
+def make_batch(rng, real, states, bs, pool=None, mix=MIX, two_line=0.0):
+    srcs = [s for s in mix if s == "synth" or real.items.get(s)]
+    p = np.array([mix[s] for s in srcs])
     p /= p.sum()
     crops, labels, sts = [], [], []
     unk = states.index("UNKNOWN")
     for src in rng.choice(srcs, size=bs, p=p):
         if src == "synth":
-            c, lab, code = synth.synth_sample(rng, common.IN_W, common.IN_H, pool=pool)
+            c, lab, code = synth.synth_sample(rng, common.IN_W, common.IN_H, pool=pool, two_line_prob=two_line)
             st = states.index(code.upper()) if code and code.upper() in states else unk
         else:
             c, lab, st = real.sample(src, rng)
@@ -224,6 +247,10 @@ def main():
     ap.add_argument("--init-from", metavar="CKPT", help="start a new run from this checkpoint's weights (fresh optimiser and schedule)")
     ap.add_argument("--out-dir", default=MODEL_DIR, help="where --export-from writes plate-ocr.onnx/.json")
     ap.add_argument("--export-from", metavar="CKPT", help="only export this checkpoint (e.g. training/checkpoints/best.pt) and exit")
+    ap.add_argument("--two-line", type=float, default=0.0, metavar="P",
+                    help="share of the synthetic samples that are two-line plates joined into one row (0-0.5)")
+    ap.add_argument("--detector-views", type=float, default=0.0, metavar="P",
+                    help="share of each batch cut from the shipped detector's corners on the training scenes (0-0.5)")
     args = ap.parse_args()
 
     if args.export_from:
@@ -242,8 +269,14 @@ def main():
     os.makedirs(LOG_DIR, exist_ok=True)
     logf = os.path.join(LOG_DIR, (args.run or "train") + ".log")
 
+    if not 0 <= args.two_line <= 0.5:
+        ap.error(f"--two-line {args.two_line}: give a share between 0 and 0.5")
+    if not 0 <= args.detector_views <= 0.5:
+        ap.error(f"--detector-views {args.detector_views}: give a share between 0 and 0.5")
     states = common.state_list(args.data)
-    real = RealSet(args.data, states)
+    detector = detector_views.DetectorViews() if args.detector_views > 0 else None
+    real = RealSet(args.data, states, detector)
+    mix = batch_mix(args.detector_views)
     log("data: train " + ", ".join(f"{k}={len(v)}" for k, v in real.items.items()) +
         " | held out " + ", ".join(f"{k}={len(v)}" for k, v in real.val.items()) + f" | states={len(states)}", logf)
 
@@ -282,7 +315,7 @@ def main():
     model.train()
     t0, seen, acc_loss, acc_n = time.time(), 0, 0.0, 0
     while step < total:
-        x, targets, lengths, sts = make_batch(rng, real, states, args.batch, pool)
+        x, targets, lengths, sts = make_batch(rng, real, states, args.batch, pool, mix, args.two_line)
         for g in opt.param_groups:
             g["lr"] = lr_at(step - leg, total - leg, args.lr, warm=300 if leg == 0 else 100)
         logits, st = model(x)

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import cv from '../opencv.js';
 import { ctcDecodeFrames, ctcFrames, ctcTextProbability, type CtcFrames } from './ctc.js';
 import { cropBox } from './geometry.js';
+import { splitTwoLines } from './layout.js';
 import { createSession, matToChw, ort } from './onnx.js';
 import { plateCrop, TwoStageRecognizer, type PlateRecognition, type Recognizer } from './recognizer.js';
 import { PlateSyntax, rerankWithSyntax } from './syntax.js';
@@ -263,18 +264,35 @@ export class ProjectPlateReader implements PlateReader {
   }
 
   /**
-   * Every crop through every network (one batch each). A plate whose reading
-   * is then at least `settleAt` probable is done; for each of the others
-   * `moreViews(i)` is asked for further views of plate i (cut only then), and
-   * they join the same mixture.
+   * Every crop through every network (one batch each). A crop narrow enough to
+   * be a two-line plate, with a clear gap between two rows, is also read with
+   * its rows joined (layout.ts); the layout whose reading is more probable is
+   * kept. A plate whose reading is then at least `settleAt` probable is done;
+   * for each of the others `moreViews(i)` is asked for further views of plate
+   * i (cut only then, and joined the same way when its rows were), and they
+   * join the same mixture.
    */
   async readViews(crops: readonly Mat[], moreViews: (index: number) => readonly Mat[] = () => []): Promise<PlateText[]> {
     if (crops.length === 0) return [];
-    const first = await this.runAll(crops);
+    const joined = crops.map((crop) => splitTwoLines(crop));
+    const twoLine = joined.flatMap((j, i) => (j ? [i] : []));
+    const first = await this.runAll([...crops, ...twoLine.map((i) => joined[i]!)]);
     const outs = crops.map((_, i) => first.map((o) => o[i]!));
     const results = outs.map((o) => this.combine(o));
+    const rowsJoined = new Set<number>();
+    twoLine.forEach((i, k) => {
+      const o = first.map((member) => member[crops.length + k]!);
+      const text = this.combine(o);
+      if (text.confidence <= results[i]!.confidence) return;
+      outs[i] = o;
+      results[i] = text;
+      rowsJoined.add(i);
+    });
     const unsure = results.flatMap((r, i) => (r.confidence < this.settleAt ? [i] : []));
-    const further = unsure.map((i) => moreViews(i));
+    const further = unsure.map((i) => {
+      const views = moreViews(i);
+      return rowsJoined.has(i) ? views.flatMap((v) => splitTwoLines(v) ?? []) : views;
+    });
     if (further.every((v) => v.length === 0)) return results;
     const extra = await this.runAll(further.flat());
     let start = 0;
