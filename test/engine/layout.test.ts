@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import cv from '../../src/main/engine/opencv.js';
 import { defaultModelDir } from '../../src/main/engine/recognition/index.js';
 import { findCut, joinRows, rowContrast, splitTwoLines, TWO_LINE_MAX_ASPECT } from '../../src/main/engine/recognition/layout.js';
-import { ProjectPlateReader } from '../../src/main/engine/recognition/project-models.js';
+import { joinedWins, ProjectPlateReader } from '../../src/main/engine/recognition/project-models.js';
+import type { PlateText } from '../../src/main/engine/recognition/types.js';
 import { renderPlateScene, renderTwoLinePlate } from '../helpers/images.js';
 
 type Mat = ReturnType<typeof renderTwoLinePlate>;
@@ -61,6 +62,19 @@ describe('two-line plate layout', () => {
     expect(findCut(narrow)).toBeNull();
     expect(findCut(new cv.Mat(100, 100, cv.CV_8UC3, [200, 200, 200]))).toBeNull();
     expect(findCut(new cv.Mat(6, 8, cv.CV_8UC3, [200, 200, 200]))).toBeNull();
+  });
+
+  it('takes the joined reading when it is more probable, or when it holds the one-row reading and is at least 0.5 probable', () => {
+    const read = (plate: string, confidence: number): PlateText => ({ plate, confidence, charConfidences: [], candidates: [{ plate, confidence }], state: null, stateConfidence: 0 });
+    expect(joinedWins(read('AB1234', 0.6), read('AB1234', 0.5))).toBe(true);
+    expect(joinedWins(read('ZZ9', 0.4), read('AB1234', 0.5))).toBe(false);
+    // one row read confidently, the joined reading adds the other row
+    expect(joinedWins(read('MU2566', 0.55), read('2566', 0.97))).toBe(true);
+    expect(joinedWins(read('MNW848', 0.6), read('MNW', 0.9))).toBe(true);
+    expect(joinedWins(read('MU2566', 0.45), read('2566', 0.97))).toBe(false);
+    // a joined reading that does not hold the one-row reading needs to be more probable
+    expect(joinedWins(read('MU2567', 0.8), read('2566', 0.97))).toBe(false);
+    expect(joinedWins(read('2566', 0.6), read('2566', 0.97))).toBe(false);
   });
 
   it('reads a two-line plate upper row first, and a one-row plate as before', async () => {
