@@ -8,8 +8,9 @@ the two must cut the same rows. Training uses it to make its two-line samples
 import numpy as np
 
 # a crop this wide (width / height) or wider is a one-row plate (US car plates are 2:1, European
-# ones over 4:1): never cut. US motorcycle plates are 7:4, square European ones about 1.1-1.4
-TWO_LINE_MAX_ASPECT = 1.85
+# ones over 4:1): never cut. US motorcycle plates are 7:4, square European ones about 1.1-1.4; the
+# detector, trained on one-row plates, tends to trim a tall plate towards 2:1
+TWO_LINE_MAX_ASPECT = 2.0
 # the gap between the rows is looked for in this band of the crop's height
 CUT_BAND = (0.3, 0.7)
 # columns looked at (the plate's rim and bolts at the sides are left out)

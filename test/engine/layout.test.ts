@@ -54,7 +54,7 @@ describe('two-line plate layout', () => {
     const twoRowsButWide = renderTwoLinePlate('AB', '1234', 240, 120);
     expect(240 / 120).toBeGreaterThanOrEqual(TWO_LINE_MAX_ASPECT);
     expect(findCut(twoRowsButWide)).toBeNull();
-    // a one-row plate cut narrower than 1.85:1 (characters across the middle band)
+    // a one-row plate cut narrower than 2:1 (characters across the middle band)
     const scene = renderPlateScene('KT48');
     const pw = Math.round(640 * 0.36);
     const narrow = scene.getRegion(new cv.Rect(Math.round((640 - pw) / 2), Math.round(360 * 0.5) + 10, Math.round(pw * 0.5), Math.round(pw / 2) - 20));

@@ -11,9 +11,11 @@ import type { Mat } from '@u4/opencv4nodejs';
 /**
  * A crop this wide (width / height) or wider is a one-row plate and is never
  * cut: US car plates are 2:1 and European ones over 4:1, while US motorcycle
- * plates are 7:4 and square European ones about 1.1 to 1.4.
+ * plates are 7:4 and square European ones about 1.1 to 1.4. The detector,
+ * trained on one-row plates, tends to trim a tall plate towards 2:1, so every
+ * crop narrower than a car plate is looked at.
  */
-export const TWO_LINE_MAX_ASPECT = 1.85;
+export const TWO_LINE_MAX_ASPECT = 2;
 /** The gap between the rows is looked for in this band of the crop's height. */
 const CUT_BAND = [0.3, 0.7] as const;
 /** The columns looked at: the rim and bolts at the sides are left out. */
