@@ -266,11 +266,11 @@ export class ProjectPlateReader implements PlateReader {
   /**
    * Every crop through every network (one batch each). A crop narrow enough to
    * be a two-line plate, with a clear gap between two rows, is also read with
-   * its rows joined (layout.ts); the layout whose reading is more probable is
-   * kept. A plate whose reading is then at least `settleAt` probable is done;
-   * for each of the others `moreViews(i)` is asked for further views of plate
-   * i (cut only then, and joined the same way when its rows were), and they
-   * join the same mixture.
+   * its rows joined (layout.ts), and that reading replaces the one-row reading
+   * when `joinedWins`. A plate whose reading is then at least `settleAt`
+   * probable is done; for each of the others `moreViews(i)` is asked for
+   * further views of plate i (cut only then, and joined the same way when its
+   * rows were), and they join the same mixture.
    */
   async readViews(crops: readonly Mat[], moreViews: (index: number) => readonly Mat[] = () => []): Promise<PlateText[]> {
     if (crops.length === 0) return [];
