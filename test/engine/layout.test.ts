@@ -34,6 +34,10 @@ describe('two-line plate layout', () => {
     // the upper row ends at 42% of the height, the lower one begins at 58%
     expect(cut!).toBeGreaterThan(plate.rows * 0.42);
     expect(cut!).toBeLessThan(plate.rows * 0.58);
+    // the same cut in a grey copy that is a region of a larger image (not contiguous in memory)
+    const canvas = new cv.Mat(plate.rows + 20, plate.cols + 30, cv.CV_8UC1, 128);
+    plate.cvtColor(cv.COLOR_BGR2GRAY).copyTo(canvas.getRegion(new cv.Rect(10, 5, plate.cols, plate.rows)));
+    expect(findCut(canvas.getRegion(new cv.Rect(10, 5, plate.cols, plate.rows)))).toBe(cut);
   });
 
   it('joins the rows side by side, each resized to half the height', () => {

@@ -55,7 +55,8 @@ function mean(values: Float64Array, from: number, to: number): number {
 export function findCut(crop: Mat): number | null {
   const { rows: h, cols: w } = crop;
   if (h < 8 || w / h >= TWO_LINE_MAX_ASPECT) return null;
-  const gray = crop.channels === 1 ? crop : crop.cvtColor(cv.COLOR_BGR2GRAY);
+  // a copy of a one-channel crop, as a region of a larger image is not contiguous in memory
+  const gray = crop.channels === 1 ? crop.copy() : crop.cvtColor(cv.COLOR_BGR2GRAY);
   const ink = rowContrast(new Uint8Array(gray.getData()), w, h);
   const lo = Math.floor(CUT_BAND[0] * h);
   const hi = Math.ceil(CUT_BAND[1] * h);
