@@ -10,9 +10,9 @@ blur, noise, light), with groundtruth.csv (file,state,plate; the state column le
 scenes/: each plate placed in a 1280x720 synthetic street-like frame, NAME.jpg + NAME.txt
 (NAME.jpg, x, y, width, height, PLATE, tab separated) as in us-dev/.
 
-The plates come from synth.render_two_line_plate with a seed far from any training seed; training
-draws its samples from an unseeded stream of the same generator, so the strings and styles are of
-the same kind but the images are not ones trained on.
+The plates come from synth.render_two_line_plate, drawn from a random stream seeded with --seed;
+the training runs draw theirs from streams seeded with the run's seed (101-106 for the shipped
+networks), so the strings and styles are of the same kind but the images are not ones trained on.
 """
 import argparse
 import os
