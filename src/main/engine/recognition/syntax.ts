@@ -182,23 +182,23 @@ export function rerankWithSyntax(
   prior: (format: string) => number,
   families = 3,
 ): ScoredReading[] {
-  const sorted = [...readings].sort((a, b) => b.confidence - a.confidence);
-  const done = new Set<string>();
-  const out: ScoredReading[] = [];
-  const known = new Map(sorted.map((r) => [r.plate, r.confidence]));
-  for (const r of sorted) {
+  // The readings grouped by family, families in the order of their most probable reading.
+  const byFamily = new Map<string, ScoredReading[]>();
+  for (const r of [...readings].sort((a, b) => b.confidence - a.confidence)) {
     const key = familyKey(r.plate);
-    if (done.has(key)) continue;
-    done.add(key);
-    if (done.size > families) {
-      out.push(...sorted.filter((s) => familyKey(s.plate) === key));
-      continue;
-    }
-    const members = lookalikeFamily(r.plate);
+    const group = byFamily.get(key);
+    if (group) group.push(r);
+    else byFamily.set(key, [r]);
+  }
+  const out: ScoredReading[] = [];
+  let rank = 0;
+  for (const group of byFamily.values()) {
+    const members = rank++ < families ? lookalikeFamily(group[0]!.plate) : null;
     if (!members) {
-      out.push(...sorted.filter((s) => familyKey(s.plate) === key));
+      out.push(...group);
       continue;
     }
+    const known = new Map(group.map((r) => [r.plate, r.confidence]));
     const probs = members.map((m) => known.get(m) ?? probability(m));
     const mass = probs.reduce((a, b) => a + b, 0);
     const weights = members.map((m, i) => probs[i]! * Math.pow(prior(plateFormat(m)), PRIOR_EXPONENT));
