@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import cv from '../../src/main/engine/opencv.js';
 import { defaultModelDir } from '../../src/main/engine/recognition/index.js';
-import { findCut, joinRows, rowContrast, splitTwoLines, TWO_LINE_MAX_ASPECT } from '../../src/main/engine/recognition/layout.js';
-import { joinedWins, ProjectPlateReader } from '../../src/main/engine/recognition/project-models.js';
+import { findCut, joinedWins, joinRows, rowContrast, splitTwoLines, TWO_LINE_MAX_ASPECT } from '../../src/main/engine/recognition/layout.js';
+import { ProjectPlateReader } from '../../src/main/engine/recognition/project-models.js';
 import type { PlateText } from '../../src/main/engine/recognition/types.js';
 import { renderPlateScene, renderTwoLinePlate } from '../helpers/images.js';
 
@@ -79,6 +79,26 @@ describe('two-line plate layout', () => {
     // a joined reading that does not hold the one-row reading needs to be more probable
     expect(joinedWins(read('MU2567', 0.8), read('2566', 0.97))).toBe(false);
     expect(joinedWins(read('2566', 0.6), read('2566', 0.97))).toBe(false);
+  });
+
+  it('joins the rows of the further views of a plate whose rows it joined', async () => {
+    // settleAt above 1: every plate is read in its further views too
+    const reader = await ProjectPlateReader.create(defaultModelDir(), 1, { settleAt: 2 });
+    try {
+      const plate = renderTwoLinePlate('KD', '4721');
+      const looser = new cv.Mat(plate.rows + 12, plate.cols + 12, cv.CV_8UC3, [245, 245, 245]);
+      plate.copyTo(looser.getRegion(new cv.Rect(6, 6, plate.cols, plate.rows)));
+      const [viaViews] = await reader.readViews([plate], () => [looser]);
+      // both already joined: too wide to be cut again, so read as they are
+      const [joinedByHand] = await reader.readViews([splitTwoLines(plate)!], () => [splitTwoLines(looser)!]);
+      expect(viaViews!.plate).toBe('KD4721');
+      expect(viaViews!.candidates).toEqual(joinedByHand!.candidates);
+      // the looser view counted: not the same as the plate alone
+      const [alone] = await reader.readViews([splitTwoLines(plate)!]);
+      expect(alone!.candidates).not.toEqual(viaViews!.candidates);
+    } finally {
+      await reader.dispose();
+    }
   });
 
   it('reads a two-line plate upper row first, and a one-row plate as before', async () => {

@@ -7,6 +7,7 @@
  */
 import cv from '../opencv.js';
 import type { Mat } from '@u4/opencv4nodejs';
+import type { PlateText } from './types.js';
 
 /**
  * A crop this wide (width / height) or wider is a one-row plate and is never
@@ -84,4 +85,22 @@ export function joinRows(crop: Mat, cut: number): Mat {
 export function splitTwoLines(crop: Mat): Mat | null {
   const cut = findCut(crop);
   return cut === null ? null : joinRows(crop, cut);
+}
+
+/**
+ * A two-line plate's joined reading is this probable at least before it may
+ * win over a more probable one-row reading that it contains.
+ */
+export const JOINED_MIN_CONFIDENCE = 0.5;
+
+/**
+ * Whether a crop's reading with its rows joined replaces its reading as one
+ * row: when it is more probable, or when it holds the one-row reading and more
+ * and is itself at least JOINED_MIN_CONFIDENCE probable. The networks are
+ * trained to pass over small text above and below the characters, so read as
+ * one row a two-line plate often gives just one of its rows, and confidently.
+ */
+export function joinedWins(joined: PlateText, oneRow: PlateText): boolean {
+  if (joined.confidence > oneRow.confidence) return true;
+  return joined.confidence >= JOINED_MIN_CONFIDENCE && joined.plate.length > oneRow.plate.length && joined.plate.includes(oneRow.plate);
 }

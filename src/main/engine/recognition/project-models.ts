@@ -11,7 +11,7 @@ import { z } from 'zod';
 import cv from '../opencv.js';
 import { ctcDecodeFrames, ctcFrames, ctcTextProbability, type CtcFrames } from './ctc.js';
 import { cropBox } from './geometry.js';
-import { splitTwoLines } from './layout.js';
+import { joinedWins, splitTwoLines } from './layout.js';
 import { createSession, matToChw, ort } from './onnx.js';
 import { plateCrop, TwoStageRecognizer, type PlateRecognition, type Recognizer } from './recognizer.js';
 import { PlateSyntax, rerankWithSyntax } from './syntax.js';
@@ -392,24 +392,6 @@ export function viewMargins(raw = process.env.LPR_OCR_VIEWS): number[] {
     if (!Number.isFinite(v) || v < -0.2 || v > 0.5) throw new Error(`LPR_OCR_VIEWS: "${part}" is not a margin between -0.2 and 0.5`);
     return v;
   });
-}
-
-/**
- * A two-line plate's joined reading is this probable at least before it may
- * win over a more probable one-row reading that it contains.
- */
-export const JOINED_MIN_CONFIDENCE = 0.5;
-
-/**
- * Whether a crop's reading with its rows joined replaces its reading as one
- * row: when it is more probable, or when it holds the one-row reading and more
- * and is itself at least JOINED_MIN_CONFIDENCE probable. The networks are
- * trained to pass over small text above and below the characters, so read as
- * one row a two-line plate often gives just one of its rows, and confidently.
- */
-export function joinedWins(joined: PlateText, oneRow: PlateText): boolean {
-  if (joined.confidence > oneRow.confidence) return true;
-  return joined.confidence >= JOINED_MIN_CONFIDENCE && joined.plate.length > oneRow.plate.length && joined.plate.includes(oneRow.plate);
 }
 
 /** Two-stage recognizer over the project's models; reads bare crops without the detector. */
