@@ -777,18 +777,24 @@ def render_two_line_plate(rng):
     return np.clip(img, 0, 255).astype(np.uint8), top + bottom, code
 
 
+def plate_on_background(rng, plate):
+    """The plate in the middle of a background 1.5 times as wide and 1.6 times as tall as the plate.
+    Returns (canvas, the plate's corners TL, TR, BR, BL in the canvas)."""
+    ph, pw = plate.shape[:2]
+    Hc, Wc = int(ph * 1.6), int(pw * 1.5)
+    canvas = _scene_background(rng, Hc, Wc)
+    ox, oy = (Wc - pw) // 2, (Hc - ph) // 2
+    canvas[oy:oy + ph, ox:ox + pw] = plate
+    return canvas, np.array([[ox, oy], [ox + pw, oy], [ox + pw, oy + ph], [ox, oy + ph]], np.float32)
+
+
 def two_line_sample(rng, out_w=192, out_h=48):
     """A two-line plate in a scene, cut as the detector would (the whole plate), then joined into
     one row by layout.split_two_lines as the engine joins it. The state head is not trained on it
     (code None). Returns (RGB uint8 out_h x out_w, label, None)."""
     import layout
     plate, label, _ = render_two_line_plate(rng)
-    ph, pw = plate.shape[:2]
-    Hc, Wc = int(ph * 1.6), int(pw * 1.5)
-    canvas = _scene_background(rng, Hc, Wc)
-    ox, oy = (Wc - pw) // 2, (Hc - ph) // 2
-    canvas[oy:oy + ph, ox:ox + pw] = plate
-    quad = np.array([[ox, oy], [ox + pw, oy], [ox + pw, oy + ph], [ox, oy + ph]], np.float32)
+    canvas, quad = plate_on_background(rng, plate)
     H = _random_homography(rng, quad, strength=rng.uniform(0, 0.15), max_rot_deg=4)
     q = _transform(H, quad)
     x0, y0 = q.min(0)

@@ -27,12 +27,7 @@ import synth  # noqa: E402
 
 
 def crop_of(rng, plate):
-    ph, pw = plate.shape[:2]
-    Hc, Wc = int(ph * 1.6), int(pw * 1.5)
-    canvas = synth._scene_background(rng, Hc, Wc)
-    ox, oy = (Wc - pw) // 2, (Hc - ph) // 2
-    canvas[oy:oy + ph, ox:ox + pw] = plate
-    quad = np.array([[ox, oy], [ox + pw, oy], [ox + pw, oy + ph], [ox, oy + ph]], np.float32)
+    canvas, quad = synth.plate_on_background(rng, plate)
     H = synth._random_homography(rng, quad, strength=rng.uniform(0, 0.12), max_rot_deg=3)
     q = synth._transform(H, quad)
     x0, y0 = q.min(0)
