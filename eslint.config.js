@@ -6,9 +6,36 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = ['node:*', 'fs', 'fs/promises', 'path', 'os', 'child_process', 'crypto', 'http', 'https', 'net', 'stream', 'url', 'util', 'worker_threads', 'events', 'zlib', 'readline', 'buffer'];
 const nativeModules = ['better-sqlite3', 'onnxruntime-node', '@u4/opencv4nodejs', 'serialport', 'pino', 'ws'];
 
+// Turns import patterns ('node:*', '**/renderer/**', 'electron') into one regular
+// expression on a dynamic import()'s source, so `await import('electron')` is
+// caught too. esquery's regex literals cannot hold '/', so it is written \x2F.
+function dynamicSource(patterns) {
+  const SLASH = '\\x2F';
+  const alternatives = patterns.map((p) => {
+    let out = '';
+    for (let i = 0; i < p.length; i++) {
+      if (p.startsWith('**/', i)) {
+        out += `(?:.*${SLASH})?`;
+        i += 2;
+      } else if (p.startsWith('/**', i) && i + 3 === p.length) {
+        out += `(?:${SLASH}.*)?`;
+        i += 2;
+      } else if (p[i] === '*') out += `[^${SLASH}]*`;
+      else if (p[i] === '/') out += SLASH;
+      else out += p[i].replace(/[.+?^${}()|[\]\\]/, '\\$&');
+    }
+    return `^${out}$`;
+  });
+  return alternatives.join('|');
+}
+
 function restrict(patterns, message) {
   return {
     'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
+    'no-restricted-syntax': ['error', {
+      selector: `ImportExpression[source.type='Literal'][source.value=/${dynamicSource(patterns)}/]`,
+      message,
+    }],
   };
 }
 
@@ -49,8 +76,13 @@ export default tseslint.config(
   },
   {
     files: ['src/main/engine/**/*.ts', 'src/cli/**/*.ts', 'bench/**/*.ts'],
-    rules: restrict(['electron', 'electron/*', 'react', 'react-dom', '**/renderer/**', '**/preload/**', '**/main/electron/**'],
+    rules: restrict(['electron', 'electron/*', 'react', 'react-dom', '**/renderer/**', '**/preload/**', '**/electron/**'],
       'The engine and CLI run in plain Node: never import electron, the renderer or the Electron shell.'),
+  },
+  {
+    files: ['src/main/engine/recognition/**/*.ts'],
+    rules: restrict(['electron', 'electron/*', 'react', 'react-dom', '**/renderer/**', '**/preload/**', '**/electron/**', '**/hotlist/**', '../hotlist', '**/store/**', '**/governance/**'],
+      'Recognition reads plates and knows nothing of lists, storage or people (the shared alphabet is plate-alphabet.ts).'),
   },
   {
     files: ['src/preload/**/*.ts'],

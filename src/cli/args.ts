@@ -4,7 +4,10 @@
  */
 export interface ParsedArgs {
   readonly positional: string[];
+  /** The last value of each flag. */
   readonly flags: Map<string, string | true>;
+  /** Every value of each valued flag, in order (a flag may be given more than once). */
+  readonly all: Map<string, string[]>;
 }
 
 export class UsageError extends Error {}
@@ -13,6 +16,7 @@ export class UsageError extends Error {}
 export function parseArgs(argv: readonly string[], valued: ReadonlySet<string>): ParsedArgs {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
+  const all = new Map<string, string[]>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') {
@@ -26,6 +30,7 @@ export function parseArgs(argv: readonly string[], valued: ReadonlySet<string>):
         const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
         if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
         flags.set(name, value);
+        all.set(name, [...(all.get(name) ?? []), value]);
       } else {
         if (eq >= 0) throw new UsageError(`--${name} takes no value`);
         flags.set(name, true);
@@ -34,7 +39,7 @@ export function parseArgs(argv: readonly string[], valued: ReadonlySet<string>):
       positional.push(arg);
     }
   }
-  return { positional, flags };
+  return { positional, flags, all };
 }
 
 export function stringFlag(args: ParsedArgs, name: string): string | undefined {
@@ -50,4 +55,9 @@ export function intFlag(args: ParsedArgs, name: string, min: number, max: number
     throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+/** Every value given for a flag that may repeat. */
+export function stringFlags(args: ParsedArgs, name: string): string[] {
+  return args.all.get(name) ?? [];
 }

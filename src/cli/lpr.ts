@@ -21,6 +21,7 @@ const commands: Record<string, () => Promise<Command>> = {
   demo: async () => (await import('./commands/demo.js')).command,
   user: async () => (await import('./commands/user.js')).command,
   eval: async () => (await import('./commands/eval.js')).command,
+  settings: async () => (await import('./commands/settings.js')).command,
 };
 
 function help(): string {
@@ -34,6 +35,7 @@ function help(): string {
     '  demo [--port N]                        the main job on the built-in demo footage',
     '  user add|list                          officers and administrators',
     '  eval DIR [--split val]                 measure reading accuracy on an annotated set',
+    '  settings check|show [FILE]             check the car\'s settings file (cameras, GPS, thresholds)',
     '',
     '--data-dir DIR selects the database and its files (default $LPR_DATA_DIR or ~/.local/share/patrol-lpr).',
   ].join('\n');

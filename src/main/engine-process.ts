@@ -1,15 +1,14 @@
 /**
- * Entry of the engine's utility process in the Electron app. It runs the
- * engine in plain Node and talks to the main process over Electron's
- * parentPort: requests in, results and events out. An inference stall here
- * never freezes the window, and main restarts this process if it dies.
+ * Entry of the engine's utility process in the Electron app. It starts the
+ * engine with the same start-up as `lpr serve` (the car's settings.json names
+ * the cameras and the GPS receiver) and talks to the main process over
+ * Electron's parentPort: requests in, results and events out, each tagged with
+ * the window (screen) it belongs to, which has its own session. An inference
+ * stall here never freezes the window, and main restarts this process if it
+ * dies.
  */
-import path from 'node:path';
-import { Engine, type CameraConfig } from './engine/engine.js';
-import { loadHotListsConfig } from './engine/hotlist/index.js';
-import { createRecognizer } from './engine/recognition/index.js';
-import { prepareDemo } from './engine/demo.js';
-import { eventSchemas, type EventName } from '../shared/contract.js';
+import type { Connection } from './engine/session/connection.js';
+import { startEngine, type RunningEngine } from './engine/start.js';
 import { logger } from './engine/log.js';
 
 interface ParentPort {
@@ -18,24 +17,35 @@ interface ParentPort {
 }
 
 export type ToEngine =
-  | { type: 'start'; dataDir: string; cameras: CameraConfig[]; threads: number; /** Add the demo officer, hot list and footage camera. */ demo?: boolean }
-  | { type: 'invoke'; id: number; channel: string; request: unknown };
+  | { type: 'start'; dataDir: string; /** Add the demo officer, hot list and footage camera (in the demo's own folder). */ demo: boolean }
+  | { type: 'invoke'; screen: number; id: number; channel: string; request: unknown }
+  | { type: 'close-screen'; screen: number };
 
 export type FromEngine =
-  | { type: 'ready'; recognizer: string }
+  | { type: 'ready'; recognizer: string; cameras: string[] }
   | { type: 'result'; id: number; result: unknown }
-  | { type: 'event'; event: string; payload: unknown }
+  | { type: 'event'; screen: number; event: string; payload: unknown }
   | { type: 'fatal'; error: string };
 
 const log = logger('engine-process');
 const port = (process as unknown as { parentPort?: ParentPort }).parentPort;
 if (!port) throw new Error('engine-process must run as an Electron utility process');
 
-let engine: Engine | null = null;
+let running: RunningEngine | null = null;
 const queued: Extract<ToEngine, { type: 'invoke' }>[] = [];
+const screens = new Map<number, Connection>();
+
+function screen(id: number): Connection {
+  let connection = screens.get(id);
+  if (!connection) {
+    connection = running!.engine.connect((event, payload) => port!.postMessage({ type: 'event', screen: id, event, payload } satisfies FromEngine), `window-${id}`);
+    screens.set(id, connection);
+  }
+  return connection;
+}
 
 async function serveInvoke(message: Extract<ToEngine, { type: 'invoke' }>): Promise<void> {
-  const result = await engine!.handle(message.channel, message.request);
+  const result = await screen(message.screen).invoke(message.channel, message.request);
   port!.postMessage({ type: 'result', id: message.id, result } satisfies FromEngine);
 }
 
@@ -44,24 +54,8 @@ port.on('message', ({ data }) => {
   if (message.type === 'start') {
     void (async () => {
       try {
-        const recognizer = await createRecognizer({ threads: message.threads });
-        engine = new Engine({
-          dbFile: path.join(message.dataDir, 'lpr.sqlite'),
-          recognizer,
-          hotLists: loadHotListsConfig(path.join(message.dataDir, 'hotlists.json')),
-          downloadDir: path.join(message.dataDir, 'downloads'),
-        });
-        for (const event of Object.keys(eventSchemas) as EventName[]) {
-          engine.on(event, (payload) => port.postMessage({ type: 'event', event, payload } satisfies FromEngine));
-        }
-        const cameras = [...message.cameras];
-        if (message.demo) {
-          const { camera, added } = await prepareDemo(engine);
-          if (added.length > 0) log.info({ added }, 'demo data added');
-          cameras.push(camera);
-        }
-        for (const camera of cameras) engine.startCamera(camera);
-        port.postMessage({ type: 'ready', recognizer: recognizer.name } satisfies FromEngine);
+        running = await startEngine({ dataDir: message.dataDir, demo: message.demo, say: (line) => log.info(line) });
+        port.postMessage({ type: 'ready', recognizer: running.recognizer.name, cameras: running.cameras.map((c) => c.id) } satisfies FromEngine);
         for (const pending of queued.splice(0)) await serveInvoke(pending);
       } catch (error) {
         log.error({ err: (error as Error).message }, 'engine failed to start');
@@ -69,7 +63,10 @@ port.on('message', ({ data }) => {
       }
     })();
   } else if (message.type === 'invoke') {
-    if (engine) void serveInvoke(message);
+    if (running) void serveInvoke(message);
     else queued.push(message);
+  } else if (message.type === 'close-screen') {
+    screens.get(message.screen)?.close();
+    screens.delete(message.screen);
   }
 });

@@ -6,6 +6,7 @@
  */
 import type { LprApi } from '../shared/contract.js';
 import { call } from './api.js';
+import { forgetSignIn, rememberSignIn, resumeToken } from './lib/resume.js';
 import { RECENT_READS_LIMIT } from './stores/reads.js';
 import { useAlertsStore, useHotListsStore, useReadsStore, useSessionStore, useStatusStore } from './stores/index.js';
 
@@ -62,7 +63,14 @@ export async function resumeSession(api: LprApi): Promise<void> {
     return;
   }
   useStatusStore.getState().setStatus(status.value);
-  const user = status.value.user;
+  let user = status.value.user;
+  const token = user ? null : resumeToken();
+  if (token) {
+    // This screen was signed in before a reload or an engine restart.
+    const resumed = await call(api, 'session.resume', { token });
+    if (resumed.ok) user = rememberSignIn(resumed.value);
+    else forgetSignIn();
+  }
   if (!user) {
     if (session.phase === 'signed-in') {
       clearShift();

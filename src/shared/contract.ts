@@ -5,13 +5,15 @@
  * parses every payload with the schema before it acts.
  */
 import { z } from 'zod';
+import { carSettingsSchema, type CarSettings } from './settings.js';
 
 export const PLATE_PATTERN = /^[A-Z0-9]{1,10}$/;
 export const plateSchema = z.string().regex(PLATE_PATTERN, 'plate must be 1-10 characters A-Z or 0-9');
 export const stateSchema = z.string().regex(/^[A-Z]{2}$/, 'state must be a two-letter code');
 export const idSchema = z.number().int().positive();
 
-export const roleSchema = z.enum(['officer', 'administrator']);
+export const roleSchema = z.enum(['officer', 'supervisor', 'administrator']);
+export const ROLES = roleSchema.options;
 export type Role = z.infer<typeof roleSchema>;
 
 export const userSchema = z.object({
@@ -20,6 +22,10 @@ export const userSchema = z.object({
   role: roleSchema,
 });
 export type User = z.infer<typeof userSchema>;
+
+/** What sign-in answers: the user, and a token that signs this screen in again after a reload or an engine restart. */
+export const signedInSchema = userSchema.extend({ resumeToken: z.string() });
+export type SignedIn = z.infer<typeof signedInSchema>;
 
 export const gpsFixSchema = z.object({
   lat: z.number().min(-90).max(90),
@@ -153,7 +159,12 @@ export const hotListSyncEventSchema = z.object({
 export type HotListSyncEvent = z.infer<typeof hotListSyncEventSchema>;
 
 export const engineStatusSchema = z.object({
+  /** Who is signed in on this connection (each screen has its own session). */
   user: userSchema.nullable(),
+  /** The session is locked: the PIN unlocks it; alerts still arrive. */
+  locked: z.boolean(),
+  /** The channels this connection's role may call; the renderer hides what it cannot do. */
+  channels: z.array(z.string()),
   cameras: z.array(cameraStatusSchema),
   hotLists: z.array(hotListStatusSchema),
   readsThisShift: z.number().int(),
@@ -167,6 +178,10 @@ export type EngineStatus = z.infer<typeof engineStatusSchema>;
 export const requestSchemas = {
   'session.login': z.object({ userId: z.string().min(1).max(64), pin: z.string().min(4).max(32) }),
   'session.logout': z.object({}),
+  /** Signs this connection in again with the token sign-in gave (reload, engine restart). */
+  'session.resume': z.object({ token: z.string().min(16).max(128) }),
+  'session.lock': z.object({}),
+  'session.unlock': z.object({ pin: z.string().min(4).max(64) }),
   'status.get': z.object({}),
   'reads.recent': z.object({ limit: z.number().int().min(1).max(200) }),
   'reads.image': z.object({ readId: idSchema, kind: z.enum(['crop', 'context']) }),
@@ -197,6 +212,10 @@ export const requestSchemas = {
     expiresInHours: z.number().positive().max(24 * 365).optional(),
   }),
   'hotlists.manual.remove': z.object({ id: idSchema, reason: z.string().trim().min(3).max(500) }),
+  /** The car's settings in force and the file they live in (administrators). */
+  'settings.get': z.object({}),
+  /** Saves new car settings and applies them (cameras reopen); audited with the reason. */
+  'settings.update': z.object({ settings: carSettingsSchema, reason: z.string().trim().min(3, 'say why the settings change').max(500) }),
 } as const;
 
 export type Channel = keyof typeof requestSchemas;
@@ -204,8 +223,11 @@ export type RequestOf<C extends Channel> = z.input<(typeof requestSchemas)[C]>;
 
 /** What each channel answers with. */
 export interface Responses {
-  'session.login': User;
+  'session.login': SignedIn;
   'session.logout': null;
+  'session.resume': SignedIn;
+  'session.lock': null;
+  'session.unlock': null;
   'status.get': EngineStatus;
   'reads.recent': ReadSummary[];
   /** A data: URL of the JPEG, or null when the read has no such image. */
@@ -218,6 +240,8 @@ export interface Responses {
   'hotlists.manual.list': ManualEntryView[];
   'hotlists.manual.add': { entry: ManualEntryView; readsThisShift: z.infer<typeof earlierReadSchema>[] };
   'hotlists.manual.remove': null;
+  'settings.get': { settings: CarSettings; file: string | null };
+  'settings.update': { settings: CarSettings; file: string };
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string };

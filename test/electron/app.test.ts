@@ -32,18 +32,24 @@ describe.skipIf(skip !== null)('Electron app', () => {
     const { _electron } = await import('playwright-core');
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lpr-electron-'));
     const { execFileSync } = await import('node:child_process');
-    execFileSync(process.execPath, [path.join(root, 'bin', 'lpr.js'), 'user', 'add', 'e1', '--name', 'Officer E', '--trained', '--pin', '2468', '--data-dir', dataDir]);
+    execFileSync(process.execPath, [path.join(root, 'bin', 'lpr.js'), 'user', 'add', 'e1', '--name', 'Officer E', '--trained', '--pin', '246813', '--data-dir', dataDir]);
+    // The car's settings name its camera: the app opens it with no flag.
+    fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ cameras: [{ id: 'front', name: 'Front', position: 'front', source: path.join(root, 'demo', 'footage'), fps: 5, loop: true }] }));
     const app = await _electron.launch({ executablePath: binary!, args: [root], env: { ...process.env, LPR_DATA_DIR: dataDir } });
     try {
       const page = await app.firstWindow();
       expect(await page.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
       expect(await page.evaluate(() => Object.keys((window as unknown as { lpr: object }).lpr).sort())).toEqual(['invoke', 'on']);
       await page.getByTestId('login-user').fill('e1');
-      await page.getByTestId('login-pin').fill('2468');
+      await page.getByTestId('login-pin').fill('246813');
       await page.getByTestId('login-submit').click();
       await page.getByTestId('patrol-view').waitFor({ timeout: 60_000 });
       const refused = await page.evaluate(() => (window as unknown as { lpr: { invoke: (c: string, r: unknown) => Promise<unknown> } }).lpr.invoke('alerts.acknowledge', { alertId: -1 }));
       expect(refused).toMatchObject({ ok: false });
+      const status = (await page.evaluate(() => (window as unknown as { lpr: { invoke: (c: string, r: unknown) => Promise<unknown> } }).lpr.invoke('status.get', {}))) as {
+        value: { cameras: { id: string }[] };
+      };
+      expect(status.value.cameras.map((c) => c.id)).toEqual(['front']);
     } finally {
       await app.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -110,15 +110,16 @@ describe('Engine', () => {
 
   it('serves the contract: refuses unknown channels, bad payloads and requests before sign-in', async () => {
     const { engine } = await engineWith({});
-    expect(await engine.handle('nope', {})).toEqual({ ok: false, error: 'unknown channel "nope"' });
-    expect(await engine.handle('alerts.acknowledge', { alertId: 'x' })).toMatchObject({ ok: false, error: expect.stringMatching(/alertId/) });
-    expect(await engine.handle('alerts.open', {})).toEqual({ ok: false, error: 'sign in first' });
+    const screen = engine.connect(() => undefined);
+    expect(await screen.invoke('nope', {})).toEqual({ ok: false, error: 'unknown channel "nope"' });
+    expect(await screen.invoke('alerts.acknowledge', { alertId: 'x' })).toMatchObject({ ok: false, error: expect.stringMatching(/alertId/) });
+    expect(await screen.invoke('alerts.open', {})).toEqual({ ok: false, error: 'alerts.open: sign in first' });
     addUser(engine.db, { id: 'o1', name: 'Officer One', role: 'officer', trained: false, pin: '1111' }, null);
-    expect(await engine.handle('session.login', { userId: 'o1', pin: '1111' })).toMatchObject({ ok: false, error: expect.stringMatching(/not marked as trained/) });
-    expect(await engine.handle('session.login', { userId: 'o1', pin: '9999' })).toEqual({ ok: false, error: 'unknown officer ID or wrong PIN' });
+    expect(await screen.invoke('session.login', { userId: 'o1', pin: '1111' })).toMatchObject({ ok: false, error: expect.stringMatching(/not marked as trained/) });
+    expect(await screen.invoke('session.login', { userId: 'o1', pin: '9999' })).toEqual({ ok: false, error: 'unknown officer ID or wrong PIN' });
     addUser(engine.db, { id: 'o2', name: 'Officer Two', role: 'officer', trained: true, pin: '2222' }, null);
-    expect(await engine.handle('session.login', { userId: 'o2', pin: '2222' })).toEqual({ ok: true, value: { id: 'o2', name: 'Officer Two', role: 'officer' } });
-    expect(await engine.handle('alerts.open', {})).toEqual({ ok: true, value: [] });
+    expect(await screen.invoke('session.login', { userId: 'o2', pin: '2222' })).toMatchObject({ ok: true, value: { id: 'o2', name: 'Officer Two', role: 'officer', resumeToken: expect.any(String) } });
+    expect(await screen.invoke('alerts.open', {})).toEqual({ ok: true, value: [] });
     await engine.close();
   });
 
@@ -139,27 +140,28 @@ describe('Engine', () => {
 describe('Engine hot-list requests', () => {
   it('syncs lists from where they were imported, with progress events, and adds manual entries with a reason', async () => {
     const { engine, dir } = await engineWith({});
+    const screen = engine.connect(() => undefined);
     addUser(engine.db, { id: 'o3', name: 'Officer Three', role: 'officer', trained: true, pin: '3333' }, null);
-    expect(await engine.handle('hotlists.sync', {})).toEqual({ ok: false, error: 'sign in first' });
-    await engine.handle('session.login', { userId: 'o3', pin: '3333' });
+    expect(await screen.invoke('hotlists.sync', {})).toEqual({ ok: false, error: 'hotlists.sync: sign in first' });
+    await screen.invoke('session.login', { userId: 'o3', pin: '3333' });
     fs.writeFileSync(path.join(dir, 'list.csv'), 'plate,state,list_code,description\nHOT123,CA,V,stolen\nNEW777,NV,W,wanted\n');
     const events: string[] = [];
     engine.on('hotListSync', (e) => events.push(`${e.list}:${e.phase}`));
-    const synced = await engine.handle('hotlists.sync', {});
+    const synced = await screen.invoke('hotlists.sync', {});
     expect(synced).toEqual({ ok: true, value: [{ list: 'agency', outcome: 'imported', entries: 2, error: null }] });
     expect(events).toContain('agency:done');
     expect(engine.status().hotLists.find((l) => l.name === 'agency')).toMatchObject({ entries: 2, stale: false, kind: 'imported', lastError: null });
 
     // A broken file: the sync fails, the officer sees why, the previous list stays in force.
     fs.writeFileSync(path.join(dir, 'list.csv'), 'plate,state,list_code,description\nBAD,"unterminated\n');
-    const failed = await engine.handle('hotlists.sync', {});
+    const failed = await screen.invoke('hotlists.sync', {});
     expect(failed).toMatchObject({ ok: true, value: [{ list: 'agency', outcome: 'failed', entries: 0, error: expect.stringMatching(/list\.csv:2/) }] });
     expect(engine.status().hotLists.find((l) => l.name === 'agency')).toMatchObject({ entries: 2, lastError: expect.stringMatching(/list\.csv:2/) });
 
-    expect(await engine.handle('hotlists.manual.add', { plate: 'ABC12', state: null, reason: '' })).toMatchObject({ ok: false, error: expect.stringMatching(/reason/) });
-    const added = await engine.handle('hotlists.manual.add', { plate: 'ABC12', state: 'CA', reason: 'Seen leaving a burglary', expiresInHours: 8 });
+    expect(await screen.invoke('hotlists.manual.add', { plate: 'ABC12', state: null, reason: '' })).toMatchObject({ ok: false, error: expect.stringMatching(/reason/) });
+    const added = await screen.invoke('hotlists.manual.add', { plate: 'ABC12', state: 'CA', reason: 'Seen leaving a burglary', expiresInHours: 8 });
     expect(added).toMatchObject({ ok: true, value: { entry: { plate: 'ABC12', state: 'CA', reason: 'Seen leaving a burglary', enteredBy: 'o3' }, readsThisShift: [] } });
-    const listed = await engine.handle('hotlists.manual.list', {});
+    const listed = await screen.invoke('hotlists.manual.list', {});
     expect(listed).toMatchObject({ ok: true, value: [{ plate: 'ABC12' }] });
     await engine.close();
   });

@@ -49,7 +49,7 @@ export async function startServe(args: string[], timeoutMs = 120_000): Promise<S
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`lpr serve did not start in ${timeoutMs} ms:\n${output}`)), timeoutMs);
     const check = (): void => {
-      const match = /serving on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
+      const match = /serving on (http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]!);
@@ -92,6 +92,7 @@ export function e2eSkipReason(): string | null {
 }
 
 export interface DemoApp {
+  /** The demo's own data folder (inside the car's). */
   readonly dataDir: string;
   readonly app: ServedApp;
   readonly browser: Browser;
@@ -103,9 +104,12 @@ export interface DemoApp {
  * prepare(dataDir) runs before the server starts (to import a list, say).
  */
 export async function startDemoApp(prefix: string, prepare?: (dataDir: string) => void): Promise<DemoApp> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const carDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  // The demo keeps its data in its own folder inside the car's.
+  const dataDir = path.join(carDir, 'demo');
+  fs.mkdirSync(dataDir);
   prepare?.(dataDir);
-  const app = await startServe(['--demo', '--data-dir', dataDir]);
+  const app = await startServe(['--demo', '--data-dir', carDir]);
   const browser = await launchChromium();
   return {
     dataDir,
@@ -114,7 +118,7 @@ export async function startDemoApp(prefix: string, prepare?: (dataDir: string) =
     close: async () => {
       await browser.close();
       await app.stop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      fs.rmSync(carDir, { recursive: true, force: true });
     },
   };
 }

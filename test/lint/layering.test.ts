@@ -11,7 +11,7 @@ const eslint = new ESLint({ cwd: root });
 
 async function restrictedImports(file: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
-  return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-syntax').map((m) => m.message);
 }
 
 describe('layering lint', () => {
@@ -30,6 +30,28 @@ describe('layering lint', () => {
     expect(await restrictedImports('src/main/engine/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).toHaveLength(1);
     expect(await restrictedImports('src/cli/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).toHaveLength(1);
     expect(await restrictedImports('src/main/electron/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).toEqual([]);
+  });
+});
+
+describe('layering lint, the rules each broken once', () => {
+  it('keeps the Electron shell out of the engine, however it is reached', async () => {
+    expect(await restrictedImports('src/main/engine/x.ts', "import { engineConfig } from '../electron/main.js';\nexport const a = engineConfig;\n")).toHaveLength(1);
+    expect(await restrictedImports('src/main/engine/camera/x.ts', "import { engineConfig } from '../../electron/main.js';\nexport const a = engineConfig;\n")).toHaveLength(1);
+    expect(await restrictedImports('src/main/engine/x.ts', "import { Session } from './session/session.js';\nexport const a = Session;\n")).toEqual([]);
+  });
+
+  it('catches dynamic import() as well as static imports', async () => {
+    expect(await restrictedImports('src/main/engine/x.ts', "export const a = await import('electron');\n")).toHaveLength(1);
+    expect(await restrictedImports('src/main/engine/x.ts', "export const a = await import('../electron/main.js');\n")).toHaveLength(1);
+    expect(await restrictedImports('src/renderer/x.ts', "export const a = await import('node:fs');\n")).toHaveLength(1);
+    expect(await restrictedImports('src/renderer/x.ts', "export const a = await import('../main/engine/engine.js');\n")).toHaveLength(1);
+    expect(await restrictedImports('src/shared/x.ts', "export const a = await import('fs');\n")).toHaveLength(1);
+    expect(await restrictedImports('src/renderer/x.ts', "export const a = await import('./components/App.js');\n")).toEqual([]);
+  });
+
+  it('keeps recognition free of the hot lists (the alphabet lives below both)', async () => {
+    expect(await restrictedImports('src/main/engine/recognition/x.ts', "import { foldPlate } from '../hotlist/plate.js';\nexport const a = foldPlate;\n")).toHaveLength(1);
+    expect(await restrictedImports('src/main/engine/recognition/x.ts', "import { LOOKALIKE_CLASSES } from '../plate-alphabet.js';\nexport const a = LOOKALIKE_CLASSES;\n")).toEqual([]);
   });
 });
 

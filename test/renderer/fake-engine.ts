@@ -68,6 +68,8 @@ export function makeAlert(overrides: Partial<AlertView> = {}): AlertView {
 export function makeStatus(overrides: Partial<EngineStatus> = {}): EngineStatus {
   return {
     user: null,
+    locked: false,
+    channels: [],
     cameras: [
       { id: 'front', name: 'Front', state: 'running', fps: 14.8, framesRead: 1200, framesDropped: 3, lastError: null },
       { id: 'rear', name: 'Rear', state: 'error', fps: 0, framesRead: 0, framesDropped: 0, lastError: 'unplugged' },
@@ -119,7 +121,7 @@ export class FakeEngine implements LprApi {
       if (userId === 'untrained') return { ok: false, error: 'user "untrained" is not marked as trained (policy C.2)' };
       if (userId !== OFFICER.id || pin !== '4321') return { ok: false, error: 'wrong officer ID or PIN' };
       this.status = { ...this.status, user: OFFICER };
-      return { ok: true, value: OFFICER };
+      return { ok: true, value: { ...OFFICER, resumeToken: 'resume-token-of-the-fake-engine' } };
     });
     this.handle('session.logout', () => {
       this.status = { ...this.status, user: null };

@@ -62,7 +62,7 @@ describe('login', () => {
   it('disables the submit button while the engine answers', async () => {
     const engine = new FakeEngine();
     let answer!: () => void;
-    engine.handle('session.login', () => new Promise((resolve) => (answer = () => resolve({ ok: true, value: OFFICER }))));
+    engine.handle('session.login', () => new Promise((resolve) => (answer = () => resolve({ ok: true, value: { ...OFFICER, resumeToken: 'resume-token-of-the-fake-engine' } }))));
     render(<App api={engine} />);
     await screen.findByTestId('login-user');
     signIn('1234', '4321');

@@ -8,7 +8,7 @@ import { app, BrowserWindow, ipcMain, utilityProcess, type IpcMainInvokeEvent, t
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseRequest, type Result } from '../../shared/contract.js';
-import type { CameraConfig } from '../engine/engine.js';
+import { envFlag } from '../engine/env.js';
 import type { FromEngine, ToEngine } from '../engine-process.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -24,11 +24,14 @@ let nextId = 1;
 const pending = new Map<number, (result: Result<unknown>) => void>();
 let restarts = 0;
 
-function engineConfig(): ToEngine {
-  const dataDir = process.env.LPR_DATA_DIR ?? path.join(app.getPath('userData'), 'data');
-  // LPR_DEMO=1: the engine adds the demo officer, the demo hot list and the footage camera.
-  const cameras: CameraConfig[] = [];
-  return { type: 'start', dataDir, cameras, threads: 1, demo: Boolean(process.env.LPR_DEMO) };
+/**
+ * What the engine process starts with: the data folder (its settings.json
+ * names the car's cameras and GPS receiver) and whether to play the demo,
+ * which runs in its own folder inside it.
+ */
+export function engineConfig(env: NodeJS.ProcessEnv = process.env, userData = app.getPath('userData')): ToEngine {
+  const dataDir = env.LPR_DATA_DIR ?? path.join(userData, 'data');
+  return { type: 'start', dataDir, demo: envFlag('LPR_DEMO', env) };
 }
 
 /** Starts the engine process and restarts it (with back-off) when it dies. */
@@ -45,7 +48,7 @@ function startEngine(): void {
         pending.delete(message.id);
         break;
       case 'event':
-        window?.webContents.send('lpr:event', message.event, message.payload);
+        if (window && window.webContents.id === message.screen) window.webContents.send('lpr:event', message.event, message.payload);
         break;
       case 'fatal':
         console.error(`engine failed: ${message.error}`);
@@ -81,7 +84,7 @@ ipcMain.handle('lpr:invoke', async (event, channel: unknown, request: unknown): 
   const id = nextId++;
   return new Promise((resolve) => {
     pending.set(id, resolve);
-    engine!.postMessage({ type: 'invoke', id, channel, request: parsed.value } satisfies ToEngine);
+    engine!.postMessage({ type: 'invoke', screen: event.sender.id, id, channel, request: parsed.value } satisfies ToEngine);
   });
 });
 
@@ -104,7 +107,9 @@ function createWindow(): void {
   window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   window.webContents.on('will-navigate', (e) => e.preventDefault());
   void window.loadFile(rendererIndex);
+  const screen = window.webContents.id;
   window.on('closed', () => {
+    engine?.postMessage({ type: 'close-screen', screen } satisfies ToEngine);
     window = null;
   });
 }

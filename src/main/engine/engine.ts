@@ -11,37 +11,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
-  assertNever,
-  parseRequest,
   type AlertView,
   type CameraStatus,
-  type Channel,
   type EngineStatus,
   type EventName,
   type EventOf,
   type GpsFix,
-  type ManualEntryView,
   type ReadSummary,
   type Responses,
   type Result,
-  type User,
 } from '../../shared/contract.js';
 import { AlertService } from './alerts/alerts.js';
 import { LatestSlot } from './camera/slot.js';
 import { isLiveSource, openSource, type Frame, type FrameSource } from './camera/source.js';
 import type { GpsSource } from './gps/gps.js';
-import { audit } from './governance/audit.js';
-import { login } from './governance/users.js';
-import {
-  addManualEntry,
-  createHotListMatcher,
-  defaultHotListsConfig,
-  hotListStatus,
-  listManualEntries,
-  removeManualEntry,
-  type HotListsConfig,
-  type ManualEntry,
-} from './hotlist/index.js';
+import { createHotListMatcher, defaultHotListsConfig, hotListStatus, type HotListsConfig } from './hotlist/index.js';
 import { syncEveryHotList, type SyncOutcome } from './hotlist/sync-every.js';
 import type { SyncWorkerInput, SyncWorkerMessage } from './hotlist/sync-worker.js';
 import type { SyncProgress } from './hotlist/sync.js';
@@ -51,6 +35,11 @@ import type { Recognizer } from './recognition/recognizer.js';
 import { openDatabase, type Db } from './store/db.js';
 import { ReadStore } from './store/reads.js';
 import { PlateTracker, type TrackedRead } from './tracking/tracker.js';
+import { allHandlers } from './requests/index.js';
+import { channelsFor, route } from './requests/router.js';
+import { Connection, type EventSink } from './session/connection.js';
+import { Session, SessionTokens } from './session/session.js';
+import { defaultCarSettings, type CarSettings } from '../../shared/settings.js';
 
 const log = logger('engine');
 
@@ -73,6 +62,8 @@ export interface EngineOptions {
   /** Where sync keeps partial downloads between attempts. */
   readonly downloadDir?: string;
   readonly now?: () => number;
+  /** The car's settings in force and the file they came from (null: started without one, as in tests). */
+  readonly carSettings?: { readonly file: string | null; readonly current: CarSettings };
 }
 
 interface ObservationPayload {
@@ -100,11 +91,14 @@ export class Engine {
   private readonly matcher: HotListMatcher;
   private readonly events = new EventEmitter();
   private readonly cameras = new Map<string, CameraRunner>();
-  private user: User | null = null;
-  private readonly shiftStart: number;
+  private readonly connections = new Set<Connection>();
+  private nextConnection = 1;
+  readonly sessionTokens: SessionTokens;
   private readonly now: () => number;
-  private readonly hotListsConfig: HotListsConfig;
+  readonly hotListsConfig: HotListsConfig;
   private syncing: Promise<unknown> | null = null;
+  /** The car's settings in force; the settings screen replaces them. */
+  readonly carSettings: { file: string | null; current: CarSettings };
 
   constructor(private readonly options: EngineOptions) {
     this.now = options.now ?? Date.now;
@@ -113,8 +107,14 @@ export class Engine {
     this.reads = new ReadStore(this.db);
     this.alerts = new AlertService(this.db, this.reads);
     this.matcher = createHotListMatcher(this.db);
-    this.shiftStart = this.now();
+    this.sessionTokens = new SessionTokens(this.db);
+    this.carSettings = { file: options.carSettings?.file ?? null, current: options.carSettings?.current ?? defaultCarSettings() };
     this.events.setMaxListeners(100);
+  }
+
+  /** The engine's clock (injectable in tests). */
+  clock(): number {
+    return this.now();
   }
 
   on<E extends EventName>(event: E, listener: (payload: EventOf<E>) => void): () => void {
@@ -282,6 +282,14 @@ export class Engine {
     await Promise.all([...this.cameras.values()].map((r) => r.done));
   }
 
+  /** Stops every camera and starts these instead (the settings changed). */
+  async replaceCameras(configs: readonly CameraConfig[]): Promise<void> {
+    await this.stopCameras();
+    this.cameras.clear();
+    for (const config of configs) this.startCamera(config);
+    this.emitStatus();
+  }
+
   /** Resolves when every camera source has ended (replays without loop). */
   async camerasDone(): Promise<void> {
     await Promise.all([...this.cameras.values()].map((r) => r.done));
@@ -295,18 +303,33 @@ export class Engine {
 
   // ---- the contract ----
 
+  /** What the car looks like to nobody in particular (no session): cameras, lists, GPS. */
   status(): EngineStatus {
+    return this.statusFor(null);
+  }
+
+  /**
+   * Status as one screen sees it: its own user, lock and allowed channels, and
+   * counters of that officer's shift (since their sign-in). A screen nobody
+   * signed in on sees the equipment but no position and no counts.
+   */
+  statusFor(session: Session | null): EngineStatus {
     const now = this.now();
+    const user = session?.user ?? null;
+    const since = session?.signedInAt ?? null;
     return {
-      user: this.user,
+      user,
+      locked: session?.locked ?? false,
+      channels: channelsFor(allHandlers, user?.role ?? null),
       cameras: [...this.cameras.values()].map((r) => r.status),
       // Covert lists are never shown in the car.
       hotLists: hotListStatus(this.db, now, this.hotListsConfig.staleAfterHours * 3600_000)
         .filter((l) => !l.covert)
         .map((l) => ({ name: l.name, entries: l.entries, updatedAt: l.updatedAt, stale: l.stale, kind: l.kind, lastError: l.lastError })),
-      readsThisShift: this.reads.countSince(this.shiftStart),
-      hitsThisShift: (this.db.prepare('SELECT count(*) AS n FROM hits WHERE created_at >= ?').get(this.shiftStart) as { n: number }).n,
-      gps: this.options.gps?.current() ?? null,
+      readsThisShift: since === null ? 0 : this.reads.countSince(since),
+      // Alerts, not hits: repeats of an open alert and covert hits are not news to the officer.
+      hitsThisShift: since === null ? 0 : (this.db.prepare('SELECT count(*) AS n FROM alerts WHERE raised_at >= ?').get(since) as { n: number }).n,
+      gps: user ? (this.options.gps?.current() ?? null) : null,
       recognizer: this.options.recognizer.name,
     };
   }
@@ -315,113 +338,31 @@ export class Engine {
     this.emit('status', this.status());
   }
 
-  /** Parses and serves one request of the contract; never throws. */
-  async handle(channel: string, payload: unknown): Promise<Result<unknown>> {
-    const parsed = parseRequest(channel, payload);
-    if (!parsed.ok) return parsed;
-    try {
-      return { ok: true, value: await this.dispatch(parsed.channel, parsed.value) };
-    } catch (error) {
-      const message = (error as Error).message;
-      log.warn({ channel, err: message }, 'request refused');
-      return { ok: false, error: message };
+  /** Something every screen's status shows has changed. */
+  statusChanged(): void {
+    this.emitStatus();
+  }
+
+  /** A session signed in, out, locked or unlocked: its screen gets a fresh status. */
+  sessionChanged(session: Session): void {
+    for (const connection of this.connections) {
+      if (connection.session === session) connection.deliver('status', this.statusFor(session));
     }
   }
 
-  private requireUser(): User {
-    if (!this.user) throw new Error('sign in first');
-    return this.user;
+  /**
+   * A screen connects (a browser tab, the Electron window): it gets its own
+   * session and the events its session may see. `close()` when it goes.
+   */
+  connect(sink: EventSink, id = `c${this.nextConnection++}`): Connection {
+    const connection = new Connection(this, new Session(id), sink, () => this.connections.delete(connection));
+    this.connections.add(connection);
+    return connection;
   }
 
-  private async dispatch(channel: Channel, request: unknown): Promise<Responses[Channel]> {
-    const now = this.now();
-    switch (channel) {
-      case 'session.login': {
-        const { userId, pin } = request as { userId: string; pin: string };
-        this.user = login(this.db, userId, pin, now);
-        this.emitStatus();
-        return this.user;
-      }
-      case 'session.logout': {
-        if (this.user) audit(this.db, { userId: this.user.id, action: 'session.logout', detail: {} }, now);
-        this.user = null;
-        this.emitStatus();
-        return null;
-      }
-      case 'status.get':
-        return this.status();
-      case 'reads.recent':
-        this.requireUser();
-        return this.reads.recent((request as { limit: number }).limit);
-      case 'reads.image': {
-        this.requireUser();
-        const { readId, kind } = request as { readId: number; kind: 'crop' | 'context' };
-        const jpeg = this.reads.image(readId, kind);
-        return jpeg ? `data:image/jpeg;base64,${jpeg.toString('base64')}` : null;
-      }
-      case 'alerts.open':
-        this.requireUser();
-        return this.alerts.open();
-      case 'alerts.acknowledge':
-        return this.alerts.acknowledge((request as { alertId: number }).alertId, this.requireUser().id, now);
-      case 'alerts.check': {
-        const user = this.requireUser();
-        const check = request as
-          | { alertId: number; check: 'characters'; matches: boolean }
-          | { alertId: number; check: 'state'; matches: boolean }
-          | { alertId: number; check: 'dispatch'; result: 'verified-active' | 'not-active' | 'not-possible'; note: string };
-        switch (check.check) {
-          case 'characters':
-            return this.alerts.checkCharacters(check.alertId, check.matches, user.id, now);
-          case 'state':
-            return this.alerts.checkState(check.alertId, check.matches, user.id, now);
-          case 'dispatch':
-            return this.alerts.checkDispatch(check.alertId, check.result, check.note, user.id, now);
-          default:
-            return assertNever(check, 'check');
-        }
-      }
-      case 'alerts.dispose': {
-        const user = this.requireUser();
-        const { alertId, kind, note } = request as { alertId: number; kind: 'confirmed' | 'misread' | 'not-on-list' | 'other'; note: string };
-        return this.alerts.dispose(alertId, kind, note, user.id, now);
-      }
-      case 'hotlists.sync':
-        return this.syncHotLists(this.requireUser().id);
-      case 'hotlists.manual.list':
-        this.requireUser();
-        return listManualEntries(this.db, now).map(manualView);
-      case 'hotlists.manual.add': {
-        const user = this.requireUser();
-        const { plate, state, reason, expiresInHours } = request as { plate: string; state: string | null; reason: string; expiresInHours?: number };
-        const added = addManualEntry(
-          this.db,
-          {
-            plate,
-            state,
-            reason,
-            // Shown on the alert beside the entry, so the officer knows why it was entered.
-            description: `Entered by ${user.name}: ${reason}`,
-            enteredBy: user.id,
-            ...(expiresInHours !== undefined ? { expiresInHours } : {}),
-          },
-          { now, limits: this.hotListsConfig.manual, shiftStartedAt: this.shiftStart },
-        );
-        this.emitStatus();
-        return {
-          entry: manualView(added.entry),
-          readsThisShift: added.readsThisShift.map((r) => ({ readId: r.readId, plate: r.plate, state: r.state, capturedAt: r.capturedAt, cameraId: r.cameraId, kind: r.kind })),
-        };
-      }
-      case 'hotlists.manual.remove': {
-        const { id, reason } = request as { id: number; reason: string };
-        removeManualEntry(this.db, id, { userId: this.requireUser().id, reason, now });
-        this.emitStatus();
-        return null;
-      }
-      default:
-        return assertNever(channel, 'channel');
-    }
+  /** Serves one request for a session: parsed, role-checked and dispatched by the router; never throws. */
+  handle(channel: string, payload: unknown, session: Session): Promise<Result<unknown>> {
+    return route(allHandlers, this, session, channel, payload);
   }
 
   /** Syncs every list with a source in a worker thread; one sync at a time, progress as events (C.3). */
@@ -491,20 +432,6 @@ async function runSyncWorker(input: SyncWorkerInput, onProgress: (list: string, 
       if (!settled) reject(new Error(`the sync worker stopped (exit code ${code})`));
     });
   });
-}
-
-function manualView(entry: ManualEntry): ManualEntryView {
-  return {
-    id: entry.id,
-    list: entry.list,
-    plate: entry.plate,
-    state: entry.state,
-    reason: entry.reason,
-    partial: entry.partial,
-    enteredBy: entry.enteredBy,
-    enteredAt: entry.enteredAt,
-    expiresAt: Number.isFinite(entry.expiresAt) ? entry.expiresAt : null,
-  };
 }
 
 export function encodeJpeg(image: Mat, quality: number): Buffer {

@@ -7,6 +7,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { call, useApi } from '../api.js';
 import { alertTone } from '../audio/tone.js';
 import { useSessionStore } from '../stores/index.js';
+import { rememberSignIn } from '../lib/resume.js';
 import { loadShift } from '../sync.js';
 
 type Field = 'user' | 'pin';
@@ -47,7 +48,7 @@ export function LoginScreen() {
       setPin('');
       return;
     }
-    useSessionStore.getState().signedIn(result.value);
+    useSessionStore.getState().signedIn(rememberSignIn(result.value));
     void loadShift(api);
   }
 

@@ -1,6 +1,7 @@
 /** The patrol view's header: who is signed in, cameras, GPS fix, hot-list ages (a tap opens the hot lists), sign-out. */
 import { useState } from 'react';
 import { call, useApi } from '../api.js';
+import { forgetSignIn } from '../lib/resume.js';
 import { CAMERA_STATE_TEXT, formatAge } from '../lib/format.js';
 import { useNow } from '../lib/hooks.js';
 import { useSessionStore, useStatusStore } from '../stores/index.js';
@@ -25,6 +26,7 @@ export function StatusHeader() {
       setError(result.error);
       return;
     }
+    forgetSignIn();
     clearShift();
     useSessionStore.getState().signedOut();
   }

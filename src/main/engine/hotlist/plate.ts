@@ -8,12 +8,9 @@
  * that differs from the read only by look-alike characters.
  */
 
-/**
- * Characters OCR confuses on plates, one class per string; the first character
- * is the canonical symbol. The stored lookup keys depend on this list: a change
- * needs a migration that recomputes hot_list_entries.lookup_key (see foldSql).
- */
-export const LOOKALIKE_CLASSES: readonly string[] = ['0ODQ', '1ILT', '2Z', '5S', '8B', '6G'];
+import { LOOKALIKE_CLASSES } from '../plate-alphabet.js';
+
+export { LOOKALIKE_CLASSES };
 
 const FOLD: Uint8Array = (() => {
   const table = new Uint8Array(128);

@@ -18,7 +18,7 @@
 
 import fs from 'node:fs';
 import { z } from 'zod';
-import { LOOKALIKE_CLASSES } from '../hotlist/plate.js';
+import { LOOKALIKE_CLASSES } from '../plate-alphabet.js';
 
 /** Weight of the wider distribution in each narrower one (pseudo-counts). */
 export const SYNTAX_PSEUDO_COUNT = 5;

@@ -184,4 +184,41 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX upload_queue_pending ON upload_queue (queued_at) WHERE uploaded_at IS NULL;
     `,
   },
+  {
+    version: 12,
+    name: 'sessions: resume tokens of signed-in screens',
+    sql: `
+      -- One row per sign-in on a screen. Only the SHA-256 of the resume token is kept,
+      -- so the database alone cannot sign anyone in.
+      CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        signed_in_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        locked INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1)),
+        ended_at INTEGER
+      ) STRICT;
+      CREATE INDEX sessions_user ON sessions (user_id) WHERE ended_at IS NULL;
+    `,
+  },
+  {
+    version: 13,
+    name: 'users: the supervisor role',
+    sql: `
+      -- SQLite cannot change a CHECK constraint in place: the table is rebuilt with the
+      -- same rows. Supervisors approve special details and review hits and exports.
+      CREATE TABLE users_new (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('officer', 'supervisor', 'administrator')),
+        trained INTEGER NOT NULL CHECK (trained IN (0, 1)),
+        pin_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO users_new (id, name, role, trained, pin_hash, created_at)
+        SELECT id, name, role, trained, pin_hash, created_at FROM users;
+      DROP TABLE users;
+      ALTER TABLE users_new RENAME TO users;
+    `,
+  },
 ];

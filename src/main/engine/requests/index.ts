@@ -1,0 +1,19 @@
+/**
+ * Every channel of the contract and its handler, gathered from the domain
+ * files. The type makes a channel without a handler a compile error.
+ */
+import type { Channel } from '../../../shared/contract.js';
+import { alertHandlers } from './alerts.js';
+import { hotListHandlers } from './hotlists.js';
+import { readHandlers } from './reads.js';
+import { sessionHandlers } from './session.js';
+import { settingsHandlers } from './settings.js';
+import type { HandlerMap } from './types.js';
+
+export const allHandlers: HandlerMap<Channel> = {
+  ...sessionHandlers,
+  ...readHandlers,
+  ...alertHandlers,
+  ...hotListHandlers,
+  ...settingsHandlers,
+};
