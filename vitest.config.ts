@@ -6,7 +6,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     environment: 'node',
     testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // End-to-end set-up starts `lpr serve` (model load) and Chromium: minutes on a busy 2-core machine.
+    hookTimeout: 300_000,
     pool: 'forks',
     reporters: ['default'],
     env: { LPR_LOG_LEVEL: process.env.LPR_LOG_LEVEL ?? 'silent' },

@@ -81,5 +81,5 @@ describe.skipIf(skipReason !== null)('alert flow end to end (browser mode)', () 
     } finally {
       db.close();
     }
-  });
+  }, 300_000);
 });

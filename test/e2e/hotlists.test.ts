@@ -77,5 +77,5 @@ describe.skipIf(skipReason !== null)('hot lists end to end (browser mode)', () =
     await expect.poll(() => page.getByTestId('alert-entry-plate').textContent()).toContain('7KDP');
     expect(await page.getByTestId('alert-match-kind').textContent()).toMatch(/partial/i);
     expect(problems).toEqual([]);
-  });
+  }, 300_000);
 });

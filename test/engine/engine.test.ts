@@ -144,6 +144,8 @@ describe('Engine hot-list requests', () => {
     addUser(engine.db, { id: 'o3', name: 'Officer Three', role: 'officer', trained: true, pin: '3333' }, null);
     expect(await screen.invoke('hotlists.sync', {})).toEqual({ ok: false, error: 'hotlists.sync: sign in first' });
     await screen.invoke('session.login', { userId: 'o3', pin: '3333' });
+    // Sign-in starts the shift-start sync (C.3); a request meanwhile gets that sync's outcome.
+    expect(await screen.invoke('hotlists.sync', {})).toEqual({ ok: true, value: [{ list: 'agency', outcome: expect.any(String), entries: 1, error: null }] });
     fs.writeFileSync(path.join(dir, 'list.csv'), 'plate,state,list_code,description\nHOT123,CA,V,stolen\nNEW777,NV,W,wanted\n');
     const events: string[] = [];
     engine.on('hotListSync', (e) => events.push(`${e.list}:${e.phase}`));

@@ -37,7 +37,7 @@ export interface ServedApp {
 }
 
 /** Runs `lpr serve ARGS --port 0` and resolves once it prints the URL it serves on. */
-export async function startServe(args: string[], timeoutMs = 120_000): Promise<ServedApp> {
+export async function startServe(args: string[], timeoutMs = 240_000): Promise<ServedApp> {
   const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'lpr.js'), 'serve', '--port', '0', ...args], {
     cwd: projectRoot,
     env: { ...process.env, LPR_LOG_LEVEL: process.env.LPR_LOG_LEVEL ?? 'info' },
@@ -67,7 +67,8 @@ export async function startServe(args: string[], timeoutMs = 120_000): Promise<S
     output: () => output,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        // Already gone (by exit or by a signal): nothing to wait for.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
@@ -81,7 +82,7 @@ export async function signInAsDemo(page: Page, url: string): Promise<void> {
   await page.getByTestId('login-user').fill('demo');
   await page.getByTestId('login-pin').fill('1234');
   await page.getByTestId('login-submit').click();
-  await page.getByTestId('patrol-view').waitFor({ timeout: 30_000 });
+  await page.getByTestId('patrol-view').waitFor({ timeout: 90_000 });
 }
 
 /** Why an end-to-end test cannot run here (no Chromium, renderer not built), or null when it can. */

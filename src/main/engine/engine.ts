@@ -96,7 +96,7 @@ export class Engine {
   readonly sessionTokens: SessionTokens;
   private readonly now: () => number;
   readonly hotListsConfig: HotListsConfig;
-  private syncing: Promise<unknown> | null = null;
+  private syncing: Promise<Responses['hotlists.sync']> | null = null;
   /** The car's settings in force; the settings screen replaces them. */
   readonly carSettings: { file: string | null; current: CarSettings };
 
@@ -366,34 +366,53 @@ export class Engine {
   }
 
   /** Syncs every list with a source in a worker thread; one sync at a time, progress as events (C.3). */
-  async syncHotLists(userId: string | null): Promise<Responses['hotlists.sync']> {
-    if (this.syncing) throw new Error('a hot-list sync is already running');
+  /** Names of the covert lists, configured or stored. */
+  private covertLists(): Set<string> {
+    const names = new Set(this.hotListsConfig.lists.filter((l) => l.covert).map((l) => l.name));
+    for (const list of hotListStatus(this.db, this.now(), 0)) if (list.covert) names.add(list.name);
+    return names;
+  }
+
+  /**
+   * Syncs every list that has a source (C.3). A second request while one runs
+   * (the sign-in started it, and the officer pressed "Sync now") gets the
+   * running sync's outcome instead of a second sync.
+   */
+  syncHotLists(userId: string | null): Promise<Responses['hotlists.sync']> {
+    if (!this.syncing) {
+      this.syncing = this.runSync(userId).finally(() => {
+        this.syncing = null;
+        this.emitStatus();
+      });
+    }
+    return this.syncing;
+  }
+
+  private async runSync(userId: string | null): Promise<Responses['hotlists.sync']> {
     const input: SyncWorkerInput = {
       dbFile: this.options.dbFile,
       config: this.hotListsConfig,
       downloadDir: this.options.downloadDir ?? path.join(path.dirname(this.options.dbFile), 'downloads'),
       userId,
     };
+    // Covert lists never reach the car's screen, not even by name in a sync message.
+    const covert = this.covertLists();
     const onProgress = (list: string, progress: SyncProgress): void => {
+      if (covert.has(list)) return;
       const fraction = progress.totalBytes ? Math.min(1, progress.bytes / progress.totalBytes) : null;
       const message = progress.phase === 'download' ? `downloading ${Math.round(progress.bytes / 1024)} kB` : `${progress.phase}: ${progress.lines} lines`;
       this.emit('hotListSync', { list, phase: progress.phase === 'download' ? 'download' : 'import', fraction, message });
     };
-    const run = runSyncWorker(input, onProgress);
-    this.syncing = run;
-    try {
-      const outcomes = await run;
-      for (const o of outcomes) {
-        this.emit('hotListSync', o.error
-          ? { list: o.list, phase: 'failed', fraction: null, message: o.error }
-          : { list: o.list, phase: 'done', fraction: 1, message: `${o.result!.outcome}: ${o.result!.entries} entries` });
-      }
-      if (outcomes.length === 0) throw new Error('no hot list has a source to sync from; import one or configure hotlists.json');
-      return outcomes.map((o) => ({ list: o.list, outcome: o.result?.outcome ?? 'failed', entries: o.result?.entries ?? 0, error: o.error ?? null }));
-    } finally {
-      this.syncing = null;
-      this.emitStatus();
+    const all = await runSyncWorker(input, onProgress);
+    for (const name of this.covertLists()) covert.add(name);
+    const outcomes = all.filter((o) => !covert.has(o.list));
+    for (const o of outcomes) {
+      this.emit('hotListSync', o.error
+        ? { list: o.list, phase: 'failed', fraction: null, message: o.error }
+        : { list: o.list, phase: 'done', fraction: 1, message: `${o.result!.outcome}: ${o.result!.entries} entries` });
     }
+    if (all.length === 0) throw new Error('no hot list has a source to sync from; ask an administrator to set the lists up');
+    return outcomes.map((o) => ({ list: o.list, outcome: o.result?.outcome ?? 'failed', entries: o.result?.entries ?? 0, error: o.error ?? null }));
   }
 }
 

@@ -8,7 +8,10 @@ import { audit } from '../governance/audit.js';
 import { login } from '../governance/users.js';
 import type { Engine } from '../engine.js';
 import type { Session } from '../session/session.js';
+import { logger } from '../log.js';
 import { ALL_ROLES, handlers } from './types.js';
+
+const log = logger('session');
 
 function signIn(engine: Engine, session: Session, user: User, signedInAt: number, token: { token: string; hash: string }, locked: boolean): SignedIn {
   session.user = user;
@@ -27,6 +30,9 @@ export const sessionHandlers = handlers({
       if (session.tokenHash) engine.sessionTokens.end(session.tokenHash, now);
       const signedIn = signIn(engine, session, user, now, engine.sessionTokens.issue(user.id, now), false);
       engine.sessionChanged(session);
+      // Policy C.3: the shift starts with the newest lists. Progress reaches the screen as
+      // hotListSync events; a list that fails stays flagged until a sync succeeds.
+      void engine.syncHotLists(user.id).catch((error: Error) => log.info({ err: error.message }, 'shift-start sync did not run'));
       return signedIn;
     },
   },
