@@ -7,9 +7,7 @@
 import cv from './opencv.js';
 import type { Mat } from '@u4/opencv4nodejs';
 import { EventEmitter } from 'node:events';
-import fs from 'node:fs';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import {
   type AlertView,
   type CameraStatus,
@@ -26,8 +24,8 @@ import { LatestSlot } from './camera/slot.js';
 import { isLiveSource, openSource, type Frame, type FrameSource } from './camera/source.js';
 import type { GpsSource } from './gps/gps.js';
 import { createHotListMatcher, defaultHotListsConfig, hotListStatus, type HotListsConfig } from './hotlist/index.js';
-import { syncEveryHotList, type SyncOutcome } from './hotlist/sync-every.js';
-import type { SyncWorkerInput, SyncWorkerMessage } from './hotlist/sync-worker.js';
+import { runSyncWorker } from './hotlist/sync-runner.js';
+import type { SyncWorkerInput } from './hotlist/sync-worker.js';
 import type { SyncProgress } from './hotlist/sync.js';
 import type { HotListMatcher } from './hotlist/types.js';
 import { logger } from './log.js';
@@ -414,43 +412,6 @@ export class Engine {
     if (all.length === 0) throw new Error('no hot list has a source to sync from; ask an administrator to set the lists up');
     return outcomes.map((o) => ({ list: o.list, outcome: o.result?.outcome ?? 'failed', entries: o.result?.entries ?? 0, error: o.error ?? null }));
   }
-}
-
-/**
- * Runs the sync in a worker thread (built code), or in this thread when the
- * engine runs from TypeScript sources (tests), where a worker cannot load.
- */
-async function runSyncWorker(input: SyncWorkerInput, onProgress: (list: string, progress: SyncProgress) => void): Promise<SyncOutcome[]> {
-  const workerFile = new URL('./hotlist/sync-worker.js', import.meta.url);
-  if (!fs.existsSync(workerFile)) {
-    const db = openDatabase(input.dbFile);
-    try {
-      return await syncEveryHotList(db, input.config, { downloadDir: input.downloadDir, userId: input.userId, onProgress });
-    } finally {
-      db.close();
-    }
-  }
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(workerFile, { workerData: input });
-    let settled = false;
-    worker.on('message', (message: SyncWorkerMessage) => {
-      if (message.type === 'progress') onProgress(message.list, message.progress);
-      else if (message.type === 'done') {
-        settled = true;
-        resolve(message.outcomes);
-      } else {
-        settled = true;
-        reject(new Error(message.error));
-      }
-    });
-    worker.on('error', (error) => {
-      settled = true;
-      reject(error);
-    });
-    worker.on('exit', (code) => {
-      if (!settled) reject(new Error(`the sync worker stopped (exit code ${code})`));
-    });
-  });
 }
 
 export function encodeJpeg(image: Mat, quality: number): Buffer {
