@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lprBuilt as built, projectRoot as root, runLpr } from '../helpers/cli.js';
+import cv from '../../src/main/engine/opencv.js';
 import { renderPlateScene, writeJpeg } from '../helpers/images.js';
 
 if (!built) console.warn('lpr read CLI tests skipped: not built (npm run build)');
@@ -94,4 +95,28 @@ describe.skipIf(!built || !haveShared)('lpr read over ../shared us-dev', () => {
     expect(result.lines.map((l) => l.file)).toEqual(files);
     for (const line of result.lines) expectContract(line);
   }, 180_000);
+});
+
+describe.skipIf(!built)('lpr read on a picture that is itself a plate', () => {
+  it('reads a bare plate crop whole (mode "plate"), and a scene as a scene', async () => {
+    // A plate cut tight from a scene the tests draw: 230x115, no surroundings.
+    const scene = renderPlateScene('KT4821');
+    const pw = Math.round(640 * 0.36);
+    const crop = scene.getRegion(new cv.Rect(Math.round((640 - pw) / 2), 180, pw, Math.round(pw / 2)));
+    const cropFile = path.join(dir, 'bare-plate.png');
+    writeJpeg(cropFile, crop);
+    const sceneFile = path.join(dir, 'whole-scene.jpg');
+    writeJpeg(sceneFile, scene);
+    const { code, lines } = await lprRead([cropFile, sceneFile, '--json']);
+    expect(code).toBe(0);
+    expect(lines[0]).toMatchObject({ file: cropFile, mode: 'plate' });
+    expect((lines[0]!.reads as { plate: string }[])[0]?.plate).toBe('KT4821');
+    expect(lines[1]).toMatchObject({ file: sceneFile, mode: 'scene' });
+  });
+
+  it('explains the output, engines, threads and exit codes in --help', async () => {
+    const { code, stdout } = await runLpr(['read', '--help']);
+    expect(code).toBe(0);
+    for (const word of ['mode', 'candidates', '--engine', 'paddle', '--threads', 'Exit codes']) expect(stdout).toContain(word);
+  });
 });

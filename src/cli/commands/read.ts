@@ -8,12 +8,14 @@ import type { Mat } from '@u4/opencv4nodejs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRecognizer, type EngineName, type RecognizerOptions } from '../../main/engine/recognition/index.js';
-import type { FrameRecognition } from '../../main/engine/recognition/recognizer.js';
+import type { FrameRecognition, Recognizer } from '../../main/engine/recognition/recognizer.js';
 import { intFlag, stringFlag, UsageError, type ParsedArgs } from '../args.js';
 import type { Command } from '../lpr.js';
 
 export interface FileReadResult {
   file: string;
+  /** "scene": plates found in a wider picture; "plate": the image is itself a plate and was read whole. */
+  mode?: 'scene' | 'plate';
   ms?: number;
   timings?: { decodeMs: number; detectMs: number; ocrMs: number };
   reads?: {
@@ -47,10 +49,11 @@ export function decodeImageFile(file: string): Mat {
   return image;
 }
 
-export function toFileResult(file: string, decodeMs: number, recognition: FrameRecognition): FileReadResult {
+export function toFileResult(file: string, decodeMs: number, recognition: FrameRecognition, mode: 'scene' | 'plate' = 'scene'): FileReadResult {
   const { detectMs, ocrMs } = recognition.timings;
   return {
     file,
+    mode,
     ms: round(detectMs + ocrMs, 2),
     timings: { decodeMs: round(decodeMs, 2), detectMs: round(detectMs, 2), ocrMs: round(ocrMs, 2) },
     reads: recognition.plates.map((p) => ({
@@ -61,6 +64,41 @@ export function toFileResult(file: string, decodeMs: number, recognition: FrameR
       candidates: p.candidates.map((c) => ({ plate: c.plate, confidence: round(c.confidence, 4) })),
     })),
   };
+}
+
+/** Plate-like proportions: wider than tall, as on every plate format in use. */
+function plateShaped(width: number, height: number): boolean {
+  const aspect = width / height;
+  return aspect >= 1.4 && aspect <= 6;
+}
+
+/**
+ * Whether a still image is itself a plate rather than a scene: the detector's
+ * largest box covers most of it, or nothing is found in a plate-shaped image,
+ * or the image is plate-shaped and too small to hold a readable plate as part
+ * of a wider view (a plate needs about 100 pixels of width; a 400x200 picture
+ * of a car would leave it a fraction of that). A full camera frame in which
+ * nothing was found stays a scene.
+ */
+export function looksLikeBarePlate(width: number, height: number, recognition: FrameRecognition): boolean {
+  if (!plateShaped(width, height)) return false;
+  if (width <= 400 && height <= 200) return true;
+  // Nothing found: a plate-shaped picture no bigger than a close-up is taken as a plate; a
+  // full camera frame with nothing in it stays a scene (reading it whole would invent a plate).
+  if (recognition.plates.length === 0) return width <= 640;
+  const largest = Math.max(...recognition.plates.map((p) => p.box[2] * p.box[3]));
+  return largest >= 0.5 * width * height;
+}
+
+/** Reads a still image: as a scene, or whole when it is itself a plate (and the recognizer can read crops). */
+export async function readStill(recognizer: Recognizer, image: Mat): Promise<{ recognition: FrameRecognition; mode: 'scene' | 'plate' }> {
+  const scene = await recognizer.recognize(image);
+  if (!recognizer.readCrop || !looksLikeBarePlate(image.cols, image.rows, scene)) return { recognition: scene, mode: 'scene' };
+  const t0 = performance.now();
+  const whole = await recognizer.readCrop(image);
+  const ocrMs = performance.now() - t0;
+  const plates = whole.plate.length > 0 ? [whole] : [];
+  return { recognition: { plates, timings: { detectMs: scene.timings.detectMs, ocrMs: scene.timings.ocrMs + ocrMs } }, mode: 'plate' };
 }
 
 /** --engine, --threads and --models of `lpr read` and `lpr eval`, checked. */
@@ -75,7 +113,30 @@ export function recognizerFlags(args: ParsedArgs): RecognizerOptions & { threads
 
 export const command: Command = {
   summary: 'read plates in image files',
-  usage: 'usage: lpr read FILE... [--json] [--threads N] [--engine auto|project|paddle] [--models DIR]',
+  usage: [
+    'usage: lpr read FILE... [--json] [--threads N] [--engine auto|project|paddle] [--models DIR]',
+    '',
+    'Reads the plates in still images (JPEG, PNG, BMP, WebP): a photo of a scene, or a picture that is',
+    'itself a plate (it is then read whole instead of searched for plates).',
+    '',
+    'Output, one line per file. Without --json: "FILE: PLATE (STATE) 97%, ...  [ms]". With --json, an object:',
+    '  file        the file as given',
+    '  mode        "scene" (plates found in the picture) or "plate" (the picture is a plate, read whole)',
+    '  reads       plates, most confident first: plate, confidence (0-1), state (two letters or null),',
+    '              box [x, y, width, height] in pixels, candidates (other readings with their confidence)',
+    '  ms          recognition time (detection + OCR), without model load and decoding',
+    '  timings     decodeMs, detectMs, ocrMs',
+    '  error       instead of the above when the file cannot be read or decoded',
+    '',
+    'Options:',
+    '  --engine E   auto (default: the project\'s own models when present), project, or paddle (the PaddleOCR',
+    '               baseline, for comparison)',
+    '  --threads N  threads for one inference (default 1; on a 2-core MDT one thread per camera is fastest)',
+    '  --models DIR read with the models in another folder',
+    '',
+    'Exit codes: 0 every file read (a file with no plate still counts as read), 1 some file could not be',
+    'read (its line says why), 2 bad usage.',
+  ].join('\n'),
   valuedFlags: ['threads', 'engine', 'models'],
   async run(args, ctx) {
     const files = args.positional;
@@ -90,7 +151,8 @@ export const command: Command = {
           const t0 = performance.now();
           const image = decodeImageFile(file);
           const decodeMs = performance.now() - t0;
-          result = toFileResult(file, decodeMs, await recognizer.recognize(image));
+          const { recognition, mode } = await readStill(recognizer, image);
+          result = toFileResult(file, decodeMs, recognition, mode);
         } catch (error) {
           failures++;
           result = { file, error: (error as Error).message };
