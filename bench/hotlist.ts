@@ -1,6 +1,9 @@
 /**
  * Hot-list benchmark: generates a 5,000,000-line NCIC extract, imports it into
- * a fresh database (time and peak RSS), then times the matching of reads with
+ * a fresh database (time and peak RSS), then puts the same rows into another
+ * fresh database the plainest way (prepared INSERTs in 100,000-row
+ * transactions, then one index on the lookup key) and prints the ratio of the
+ * two (goal: the import within 2.5x). It then times the matching of reads with
  * OCR candidates against the 5 M entries (p50/p99). Figures are printed, never
  * asserted. It then imports the same file again, replacing the 5 M entries, as a
  * shift-start sync does. LPR_BENCH_HOTLIST_LINES changes the size,
@@ -14,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../src/main/engine/store/db.js';
 import { createHotListMatcher, importHotListNcic, NCIC_CODES, type ReadToMatch } from '../src/main/engine/hotlist/index.js';
+import { foldPlate } from '../src/main/engine/hotlist/plate.js';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const STATES = ['CA', 'NV', 'AZ', 'OR', 'WA', 'TX', 'NY', 'FL', 'IL', 'OH', 'PA', 'GA', 'MI', 'NC', 'NJ', 'VA'];
@@ -38,6 +42,38 @@ export function benchNcicLine(i: number): string {
   const state = STATES[(i >>> 4) % STATES.length]!;
   const plate = benchPlate(i);
   return `${code}${String(i).padStart(9, '0')}LA0570200201905${String((i % 28) + 1).padStart(2, '0')}${plate.padEnd(10, ' ')}${state}2009MC2009YAMACYLMCBLK`;
+}
+
+/** The row the importer stores for line i, built directly (no file, no parsing, no checks). */
+function benchRow(i: number): [number, string, string, string, string, string, number, null, number, string] {
+  const code = CODES[i % CODES.length]!;
+  const plate = benchPlate(i);
+  const day = String((i % 28) + 1).padStart(2, '0');
+  return [i + 1, plate, STATES[(i >>> 4) % STATES.length]!, code, `2009 YAMA CYL BLK; tag 2009; since 2019-05-${day}`,
+    foldPlate(plate), 0, null, i + 2, `${code}${String(i).padStart(9, '0')}`];
+}
+
+/**
+ * The baseline: the same rows into a table of the same shape, prepared INSERTs
+ * in 100,000-row transactions, then one index on the lookup key. Seconds.
+ */
+function plainInsert(file: string, lines: number): number {
+  const db = openDatabase(file);
+  try {
+    const t0 = performance.now();
+    db.exec(`CREATE TABLE plain (id INTEGER PRIMARY KEY, plate TEXT NOT NULL, state TEXT NOT NULL, list_code TEXT NOT NULL,
+      description TEXT NOT NULL, lookup_key TEXT NOT NULL, pattern INTEGER NOT NULL, expires_at INTEGER, source_line INTEGER NOT NULL,
+      record_number TEXT) STRICT`);
+    const insert = db.prepare('INSERT INTO plain VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const batch = db.transaction((start: number, end: number) => {
+      for (let i = start; i < end; i++) insert.run(...benchRow(i));
+    });
+    for (let start = 0; start < lines; start += 100_000) batch(start, Math.min(lines, start + 100_000));
+    db.exec('CREATE INDEX plain_key ON plain (lookup_key)');
+    return (performance.now() - t0) / 1000;
+  } finally {
+    db.close();
+  }
 }
 
 async function generate(file: string, lines: number): Promise<void> {
@@ -113,6 +149,18 @@ export async function benchHotList(): Promise<void> {
         `${importCpu.toFixed(1)} CPU s; load average ${loadBefore} -> ${load()} on ${os.cpus().length} cores), ` +
         `peak RSS ${mb(peakRss)}, ${mb(peakRss - rssBefore)} above the ${mb(rssBefore)} before the import (process max RSS ${mb(process.resourceUsage().maxRSS * 1024)})`,
     );
+
+    const p0 = performance.now();
+    const pc0 = cpuSeconds();
+    const plainS = plainInsert(path.join(dir, 'plain.sqlite'), lines);
+    const plainCpu = cpuSeconds() - pc0;
+    console.log(
+      `hotlist: plain SQLite insert + index of the same ${lines} rows: ${plainS.toFixed(1)} s (${plainCpu.toFixed(1)} CPU s; ` +
+        `wall ${((performance.now() - p0) / 1000).toFixed(1)} s); import / plain = ${(importS / plainS).toFixed(2)}x wall, ` +
+        `${(importCpu / plainCpu).toFixed(2)}x CPU (goal <= 2.5x)`,
+    );
+    fs.rmSync(path.join(dir, 'plain.sqlite'), { force: true });
+    fs.rmSync(path.join(dir, 'plain.sqlite-wal'), { force: true });
 
     const matcher = createHotListMatcher(db);
     const rand = mulberry32(42);

@@ -52,6 +52,17 @@ export const readSummarySchema = z.object({
 });
 export type ReadSummary = z.infer<typeof readSummarySchema>;
 
+/** Another record of the same vehicle (same plate and state), shown with the alert's entry. */
+export const otherRecordSchema = z.object({
+  listName: z.string(),
+  listCode: z.string(),
+  category: z.string(),
+  /** The record number dispatch confirms the hit with (NCIC NIC), when the list carries one. */
+  recordNumber: z.string().nullable(),
+  description: z.string(),
+});
+export type OtherRecordView = z.infer<typeof otherRecordSchema>;
+
 export const hotListEntrySchema = z.object({
   id: idSchema,
   listName: z.string(),
@@ -60,6 +71,10 @@ export const hotListEntrySchema = z.object({
   listCode: z.string(),
   category: z.string(),
   description: z.string(),
+  /** The record number dispatch confirms the hit with (NCIC NIC); null when the list has none. */
+  recordNumber: z.string().nullable().optional(),
+  /** The vehicle's other records on the lists (several NICs for one plate), most urgent first. */
+  otherRecords: z.array(otherRecordSchema).optional(),
 });
 export type HotListEntryView = z.infer<typeof hotListEntrySchema>;
 
@@ -118,8 +133,15 @@ export type CameraStatus = z.infer<typeof cameraStatusSchema>;
 export const hotListStatusSchema = z.object({
   name: z.string(),
   entries: z.number().int(),
+  /** The date of the list's data (its age counts from here); a manual list's last change. */
   updatedAt: z.number().nullable(),
+  /** Where updatedAt comes from: the extract's own date, the file's mtime, the server's Last-Modified, the download. */
+  dataFrom: z.enum(['extract', 'file', 'server', 'download']).nullable().optional(),
+  /** When a sync last confirmed the copy in the car; does not make its data younger. */
+  checkedAt: z.number().nullable().optional(),
   stale: z.boolean(),
+  /** Why the list is stale, in plain words (never synced, data too old, last sync failed). */
+  staleReason: z.string().nullable().optional(),
   kind: z.enum(['imported', 'manual']),
   /** Why the last import or sync failed, when it failed after the last success. */
   lastError: z.string().nullable(),

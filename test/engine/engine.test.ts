@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Mat } from '@u4/opencv4nodejs';
 import type { AlertView, ReadSummary } from '../../src/shared/contract.js';
 import { Engine } from '../../src/main/engine/engine.js';
-import { importHotListCsv } from '../../src/main/engine/hotlist/index.js';
+import { importHotListCsv, importHotListNcic } from '../../src/main/engine/hotlist/index.js';
 import { addUser } from '../../src/main/engine/governance/users.js';
 import type { FrameRecognition, Recognizer } from '../../src/main/engine/recognition/recognizer.js';
 import cv from '../../src/main/engine/opencv.js';
@@ -87,6 +87,29 @@ describe('Engine', () => {
     expect(alerts[0]!.entry).toMatchObject({ plate: 'HOT123', state: 'CA', listName: 'agency' });
     expect(alerts[0]!.match.kind).toBe('exact');
     expect(engine.status().cameras[0]).toMatchObject({ id: 'front', state: 'stopped', framesRead: 6 });
+    await engine.close();
+  });
+
+  it('raises one alert per vehicle with several records (NICs): the record number on the alert, the other records listed', async () => {
+    const { engine, dir } = await engineWith({ 10: 'MULTI1' });
+    const line = (nic: string, code: string, colour: string) =>
+      `${code}${nic}LA057020020190509${'MULTI1'.padEnd(10, ' ')}CA2009MC2009YAMACYLMC${colour}`;
+    const ncic = path.join(dir, 'ncic.txt');
+    fs.writeFileSync(ncic, ['NCIC VEHICLE EXTRACT', line('000000001', 'V', 'BLK'), line('000000002', 'V', 'RED'), line('000000003', 'W', 'BLK'), line('000000001', 'V', 'BLK')].join('\n') + '\n');
+    expect(await importHotListNcic(engine.db, ncic, { list: 'ncic' })).toMatchObject({ entries: 3, skippedDuplicates: 1 });
+    const alerts: AlertView[] = [];
+    engine.on('alert', (a) => alerts.push(a));
+    engine.startCamera({ id: 'front', name: 'Front', source: folderOfFrames([10, 10, 10]), fps: 0 });
+    await engine.camerasDone();
+    expect(alerts).toHaveLength(1);
+    const [alert] = alerts as [AlertView];
+    // W (wanted person) and V (stolen vehicle) are both priority 2; whichever leads, all three records are on the one alert.
+    const numbers = [alert.entry.recordNumber, ...(alert.entry.otherRecords ?? []).map((r) => r.recordNumber)];
+    expect(numbers.sort()).toEqual(['V000000001', 'V000000002', 'W000000003']);
+    expect(alert.entry.otherRecords).toHaveLength(2);
+    // What the screen gets after a restart (stored snapshot) is the same.
+    expect(engine.alerts.get(alert.id).entry).toEqual(alert.entry);
+    expect(engine.db.prepare('SELECT count(*) FROM hits').pluck().get()).toBe(1);
     await engine.close();
   });
 

@@ -35,7 +35,7 @@ describe('lpr hotlist', () => {
 
     const status = await lpr(data, 'status', '--json');
     const parsed = JSON.parse(status.out[0]!) as unknown[];
-    expect(parsed.map((s) => hotListStatusSchema.parse(s))).toEqual([{ name: 'ncic', entries: 2, updatedAt: expect.any(Number), stale: false, kind: 'imported', lastError: null }]);
+    expect(parsed.map((s) => hotListStatusSchema.parse(s))).toEqual([{ name: 'ncic', entries: 2, updatedAt: expect.any(Number), dataFrom: 'file', checkedAt: expect.any(Number), stale: false, staleReason: null, kind: 'imported', lastError: null }]);
     expect((await lpr(data, 'status')).out[0]).toMatch(/^ncic: 2 entries, 0 min old$/);
 
     const sync = await lpr(data, 'sync', '--from', ncic, '--list', 'ncic');

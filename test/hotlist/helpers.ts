@@ -32,10 +32,10 @@ export function writeFile(dir: string, name: string, content: string | Buffer): 
 }
 
 /** One NCIC record in the default layout. */
-export function ncicLine(code: string, plate: string, state: string, extra: { date?: string; colour?: string } = {}): string {
+export function ncicLine(code: string, plate: string, state: string, extra: { date?: string; colour?: string; nic?: string } = {}): string {
   return (
     code +
-    '123456789' +
+    (extra.nic ?? '123456789') +
     'LA0570200' +
     (extra.date ?? '20190509') +
     plate.padEnd(10, ' ') +
@@ -50,7 +50,8 @@ export function ncicLine(code: string, plate: string, state: string, extra: { da
   );
 }
 
-export const NCIC_HEADER = 'NCIC VEHICLE EXTRACT 20240101';
+/** A header without a date: the list's age comes from the file's mtime (or the server). */
+export const NCIC_HEADER = 'NCIC VEHICLE EXTRACT';
 
 /** Entries of the list in force. */
 export function entryCount(db: Db, list: string): number {

@@ -66,7 +66,6 @@ describe('importHotListCsv', () => {
     ['a truncated last line', HEADER + 'AAA111,CA,V,ok\nBBB2', /:3: has 1 field, the header has 4 .*\(the file ends in the middle of this line: truncated file\?\)/],
     ['an unterminated quote', HEADER + 'AAA111,CA,V,"open\n', /:2: unterminated quoted field/],
     ['a bad list code', HEADER + 'AAA111,CA,V V,x\n', /:2: list code "V V"/],
-    ['a duplicate entry', HEADER + 'AAA111,CA,V,x\nBBB222,CA,V,x\naaa-111,CA,V,again\n', /:4: duplicate entry: plate AAA111 state CA code V is already on line 2/],
     ['UTF-16', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(HEADER + 'AAA111,CA,V,x\n', 'utf16le')]), /UTF-16/],
     ['Latin-1 bytes', Buffer.concat([Buffer.from(HEADER + 'AAA111,CA,V,x\nBBB222,CA,V,caf'), Buffer.from([0xe9]), Buffer.from('\n')]), /:3: not valid UTF-8/],
     ['binary garbage', Buffer.concat([Buffer.from(HEADER), Buffer.from([0, 1, 2, 3, 10])]), /:2: contains NUL bytes/],
@@ -85,12 +84,14 @@ describe('importHotListCsv', () => {
     });
   }
 
-  it('skips duplicates when the list says so', async () => {
+  it('keeps records that share plate, state and code, and drops only identical lines, counting them', async () => {
     const { db, dir } = freshDb();
-    const file = writeFile(dir, 'd.csv', HEADER + 'AAA111,CA,V,x\nAAA111,CA,V,y\nAAA111,NV,V,z\n');
-    const result = await importHotListCsv(db, file, { list: 'd', config: { name: 'd', duplicates: 'skip' } });
-    expect(result).toMatchObject({ entries: 2, skippedDuplicates: 1 });
-    expect(listRows(db, 'd').filter((r) => r.state === 'CA').map((r) => r.description)).toEqual(['x']);
+    const file = writeFile(dir, 'd.csv', 'plate,state,list_code,description,nic\nAAA111,CA,V,x,V1\nAAA111,CA,V,y,V2\nAAA111,CA,V,x,V1\nAAA111,NV,V,z,V3\n');
+    const result = await importHotListCsv(db, file, { list: 'd' });
+    expect(result).toMatchObject({ entries: 3, skippedDuplicates: 1 });
+    expect(listRows(db, 'd').map((r) => r.description)).toEqual(['x', 'y', 'z']);
+    const hits = createHotListMatcher(db).match({ plate: 'AAA111', state: 'CA', candidates: [] });
+    expect(hits.map((h) => h.entry.recordNumber)).toEqual(expect.arrayContaining(['V1', 'V2', 'V3']));
   });
 
   it('reads Latin-1 lists when configured', async () => {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_NCIC_LAYOUT, NCIC_CODES, createHotListMatcher, importHotListNcic } from '../../src/main/engine/hotlist/index.js';
 import { makeNcicParser } from '../../src/main/engine/hotlist/formats.js';
+import { generationTable, getList } from '../../src/main/engine/hotlist/store.js';
 import { allRows, entryCount, freshDb, listRows, NCIC_HEADER, ncicLine, writeFile } from './helpers.js';
 
 const EXAMPLE = 'V123456789LA057020020190509AB123456  CA2009MC2009YAMACYLMCBLK';
@@ -15,6 +16,7 @@ describe('NCIC fixed-width import', () => {
       listCode: 'V',
       description: '2009 YAMA CYL BLK; tag 2009; since 2019-05-09',
       expiresAt: null,
+      recordNumber: 'V123456789',
     });
     expect(ncicLine('V', 'AB123456', 'CA').slice(0, 58)).toBe(EXAMPLE.slice(0, 58));
   });
@@ -61,7 +63,7 @@ describe('NCIC fixed-width import', () => {
     ['a bad plate', EXAMPLE.slice(0, 27) + 'AB#12     ' + EXAMPLE.slice(37), /:3: plate "AB#12"/],
     ['a bad state', EXAMPLE.slice(0, 37) + 'C1' + EXAMPLE.slice(39), /:3: state "C1"/],
     ['a bad tag year', EXAMPLE.slice(0, 39) + '20X9' + EXAMPLE.slice(43), /:3: tag year "20X9"/],
-    ['a duplicate', EXAMPLE, /:3: duplicate entry: plate AB123456 state CA code V is already on line 2/],
+    ['a bad record number', EXAMPLE.slice(0, 3) + '#' + EXAMPLE.slice(4), /:3: record number "V12#456789"/],
   ];
   for (const [what, line, error] of bad) {
     it(`refuses ${what} and keeps the previous list`, async () => {
@@ -73,6 +75,35 @@ describe('NCIC fixed-width import', () => {
       expect(allRows(db)).toBe(1);
     });
   }
+
+  it('keeps every record of a plate (one per NIC), drops only lines repeated byte for byte, and counts them', async () => {
+    const { db, dir } = freshDb();
+    const first = ncicLine('V', 'AB123456', 'CA', { nic: '000000001' });
+    const second = ncicLine('V', 'AB123456', 'CA', { nic: '000000002' });
+    const wanted = ncicLine('W', 'AB123456', 'CA', { nic: '000000003', colour: 'RED' });
+    // Same NIC, one character elsewhere differs: not the same line, so kept.
+    const sameNicOtherOri = first.slice(0, 10) + 'LA0570201' + first.slice(19);
+    const file = writeFile(dir, 'multi.txt', [NCIC_HEADER, first, second, first, wanted, second, sameNicOtherOri, first].join('\n') + '\n');
+    const result = await importHotListNcic(db, file, { list: 'ncic' });
+    expect(result).toMatchObject({ entries: 4, skippedDuplicates: 3, lines: 8 });
+    expect(entryCount(db, 'ncic')).toBe(4);
+    const hits = createHotListMatcher(db).match({ plate: 'AB123456', state: 'CA', candidates: [] });
+    expect(hits.map((h) => h.entry.recordNumber).sort()).toEqual(['V000000001', 'V000000001', 'V000000002', 'W000000003']);
+    // The first of repeated lines is the one kept (file order).
+    const rows = db.prepare(`SELECT source_line FROM ${generationTable(getList(db, 'ncic')!.generation)} ORDER BY source_line`).pluck().all();
+    expect(rows).toEqual([2, 3, 5, 7]);
+  });
+
+  it('keeps a record number column of a configured layout, and none when the layout has none', async () => {
+    const { db, dir } = freshDb();
+    const file = writeFile(dir, 'tx.dat', ['TXABC123    VV987654321', 'TXABC123    VV987654322'].join('\n'));
+    await importHotListNcic(db, file, { list: 'tx', config: { name: 'tx', ncic: { headerLines: 0, columns: { state: [0, 2], plate: [2, 12], listCode: [12, 13], recordNumber: [13, 23] } } } });
+    const hits = createHotListMatcher(db).match({ plate: 'ABC123', state: 'TX', candidates: [] });
+    expect(hits.map((h) => h.entry.recordNumber)).toEqual(['V987654321', 'V987654322']);
+    await importHotListNcic(db, file, { list: 'tx2', config: { name: 'tx2', ncic: { headerLines: 0, columns: { state: [0, 2], plate: [2, 12], listCode: [12, 13] } } } });
+    const plain = createHotListMatcher(db).match({ plate: 'ABC123', state: 'TX', candidates: [] }).filter((h) => h.entry.listName === 'tx2');
+    expect(plain.map((h) => h.entry.recordNumber)).toEqual([null, null]);
+  });
 
   it('parses any record the layout can hold and rejects any cut-off record (property)', () => {
     const parse = makeNcicParser(DEFAULT_NCIC_LAYOUT, NCIC_CODES);

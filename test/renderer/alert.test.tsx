@@ -53,6 +53,41 @@ describe('alert screen', () => {
     await waitFor(() => expect(screen.getByTestId('alert-context-image').getAttribute('src')).toBe(`${PNG_DATA_URL}#context-5`));
   });
 
+  it('shows the record number next to the list entry, and the other records of the same plate', async () => {
+    const { engine } = await renderSignedIn();
+    const base = makeAlert();
+    await raise(
+      engine,
+      makeAlert({
+        entry: {
+          ...base.entry,
+          recordNumber: 'V000000001',
+          otherRecords: [
+            { listName: 'NCIC', listCode: 'W', category: 'Wanted person', recordNumber: 'W000000003', description: 'armed' },
+            { listName: 'state-dmv', listCode: 'P', category: 'Stolen plate', recordNumber: null, description: '' },
+          ],
+        },
+      }),
+    );
+    expect(screen.getByTestId('alert-record-number').textContent).toBe('NIC V000000001');
+    expect(screen.getByTestId('alert-entry-record').textContent).toBe('V000000001');
+    expect(screen.getByTestId('alert-other-records').textContent).toContain('2 other records for');
+    const others = screen.getAllByTestId('alert-other-record').map((li) => li.textContent);
+    expect(others[0]).toContain('NIC W000000003');
+    expect(others[0]).toContain('Wanted person');
+    expect(others[0]).toContain('armed');
+    expect(others[1]).toContain('No record number');
+    expect(others[1]).toContain('state-dmv');
+  });
+
+  it('shows no record number and no other records when the list has none', async () => {
+    const { engine } = await renderSignedIn();
+    await raise(engine);
+    expect(screen.queryByTestId('alert-record-number')).toBeNull();
+    expect(screen.getByTestId('alert-entry-record').textContent).toBe('None on the list');
+    expect(screen.queryByTestId('alert-other-records')).toBeNull();
+  });
+
   it('shows the closer view when the engine replaces the read\'s images while the alert is open', async () => {
     const { engine } = await renderSignedIn();
     await raise(engine, makeAlert({ read: makeRead({ id: 9, plate: 'ABC1234' }) }));

@@ -57,7 +57,7 @@ describe('hot lists panel', () => {
     const [ncic, dmv, manual] = rows as [HTMLElement, HTMLElement, HTMLElement];
     expect(ncic.textContent).toContain('120,000 entries');
     expect(ncic.textContent).toContain('STALE');
-    expect(ncic.textContent).toContain('Updated 30 h 00 min ago');
+    expect(ncic.textContent).toContain('Data dated 30 h 00 min ago');
     expect(ncic.textContent).toContain('Imported');
     expect(within(ncic).queryByTestId('hotlist-error')).toBeNull();
     const error = within(dmv).getByTestId('hotlist-error');

@@ -69,6 +69,22 @@ describe('patrol view', () => {
     expect(warning.textContent).toContain('30 h');
   });
 
+  it('says in plain words why a list is stale (old data, failed sync)', async () => {
+    const { engine } = await renderSignedIn();
+    engine.emit(
+      'status',
+      makeStatus({
+        hotLists: [
+          { name: 'NCIC', entries: 10, updatedAt: NOW - 5 * 86_400_000, stale: true, staleReason: "its data is 5 days old by the file's date, over the 24 h limit: get a newer list", kind: 'imported', lastError: null },
+          { name: 'dmv', entries: 10, updatedAt: NOW - 3_600_000, stale: true, staleReason: 'the last update failed (HTTP 503); the copy in force is 60 min old', kind: 'imported', lastError: 'HTTP 503' },
+        ],
+      }),
+    );
+    const warning = await screen.findByTestId('stale-warning');
+    expect(warning.textContent).toContain("NCIC: its data is 5 days old by the file's date");
+    expect(warning.textContent).toContain('dmv: the last update failed (HTTP 503)');
+  });
+
   it('warns when no GPS fix', async () => {
     const engine = new FakeEngine();
     engine.status = makeStatus({ gps: null });

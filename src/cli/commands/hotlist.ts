@@ -86,7 +86,7 @@ async function runImport(args: ParsedArgs, ctx: CliContext): Promise<number> {
       ...(listConfig ? { config: listConfig } : {}),
       minKnownCharacters: config.manual.minKnownCharacters,
     });
-    const skipped = result.skippedDuplicates > 0 ? `, ${result.skippedDuplicates} duplicates skipped` : '';
+    const skipped = result.skippedDuplicates > 0 ? `, ${result.skippedDuplicates} repeated identical line${result.skippedDuplicates === 1 ? '' : 's'} dropped` : '';
     ctx.stdout(`imported ${result.entries} entries into list "${result.list}" (${result.format}, replacing ${result.replaced}${skipped}) from ${file} in ${seconds(result.elapsedMs)}`);
     return 0;
   });
@@ -113,6 +113,7 @@ async function runMatch(args: ParsedArgs, ctx: CliContext): Promise<number> {
         listCode: h.entry.listCode,
         category: h.entry.category,
         description: h.entry.description,
+        recordNumber: h.entry.recordNumber ?? null,
         kind: h.kind,
         otherState: h.otherState ?? false,
         differingPositions: h.differingPositions,
@@ -126,7 +127,7 @@ async function runMatch(args: ParsedArgs, ctx: CliContext): Promise<number> {
     } else {
       for (const h of hits) {
         const differ = h.differingPositions.length > 0 ? ` differs at ${h.differingPositions.map((p) => p + 1).join(',')}` : '';
-        ctx.stdout(`${h.kind}${h.otherState ? ' (other state)' : ''}: ${h.entry.listName} ${h.entry.plate} ${h.entry.state ?? '--'} ${h.entry.listCode} ${h.entry.category}${differ}${h.entry.description ? ` - ${h.entry.description}` : ''}`);
+        ctx.stdout(`${h.kind}${h.otherState ? ' (other state)' : ''}: ${h.entry.listName} ${h.entry.plate} ${h.entry.state ?? '--'} ${h.entry.listCode}${h.entry.recordNumber ? ` ${h.entry.recordNumber}` : ''} ${h.entry.category}${differ}${h.entry.description ? ` - ${h.entry.description}` : ''}`);
       }
     }
     return 0;
@@ -151,9 +152,8 @@ async function runStatus(args: ParsedArgs, ctx: CliContext): Promise<number> {
     }
     if (status.length === 0) ctx.stdout('no hot lists; run lpr hotlist import FILE or lpr hotlist sync');
     for (const s of status) {
-      const warn = s.stale ? `  STALE: older than ${config.staleAfterHours} h, sync before patrol` : '';
-      const error = s.lastError ? `  last sync failed: ${s.lastError}` : '';
-      ctx.stdout(`${s.name}: ${s.entries} entries, ${s.kind === 'manual' ? 'manual' : age(s.ageMs)}${s.covert ? ', covert' : ''}${warn}${error}`);
+      const warn = s.stale ? `  STALE: ${s.staleReason ?? `older than ${config.staleAfterHours} h`}; sync before patrol` : '';
+      ctx.stdout(`${s.name}: ${s.entries} entries, ${s.kind === 'manual' ? 'manual' : age(s.ageMs)}${s.covert ? ', covert' : ''}${warn}`);
     }
     return 0;
   });

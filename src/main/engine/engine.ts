@@ -23,7 +23,7 @@ import { AlertService } from './alerts/alerts.js';
 import { LatestSlot } from './camera/slot.js';
 import { isLiveSource, openSource, type Frame, type FrameSource } from './camera/source.js';
 import type { GpsSource } from './gps/gps.js';
-import { createHotListMatcher, defaultHotListsConfig, hotListStatus, type HotListsConfig } from './hotlist/index.js';
+import { createHotListMatcher, defaultHotListsConfig, groupByVehicle, hotListStatus, type HotListsConfig } from './hotlist/index.js';
 import { runSyncWorker } from './hotlist/sync-runner.js';
 import type { SyncWorkerInput } from './hotlist/sync-worker.js';
 import type { SyncProgress } from './hotlist/sync.js';
@@ -262,7 +262,7 @@ export class Engine {
   }
 
   private matchRead(read: ReadSummary): AlertView[] {
-    const matches = this.matcher.match({ plate: read.plate, state: read.state, candidates: read.candidates });
+    const matches = groupByVehicle(this.matcher.match({ plate: read.plate, state: read.state, candidates: read.candidates }));
     const raised: AlertView[] = [];
     for (const match of matches) {
       const { alert } = this.alerts.raise(read.id, match, this.now());
@@ -323,7 +323,10 @@ export class Engine {
       // Covert lists are never shown in the car.
       hotLists: hotListStatus(this.db, now, this.hotListsConfig.staleAfterHours * 3600_000)
         .filter((l) => !l.covert)
-        .map((l) => ({ name: l.name, entries: l.entries, updatedAt: l.updatedAt, stale: l.stale, kind: l.kind, lastError: l.lastError })),
+        .map((l) => ({
+          name: l.name, entries: l.entries, updatedAt: l.updatedAt, dataFrom: l.dataFrom, checkedAt: l.checkedAt,
+          stale: l.stale, staleReason: l.staleReason, kind: l.kind, lastError: l.lastError,
+        })),
       readsThisShift: since === null ? 0 : this.reads.countSince(since),
       // Alerts, not hits: repeats of an open alert and covert hits are not news to the officer.
       hitsThisShift: since === null ? 0 : (this.db.prepare('SELECT count(*) AS n FROM alerts WHERE raised_at >= ?').get(since) as { n: number }).n,

@@ -34,6 +34,11 @@ export function AlertScreen({ alert }: { alert: AlertView }) {
             <span className="alert-code" data-testid="alert-code">
               {alert.entry.listCode}
             </span>
+            {alert.entry.recordNumber && (
+              <span className="alert-record" data-testid="alert-record-number">
+                NIC {alert.entry.recordNumber}
+              </span>
+            )}
           </h1>
           <p className="alert-description" data-testid="alert-description">
             {alert.entry.description || 'No description on the list entry.'}
@@ -128,6 +133,8 @@ function Comparison({ alert }: { alert: AlertView }) {
           <dd>{entry.listName}</dd>
           <dt>Code</dt>
           <dd>{entry.listCode}</dd>
+          <dt>Record</dt>
+          <dd data-testid="alert-entry-record">{entry.recordNumber ?? 'None on the list'}</dd>
           <dt>Camera</dt>
           <dd>{cameraName}</dd>
           <dt>Read at</dt>
@@ -144,6 +151,31 @@ function Comparison({ alert }: { alert: AlertView }) {
           )}
         </dl>
       </div>
+      <OtherRecords entry={entry} />
     </section>
+  );
+}
+
+/** The vehicle's other records (one plate, several NICs): dispatch confirms each. */
+function OtherRecords({ entry }: { entry: AlertView['entry'] }) {
+  const others = entry.otherRecords ?? [];
+  if (others.length === 0) return null;
+  return (
+    <div className="other-records" data-testid="alert-other-records">
+      <h2>
+        {others.length} other record{others.length === 1 ? '' : 's'} for {entry.plate}
+      </h2>
+      <ul>
+        {others.map((r, i) => (
+          <li key={`${r.listName}-${r.recordNumber ?? i}`} data-testid="alert-other-record">
+            <span className="other-record-number">{r.recordNumber ? `NIC ${r.recordNumber}` : 'No record number'}</span>
+            <span>{r.category}</span>
+            <span className="alert-code">{r.listCode}</span>
+            <span>{r.listName}</span>
+            {r.description && <span className="other-record-description">{r.description}</span>}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

@@ -140,9 +140,14 @@ function HotListRow({ list, progress, now }: { list: HotListStatus; progress: Ho
       <div className={list.stale ? 'hotlist-age hotlist-age-stale' : 'hotlist-age'}>
         {list.updatedAt === null
           ? 'Never synced'
-          : `${manual ? 'Changed' : 'Updated'} ${since(list.updatedAt, now)} · ${formatDayTime(list.updatedAt, now)}`}
+          : `${manual ? 'Changed' : 'Data dated'} ${since(list.updatedAt, now)} · ${formatDayTime(list.updatedAt, now)}`}
         {manual && <span className="hotlist-note"> · never stale</span>}
       </div>
+      {list.stale && list.staleReason && !list.lastError && (
+        <p className="hotlist-error" data-testid="hotlist-stale-reason">
+          <strong>Stale:</strong> {list.staleReason}.
+        </p>
+      )}
       {list.lastError && (
         <p className="hotlist-error" data-testid="hotlist-error">
           <strong>Last sync failed:</strong> {syncErrorText(list.lastError)}. {inForceNote(list, now)}

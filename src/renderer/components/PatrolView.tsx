@@ -57,7 +57,7 @@ function HotListWarning() {
       <strong>STALE HOT LIST</strong>
       <span>
         {stale
-          .map((l) => `${l.name} ${l.updatedAt === null ? 'never synced' : `last updated ${formatAge(l.updatedAt, now)} ago`}`)
+          .map((l) => `${l.name}: ${l.staleReason ?? (l.updatedAt === null ? 'never synced' : `data ${formatAge(l.updatedAt, now)} old`)}`)
           .join(' · ')}
         . Sync before relying on hits (Policy 5.04 IV.C.3).
       </span>

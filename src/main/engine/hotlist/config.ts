@@ -21,6 +21,8 @@ export const ncicLayoutSchema = z.object({
   headerLines: z.number().int().min(0).default(1),
   columns: z.object({
     listCode: rangeSchema,
+    /** The record number (NIC) dispatch confirms a hit with; several records may share a plate. */
+    recordNumber: rangeSchema.optional(),
     plate: rangeSchema,
     state: rangeSchema.optional(),
     incidentDate: rangeSchema.optional(),
@@ -38,6 +40,7 @@ export const DEFAULT_NCIC_LAYOUT: NcicLayout = {
   headerLines: 1,
   columns: {
     listCode: [0, 1],
+    recordNumber: [0, 10],
     incidentDate: [19, 27],
     plate: [27, 37],
     state: [37, 39],
@@ -60,6 +63,7 @@ export const csvLayoutSchema = z.object({
       listCode: z.string().min(1),
       description: z.string().min(1),
       expires: z.string().min(1),
+      recordNumber: z.string().min(1),
     })
     .partial()
     .default({}),
@@ -120,10 +124,22 @@ export const listConfigSchema = z.object({
   colour: z.string().min(1).default('#d32f2f'),
   /** Covert hits are recorded and queued for upload but never shown in the car. */
   covert: z.boolean().default(false),
-  /** What an entry repeated in the file does: refuse the file, or keep the first. */
-  duplicates: z.enum(['reject', 'skip']).default('reject'),
   /** PEM file of the CA that signs the agency's HTTPS server, when it is not a public one. */
   caFile: z.string().min(1).optional(),
+  /** A list over plain http:// is refused unless this says the agency has no HTTPS (policy D). */
+  allowPlainHttp: z.boolean().default(false),
+  /**
+   * Detached SHA-256 of the list file (path or URL; "sha256sum" format or the bare hex digest),
+   * checked before the list replaces the one in force. true = the source with ".sha256" appended.
+   */
+  sha256: z.union([z.literal(true), z.string().min(1)]).optional(),
+  /**
+   * Detached Ed25519 signature of the list file (path or URL; raw 64 bytes or base64), checked
+   * with signingKey. Defaults to the source with ".sig" appended when a signingKey is set.
+   */
+  signature: z.string().min(1).optional(),
+  /** The agency's Ed25519 public key (PEM, or base64 of the raw 32 bytes); a signature is then required. */
+  signingKey: z.string().min(1).optional(),
 });
 export type ListConfig = z.infer<typeof listConfigSchema>;
 export type ListConfigInput = z.input<typeof listConfigSchema>;

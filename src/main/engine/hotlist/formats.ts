@@ -14,6 +14,8 @@ export interface ParsedEntry {
   readonly listCode: string;
   readonly description: string;
   readonly expiresAt: number | null;
+  /** The record number (NCIC NIC) when the list carries one. */
+  readonly recordNumber: string | null;
 }
 
 export type LineParser = (line: string) => ParsedEntry | string | null;
@@ -21,6 +23,12 @@ export type LineParser = (line: string) => ParsedEntry | string | null;
 const STATE = /^[A-Z]{2}$/;
 const YEAR = /^\d{4}$/;
 const LIST_CODE = /^[A-Za-z0-9_-]{1,16}$/;
+const RECORD_NUMBER = /^[A-Za-z0-9-]{1,20}$/;
+
+function checkRecordNumber(text: string): string | null {
+  if (text === '' || RECORD_NUMBER.test(text)) return null;
+  return `record number "${text}" is not 1-20 letters, digits or "-"`;
+}
 
 function cut(line: string, range: ColumnRange | undefined): string {
   if (!range) return '';
@@ -34,6 +42,22 @@ function validDate(yyyymmdd: string): boolean {
   const d = Number(yyyymmdd.slice(6, 8));
   if (m < 1 || m > 12 || d < 1) return false;
   return d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+const HEADER_DATE = /(?:^|[^\d])((?:19|20)\d{2})(-?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?:[T ]?([01]\d|2[0-3]):?([0-5]\d)(?::?([0-5]\d))?(Z)?)?(?!\d)/;
+
+/**
+ * The date an extract carries in its header line ("NCIC VEHICLE EXTRACT
+ * 20240101", "... 2024-01-01T06:30"), as UTC milliseconds; null when the line
+ * holds no valid date. A date without a time counts from the start of that day
+ * (UTC), so the list is never taken for newer than it is.
+ */
+export function extractDateOf(line: string): number | null {
+  const m = HEADER_DATE.exec(line);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[3]), Number(m[4])];
+  if (!validDate(`${m[1]}${m[3]}${m[4]}`)) return null;
+  return Date.UTC(y, mo - 1, d, Number(m[5] ?? 0), Number(m[6] ?? 0), Number(m[7] ?? 0));
 }
 
 /** Shortest line that holds every bounded column of the layout. */
@@ -57,6 +81,9 @@ export function makeNcicParser(layout: NcicLayout, codes: Readonly<Record<string
     if (!Object.prototype.hasOwnProperty.call(codes, listCode)) {
       return `unknown list code "${listCode}" (expected one of ${Object.keys(codes).join(' ')})`;
     }
+    const recordNumber = cut(line, c.recordNumber).toUpperCase();
+    const badRecord = checkRecordNumber(recordNumber);
+    if (badRecord !== null) return badRecord;
     const rawPlate = cut(line, c.plate);
     const plate = normalisePlate(rawPlate);
     if (plate === null) return `plate "${rawPlate}" is not 1-10 letters or digits`;
@@ -72,7 +99,7 @@ export function makeNcicParser(layout: NcicLayout, codes: Readonly<Record<string
     let description = vehicle;
     if (tagYear !== '') description += `${description ? '; ' : ''}tag ${tagYear}`;
     if (date !== '') description += `${description ? '; ' : ''}since ${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}`;
-    return { plate, state: stateText === '' ? null : stateText, listCode, description, expiresAt: null };
+    return { plate, state: stateText === '' ? null : stateText, listCode, description, expiresAt: null, recordNumber: recordNumber === '' ? null : recordNumber };
   };
 }
 
@@ -135,6 +162,7 @@ const USUAL_NAMES: Record<keyof CsvLayout['columns'], readonly string[]> = {
   listCode: ['listcode', 'code', 'list', 'type'],
   description: ['description', 'desc', 'details', 'notes', 'remarks'],
   expires: ['expires', 'expiry', 'expiresat', 'expirydate', 'expiration'],
+  recordNumber: ['nic', 'recordnumber', 'recordno', 'record', 'nicnumber', 'ncicnumber'],
 };
 
 export interface CsvColumns {
@@ -143,6 +171,7 @@ export interface CsvColumns {
   readonly listCode: number;
   readonly description: number;
   readonly expires: number;
+  readonly recordNumber: number;
   readonly count: number;
 }
 
@@ -166,7 +195,8 @@ export function resolveCsvHeader(header: readonly string[], layout: CsvLayout): 
   const listCode = find('listCode');
   const description = find('description');
   const expires = find('expires');
-  for (const v of [plate, state, listCode, description, expires]) if (typeof v === 'string') return v;
+  const recordNumber = find('recordNumber');
+  for (const v of [plate, state, listCode, description, expires, recordNumber]) if (typeof v === 'string') return v;
   if (plate === -1) return `header has no plate column; found: ${header.join(', ')}`;
   if (listCode === -1 && layout.defaultListCode === undefined) {
     return `header has no list code column and the list has no defaultListCode; found: ${header.join(', ')}`;
@@ -177,6 +207,7 @@ export function resolveCsvHeader(header: readonly string[], layout: CsvLayout): 
     listCode: listCode as number,
     description: description as number,
     expires: expires as number,
+    recordNumber: recordNumber as number,
     count: header.length,
   };
 }
@@ -219,6 +250,9 @@ export function makeCsvParser(columns: CsvColumns, options: CsvParserOptions): L
     const description = columns.description >= 0 ? fields[columns.description]!.trim() : '';
     const expires = columns.expires >= 0 ? parseExpiry(fields[columns.expires]!.trim()) : null;
     if (typeof expires === 'string') return expires;
-    return { plate, state: stateText === '' ? null : stateText, listCode, description, expiresAt: expires };
+    const recordNumber = columns.recordNumber >= 0 ? fields[columns.recordNumber]!.trim().toUpperCase() : '';
+    const badRecord = checkRecordNumber(recordNumber);
+    if (badRecord !== null) return badRecord;
+    return { plate, state: stateText === '' ? null : stateText, listCode, description, expiresAt: expires, recordNumber: recordNumber === '' ? null : recordNumber };
   };
 }

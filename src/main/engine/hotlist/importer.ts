@@ -1,8 +1,9 @@
 /**
  * Imports a list file (NCIC fixed width, CSV or TSV) into the store, all or
  * nothing: entries are streamed into a new generation table in large
- * transactions, indexed once loaded (the unique index also proves no entry is
- * repeated), and only then made current. On any error the previous list stays
+ * transactions, indexed once loaded, and only then made current. Agencies send
+ * several records for one plate (one per NIC), so every record is kept; only a
+ * line repeated byte for byte is dropped, and counted. On any error the previous list stays
  * in force, the error is recorded on the list (so the car can show why) and the
  * new table is dropped. Memory stays flat: the file is read a chunk at a time.
  */
@@ -23,7 +24,7 @@ import {
   type ListFormat,
 } from './config.js';
 import { HotListImportError, HotListInputError } from './errors.js';
-import { makeCsvParser, makeNcicParser, resolveCsvHeader, splitFields, type LineParser } from './formats.js';
+import { extractDateOf, makeCsvParser, makeNcicParser, resolveCsvHeader, splitFields, type LineParser } from './formats.js';
 import { readLineBatches, type LineBatch } from './lines.js';
 import { foldPlate, isPattern } from './plate.js';
 import {
@@ -38,6 +39,7 @@ import {
   getList,
   recordListError,
   settingsOf,
+  type DataDate,
   type HotListRow,
 } from './store.js';
 
@@ -60,6 +62,11 @@ export interface ImportOptions {
   readonly label?: string;
   /** Conditional-request state of the source, recorded on success (sync). */
   readonly sourceState?: { readonly etag?: string | null; readonly lastModified?: string | null; readonly stamp?: string | null };
+  /**
+   * The date of the data when the file's own mtime is not it (a download: the server's
+   * Last-Modified). A date in the extract's header wins over both.
+   */
+  readonly dataDate?: DataDate;
   readonly userId?: string | null;
   readonly now?: () => number;
   readonly onProgress?: (progress: ImportProgress) => void;
@@ -79,13 +86,33 @@ export interface ImportResult {
   readonly entries: number;
   /** Entries of the list this import replaced. */
   readonly replaced: number;
-  /** Repeated entries dropped (only when the list's `duplicates` is "skip"). */
+  /** Lines dropped because they repeat an earlier line byte for byte. */
   readonly skippedDuplicates: number;
   readonly lines: number;
   readonly elapsedMs: number;
+  /** The date of the data now in force, and where it comes from. */
+  readonly dataDate: DataDate;
 }
 
 const TRANSACTION_ROWS = 100_000;
+
+/**
+ * A 53-bit hash of a line (two 32-bit multiplicative hashes), stored with each
+ * entry so that lines repeated byte for byte can be found through the index
+ * without keeping the text. Two different lines only count as repeats when
+ * their hashes and every parsed field agree.
+ */
+export function lineHash(line: string): number {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x9747b28c;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
+  }
+  return (h1 >>> 0) * 2 ** 21 + ((h2 >>> 0) >>> 11);
+}
 const running = new Set<string>();
 
 /** Identifies a version of a file: size and modification time. */
@@ -150,16 +177,18 @@ export async function importHotListFile(db: Db, file: string, options: ImportOpt
     let totalBytes = options.totalBytes ?? null;
     // A file imported directly is remembered like a sync would, so syncing the same file again is a no-op.
     let sourceState = options.sourceState;
+    let dataDate: DataDate = options.dataDate ?? { at: started, from: 'download' };
     try {
       const stat = fs.statSync(file);
       totalBytes ??= stat.size;
       sourceState ??= { stamp: fileStamp(stat) };
+      if (!options.dataDate) dataDate = { at: Math.trunc(stat.mtimeMs), from: 'file' };
     } catch {
       // Reading the file will report the problem.
     }
     const insert = db.prepare(
-      `INSERT INTO ${table} (id, plate, state, list_code, description, lookup_key, pattern, expires_at, source_line)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO ${table} (id, plate, state, list_code, description, lookup_key, pattern, expires_at, source_line, record_number, line_hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const codes = codesOf(config);
     const minKnown = options.minKnownCharacters ?? defaultHotListsConfig().manual.minKnownCharacters;
@@ -194,6 +223,8 @@ export async function importHotListFile(db: Db, file: string, options: ImportOpt
           const lineNo = batch.firstLine + i;
           const line = batch.lines[i]!;
           if (lineNo <= headerLines) {
+            const extractDate = extractDateOf(line);
+            if (extractDate !== null && dataDate.from !== 'extract') dataDate = { at: extractDate, from: 'extract' };
             // A file without the header would silently lose its first record.
             const asRecord = parse?.(line);
             if (asRecord && typeof asRecord === 'object') {
@@ -215,7 +246,7 @@ export async function importHotListFile(db: Db, file: string, options: ImportOpt
           const pattern = isPattern(entry.plate);
           entries++;
           insert.run(idBase + entries, entry.plate, entry.state ?? '', entry.listCode, entry.description,
-            pattern ? entry.plate : foldPlate(entry.plate), pattern ? 1 : 0, entry.expiresAt, lineNo);
+            pattern ? entry.plate : foldPlate(entry.plate), pattern ? 1 : 0, entry.expiresAt, lineNo, entry.recordNumber, lineHash(line));
         }
       }
     });
@@ -243,29 +274,23 @@ export async function importHotListFile(db: Db, file: string, options: ImportOpt
     }
 
     options.onProgress?.({ phase: 'index', lines, bytes, totalBytes });
+    // The lookup index is unique on (key, line hash): building it is the check for repeated
+    // lines, at no extra cost when there are none (the usual case).
     let skipped = 0;
-    if (config.duplicates === 'skip') {
-      skipped = db
-        .prepare(`DELETE FROM ${table} WHERE id NOT IN (SELECT min(id) FROM ${table} GROUP BY lookup_key, plate, state, list_code)`)
-        .run().changes;
-      entries -= skipped;
-    }
     try {
-      db.exec(`CREATE UNIQUE INDEX ${table}_key ON ${table} (lookup_key, plate, state, list_code)`);
+      db.exec(`CREATE UNIQUE INDEX ${table}_key ON ${table} (lookup_key, line_hash)`);
     } catch (error) {
       if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
-      // Only on failure: find the first line that repeats an earlier one.
-      const duplicate = db
+      skipped = db
         .prepare(
-          `SELECT plate, state, list_code AS listCode, first, source_line AS again FROM (
-             SELECT plate, state, list_code, source_line, min(source_line) OVER w AS first, row_number() OVER w AS n
-             FROM ${table} WINDOW w AS (PARTITION BY lookup_key, plate, state, list_code ORDER BY source_line))
-           WHERE n = 2 ORDER BY again LIMIT 1`,
+          `DELETE FROM ${table} WHERE id IN (SELECT id FROM (
+             SELECT id, row_number() OVER (PARTITION BY lookup_key, line_hash, plate, state, list_code, description,
+               record_number, expires_at ORDER BY id) AS n FROM ${table}) WHERE n > 1)`,
         )
-        .get() as { plate: string; state: string; listCode: string; first: number; again: number } | undefined;
-      if (!duplicate) throw error;
-      throw new HotListImportError(label, duplicate.again,
-        `duplicate entry: plate ${duplicate.plate} state ${duplicate.state || '(none)'} code ${duplicate.listCode} is already on line ${duplicate.first}`);
+        .run().changes;
+      entries -= skipped;
+      // Left only if two different lines share a hash and a key: keep both, unique or not.
+      db.exec(`CREATE INDEX ${table}_key ON ${table} (lookup_key, line_hash)`);
     }
     db.exec(`CREATE INDEX ${table}_patterns ON ${table} (id) WHERE pattern = 1`);
 
@@ -280,10 +305,11 @@ export async function importHotListFile(db: Db, file: string, options: ImportOpt
       const state = sourceState;
       db.prepare(
         `UPDATE hot_lists SET generation = ?, entry_count = ?, updated_at = ?, checked_at = ?, source = ?, format = ?,
-           settings = ?, etag = ?, last_modified = ?, source_stamp = ?, last_error = NULL, last_error_at = NULL
+           settings = ?, etag = ?, last_modified = ?, source_stamp = ?, last_error = NULL, last_error_at = NULL,
+           data_at = ?, data_from = ?
          WHERE id = ?`,
       ).run(generation, entries, finished, finished, source, format, JSON.stringify(storedConfig),
-        state?.etag ?? null, state?.lastModified ?? null, state?.stamp ?? null, listId);
+        state?.etag ?? null, state?.lastModified ?? null, state?.stamp ?? null, dataDate.at, dataDate.from, listId);
       db.prepare(`UPDATE hot_list_generations SET status = 'retired' WHERE list_id = ? AND status = 'current'`).run(listId);
       db.prepare(`UPDATE hot_list_generations SET status = 'current', entries = ? WHERE id = ?`).run(entries, generation);
       // Entries of this list from before generations existed.
@@ -291,7 +317,7 @@ export async function importHotListFile(db: Db, file: string, options: ImportOpt
       audit(db, {
         userId: options.userId ?? null,
         action: 'hotlist.import',
-        detail: { list: name, source, format, entries, replaced: current.entry_count, skippedDuplicates: skipped },
+        detail: { list: name, source, format, entries, replaced: current.entry_count, skippedDuplicates: skipped, dataAt: dataDate.at, dataFrom: dataDate.from },
       }, finished);
       return current.entry_count;
     })();
@@ -300,7 +326,7 @@ export async function importHotListFile(db: Db, file: string, options: ImportOpt
 
     options.onProgress?.({ phase: 'cleanup', lines, bytes, totalBytes });
     dropStaleGenerations(db);
-    return { list: name, format, entries, replaced, skippedDuplicates: skipped, lines, elapsedMs: performance.now() - t0 };
+    return { list: name, format, entries, replaced, skippedDuplicates: skipped, lines, elapsedMs: performance.now() - t0, dataDate };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     try {

@@ -3,7 +3,7 @@
  * staleness (C.3), and the matcher the pipeline runs on every read.
  */
 export type { HotListMatch, HotListMatcher, ReadToMatch } from './types.js';
-export { createHotListMatcher, hotListQueries, type MatcherOptions } from './matcher.js';
+export { createHotListMatcher, groupByVehicle, hotListQueries, type MatcherOptions } from './matcher.js';
 export {
   importHotListFile,
   importHotListCsv,

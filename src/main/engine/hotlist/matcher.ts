@@ -21,6 +21,7 @@ interface EntryRow {
   readonly state: string | null;
   readonly list_code: string;
   readonly description: string;
+  readonly record_number: string | null;
   readonly list_id: number;
 }
 
@@ -29,6 +30,8 @@ interface ListInfo {
   readonly name: string;
   readonly generation: number;
   readonly settings: ListConfig;
+  /** Tables loaded before record numbers were kept have no record_number column. */
+  readonly hasRecordNumber?: boolean;
 }
 
 const COLUMNS = `id, plate, nullif(state, '') AS state, list_code, description`;
@@ -41,14 +44,14 @@ const LIVE = `(expires_at IS NULL OR expires_at > @now)`;
  * INDEXED BY pins each branch to its index whatever the statistics say (a test
  * checks the plans with EXPLAIN QUERY PLAN).
  */
-export function hotListQueries(lists: readonly Pick<ListInfo, 'id' | 'generation'>[]): { lookup: string; patterns: string } {
+export function hotListQueries(lists: readonly Pick<ListInfo, 'id' | 'generation' | 'hasRecordNumber'>[]): { lookup: string; patterns: string } {
   const lookup = [
-    `SELECT e.id, e.plate, e.state, e.list_code, e.description, e.list_id
+    `SELECT e.id, e.plate, e.state, e.list_code, e.description, NULL AS record_number, e.list_id
      FROM hot_list_entries e INDEXED BY hot_list_entries_key JOIN hot_lists l ON l.id = e.list_id
      WHERE e.lookup_key = @key AND l.generation = 0 AND (e.expires_at IS NULL OR e.expires_at > @now)`,
   ];
   const patterns = [
-    `SELECT e.id, e.plate, e.state, e.list_code, e.description, e.list_id
+    `SELECT e.id, e.plate, e.state, e.list_code, e.description, NULL AS record_number, e.list_id
      FROM hot_list_entries e INDEXED BY hot_list_entries_patterns JOIN hot_lists l ON l.id = e.list_id
      WHERE e.pattern = 1 AND l.generation = 0 AND (e.expires_at IS NULL OR e.expires_at > @now)`,
   ];
@@ -56,8 +59,9 @@ export function hotListQueries(lists: readonly Pick<ListInfo, 'id' | 'generation
     if (list.generation <= 0) continue;
     if (!Number.isSafeInteger(list.id)) throw new Error(`invalid list id ${list.id}`);
     const table = generationTable(list.generation);
-    lookup.push(`SELECT ${COLUMNS}, ${list.id} AS list_id FROM ${table} INDEXED BY ${table}_key WHERE lookup_key = @key AND ${LIVE}`);
-    patterns.push(`SELECT ${COLUMNS}, ${list.id} AS list_id FROM ${table} INDEXED BY ${table}_patterns WHERE pattern = 1 AND ${LIVE}`);
+    const columns = `${COLUMNS}, ${list.hasRecordNumber === false ? 'NULL' : 'record_number'} AS record_number`;
+    lookup.push(`SELECT ${columns}, ${list.id} AS list_id FROM ${table} INDEXED BY ${table}_key WHERE lookup_key = @key AND ${LIVE}`);
+    patterns.push(`SELECT ${columns}, ${list.id} AS list_id FROM ${table} INDEXED BY ${table}_patterns WHERE pattern = 1 AND ${LIVE}`);
   }
   return { lookup: lookup.join('\nUNION ALL\n'), patterns: patterns.join('\nUNION ALL\n') };
 }
@@ -99,7 +103,12 @@ export function createHotListMatcher(db: Db, options: MatcherOptions = {}): HotL
       generation: number;
       settings: string;
     }[];
-    lists = new Map(rows.map((r) => [r.id, { id: r.id, name: r.name, generation: r.generation, settings: settingsOf(r) }]));
+    const hasRecordNumber = (generation: number): boolean =>
+      generation <= 0 ||
+      (db.prepare(`SELECT count(*) FROM pragma_table_info(?) WHERE name = 'record_number'`).pluck().get(generationTable(generation)) as number) > 0;
+    lists = new Map(rows.map((r) => [r.id, {
+      id: r.id, name: r.name, generation: r.generation, settings: settingsOf(r), hasRecordNumber: hasRecordNumber(r.generation),
+    }]));
     const sql = hotListQueries([...lists.values()]);
     lookup = db.prepare(sql.lookup);
     patternsQuery = db.prepare(sql.patterns);
@@ -129,6 +138,7 @@ export function createHotListMatcher(db: Db, options: MatcherOptions = {}): HotL
       listCode: row.list_code,
       category: meaning?.category ?? row.list_code,
       description: row.description,
+      recordNumber: row.record_number,
     };
     return {
       entry,
@@ -205,4 +215,33 @@ export function createHotListMatcher(db: Db, options: MatcherOptions = {}): HotL
         .map((s) => s.match);
     },
   };
+}
+
+/**
+ * One alert per vehicle: matches of the same plate and state (several records
+ * of one car, on one list or several) become the most urgent one, listing the
+ * others. Covert matches stay apart and are never listed on a shown alert.
+ * Expects matches in the matcher's order (most urgent first).
+ */
+export function groupByVehicle(matches: readonly HotListMatch[]): HotListMatch[] {
+  const out: HotListMatch[] = [];
+  const byVehicle = new Map<string, number>();
+  for (const match of matches) {
+    if (match.covert) {
+      out.push(match);
+      continue;
+    }
+    const key = `${match.entry.plate}\u0000${match.entry.state ?? ''}`;
+    const at = byVehicle.get(key);
+    if (at === undefined) {
+      byVehicle.set(key, out.length);
+      out.push(match);
+      continue;
+    }
+    const first = out[at]!;
+    const { entry } = match;
+    const other = { listName: entry.listName, listCode: entry.listCode, category: entry.category, recordNumber: entry.recordNumber ?? null, description: entry.description };
+    out[at] = { ...first, entry: { ...first.entry, otherRecords: [...(first.entry.otherRecords ?? []), other] } };
+  }
+  return out;
 }

@@ -28,6 +28,19 @@ export interface HotListRow {
   readonly source_stamp: string | null;
   readonly last_error: string | null;
   readonly last_error_at: number | null;
+  /** The date of the data (see DataDate); null before the first import. */
+  readonly data_at: number | null;
+  readonly data_from: DataDate['from'] | null;
+}
+
+/**
+ * How old a list's data is: the extract's own date where the format carries
+ * one, else the file's modification time or the server's Last-Modified, and
+ * only when the server gives none, the time of the download.
+ */
+export interface DataDate {
+  readonly at: number;
+  readonly from: 'extract' | 'file' | 'server' | 'download';
 }
 
 export function getList(db: Db, name: string): HotListRow | undefined {
@@ -103,7 +116,9 @@ export function createGeneration(db: Db, listId: number, now: number): number {
          lookup_key TEXT NOT NULL,
          pattern INTEGER NOT NULL,
          expires_at INTEGER,
-         source_line INTEGER NOT NULL
+         source_line INTEGER NOT NULL,
+         record_number TEXT,
+         line_hash INTEGER NOT NULL
        ) STRICT`,
     );
     return id;
@@ -174,13 +189,19 @@ export function hotListVersion(db: Db): number {
 export interface HotListStatus {
   readonly name: string;
   readonly entries: number;
-  /** When the car's copy was last confirmed current (imported, or the source said unchanged); null if never. */
+  /** The date of the data in force (manual lists: the last change); null if none. */
   readonly updatedAt: number | null;
+  /** Where updatedAt comes from: the extract's date, the file's mtime, the server's Last-Modified, the download. */
+  readonly dataFrom: DataDate['from'] | null;
+  /** When a sync last confirmed the copy in the car (imported, unchanged or not modified); null if never. */
+  readonly checkedAt: number | null;
   readonly stale: boolean;
+  /** Why the list is stale, in words an officer can act on; null when it is not. */
+  readonly staleReason: string | null;
   readonly kind: ListKind;
   readonly source: string;
   readonly covert: boolean;
-  /** Milliseconds since updatedAt, null if never. */
+  /** Milliseconds since updatedAt (the data's age), null if never. */
   readonly ageMs: number | null;
   /** Why the last import or sync failed, when it did after the last success. */
   readonly lastError: string | null;
@@ -189,21 +210,56 @@ export interface HotListStatus {
 
 export const DEFAULT_STALE_AFTER_MS = 24 * 3600_000;
 
-/** Age and staleness of every list (policy C.3). Manual lists are never stale. */
+const DATA_FROM_WORDS: Record<DataDate['from'], string> = {
+  extract: "by the extract's own date",
+  file: "by the file's date",
+  server: "by the server's date",
+  download: 'since it was downloaded',
+};
+
+/** An age in words: "40 min", "5 h", "3 days". */
+export function ageWords(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 120) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h`;
+  return `${Math.floor(hours / 24)} days`;
+}
+
+/**
+ * Age and staleness of every list (policy C.3). A list is stale when it was
+ * never loaded, when its data is older than the limit, or when its last sync
+ * failed; only a sync that succeeds clears it. Manual lists are never stale.
+ */
 export function hotListStatus(db: Db, now: number, staleAfterMs: number = DEFAULT_STALE_AFTER_MS): HotListStatus[] {
   const staleAfter = staleAfterMs;
   const manualCount = db.prepare(
     `SELECT count(*) FROM hot_list_entries WHERE list_id = ? AND (expires_at IS NULL OR expires_at > ?)`,
   ).pluck();
   return allLists(db).map((row) => {
-    const updatedAt = row.checked_at;
-    const ageMs = updatedAt === null ? null : Math.max(0, now - updatedAt);
     const manual = row.kind === 'manual';
+    const loaded = manual || row.entry_count > 0 || row.generation > 0;
+    const updatedAt = manual ? row.updated_at : loaded ? (row.data_at ?? row.checked_at) : null;
+    const ageMs = updatedAt === null ? null : Math.max(0, now - updatedAt);
+    let staleReason: string | null = null;
+    if (!manual) {
+      if (updatedAt === null || ageMs === null) {
+        staleReason = row.last_error ? `never loaded: the update failed (${row.last_error})` : 'never synced: sync it before patrol';
+      } else if (row.last_error) {
+        staleReason = `the last update failed (${row.last_error}); the copy in force is ${ageWords(ageMs)} old`;
+      } else if (ageMs > staleAfter) {
+        const from = row.data_from ? ` ${DATA_FROM_WORDS[row.data_from]}` : '';
+        staleReason = `its data is ${ageWords(ageMs)} old${from}, over the ${ageWords(staleAfter)} limit: get a newer list`;
+      }
+    }
     return {
       name: row.name,
       entries: manual ? (manualCount.get(row.id, now) as number) : row.entry_count,
       updatedAt,
-      stale: !manual && (ageMs === null || ageMs > staleAfter),
+      dataFrom: manual ? null : row.data_from,
+      checkedAt: row.checked_at,
+      stale: staleReason !== null,
+      staleReason,
       kind: row.kind,
       source: row.source,
       covert: settingsOf(row).covert,

@@ -5,6 +5,10 @@
  * with a Range request (or retried from the start when the server cannot
  * resume), and the complete file is then imported atomically. A failure of any
  * kind leaves the previous list in force and is recorded on the list.
+ * Plain http:// is refused unless the list allows it, and a list with a
+ * detached checksum or signature is checked before it replaces the old one
+ * (integrity.ts). The list's age is its data's (store.ts DataDate): the
+ * server's Last-Modified or the file's mtime, never the time of the sync.
  */
 import { audit } from '../governance/audit.js';
 import fs from 'node:fs';
@@ -15,6 +19,7 @@ import type { Db } from '../store/db.js';
 import { formatOf, parseListConfig, type ListConfigInput, type ListFormat } from './config.js';
 import { HotListImportError, HotListInputError, HotListSyncError } from './errors.js';
 import { fileStamp, importHotListFile, type ImportProgress, type ImportResult } from './importer.js';
+import { isUrl, requireHttps, verifyListFile } from './integrity.js';
 import { ensureList, getList, recordListError, settingsOf } from './store.js';
 
 export type SyncProgress =
@@ -56,9 +61,7 @@ export interface SyncResult {
   readonly attempts: number;
 }
 
-export function isUrl(source: string): boolean {
-  return /^https?:\/\//i.test(source);
-}
+export { isUrl };
 
 export async function syncHotList(db: Db, options: SyncOptions): Promise<SyncResult> {
   const now = options.now ?? Date.now;
@@ -68,6 +71,14 @@ export async function syncHotList(db: Db, options: SyncOptions): Promise<SyncRes
   const source = options.from ?? config.source ?? (stored && stored.source !== '' ? stored.source : undefined);
   if (!source) throw new HotListInputError(`list "${options.list}" has no source: give --from PATH|URL or set "source" in hotlists.json`);
   const format = options.format ?? formatOf(config, source);
+  if (isUrl(source)) {
+    try {
+      requireHttps(source, config);
+    } catch (error) {
+      throw fail(db, options.list, source, error, now, options.userId);
+    }
+  }
+  const ca = (): string | Buffer | undefined => options.ca ?? (config.caFile ? fs.readFileSync(config.caFile) : undefined);
   const sameSource = stored !== undefined && stored.source === (isUrl(source) ? source : path.resolve(source));
   const importOptions = {
     list: options.list,
@@ -96,6 +107,12 @@ export async function syncHotList(db: Db, options: SyncOptions): Promise<SyncRes
       audit(db, { userId: options.userId ?? null, action: 'hotlist.sync', detail: { list: options.list, source, outcome: 'unchanged' } }, at);
       return { list: options.list, source, outcome: 'unchanged', entries: stored.entry_count, import: null, downloadedBytes: 0, attempts: 0 };
     }
+    try {
+      const caPem = ca();
+      await verifyListFile(source, source, config, { ...(caPem ? { ca: caPem } : {}), ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}) });
+    } catch (error) {
+      throw fail(db, options.list, source, error, now, options.userId);
+    }
     const result = await importHotListFile(db, source, { ...importOptions, sourceState: { stamp }, totalBytes: stat.size });
     return { list: options.list, source, outcome: 'imported', entries: result.entries, import: result, downloadedBytes: 0, attempts: 0 };
   }
@@ -106,9 +123,10 @@ export async function syncHotList(db: Db, options: SyncOptions): Promise<SyncRes
     ? { etag: stored.etag, lastModified: stored.last_modified }
     : { etag: null, lastModified: null };
   let downloaded: Downloaded;
+  let caPem: string | Buffer | undefined;
   try {
-    const ca = options.ca ?? (config.caFile ? fs.readFileSync(config.caFile) : undefined);
-    downloaded = await download(source, part, conditional, { ...options, ...(ca ? { ca } : {}) });
+    caPem = ca();
+    downloaded = await download(source, part, conditional, { ...options, ...(caPem ? { ca: caPem } : {}) });
   } catch (error) {
     throw fail(db, options.list, source, error, now, options.userId);
   }
@@ -120,12 +138,19 @@ export async function syncHotList(db: Db, options: SyncOptions): Promise<SyncRes
     return { list: options.list, source, outcome: 'not-modified', entries: list.entry_count, import: null, downloadedBytes: 0, attempts: downloaded.attempts };
   }
   try {
+    try {
+      await verifyListFile(part, source, config, { ...(caPem ? { ca: caPem } : {}), ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}) });
+    } catch (error) {
+      throw fail(db, options.list, source, error, now, options.userId);
+    }
+    const serverDate = downloaded.lastModified === null ? NaN : Date.parse(downloaded.lastModified);
     const result = await importHotListFile(db, part, {
       ...importOptions,
       source,
       label: source,
       totalBytes: downloaded.bytes,
       sourceState: { etag: downloaded.etag, lastModified: downloaded.lastModified },
+      dataDate: Number.isFinite(serverDate) ? { at: serverDate, from: 'server' } : { at: now(), from: 'download' },
     });
     return { list: options.list, source, outcome: 'imported', entries: result.entries, import: result, downloadedBytes: downloaded.bytes, attempts: downloaded.attempts };
   } finally {
@@ -250,6 +275,9 @@ function fetchOnce(
         response.resume();
         if (redirects >= MAX_REDIRECTS) return done(new HotListSyncError(url, 'too many redirects'));
         const next = new URL(response.headers.location, target).toString();
+        if (target.protocol === 'https:' && !/^https:/i.test(next)) {
+          return done(new HotListSyncError(url, `the server redirects to ${next}, which is not https://; refused`));
+        }
         fetchOnce(next, part, null, conditional, options, attempt, redirects + 1).then((v) => done(null, v), (e: Error) => done(e));
         return;
       }

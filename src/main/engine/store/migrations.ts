@@ -221,4 +221,16 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE users_new RENAME TO users;
     `,
   },
+  {
+    version: 30,
+    name: 'hot lists: the date of the data itself (extract date, file mtime or Last-Modified)',
+    sql: `
+      -- A list's age is its data's age: data_at is the extract's own date, else the file's
+      -- modification time or the server's Last-Modified; data_from says which. Re-syncing an
+      -- unchanged file leaves it alone. Lists imported before keep their import time.
+      ALTER TABLE hot_lists ADD COLUMN data_at INTEGER;
+      ALTER TABLE hot_lists ADD COLUMN data_from TEXT CHECK (data_from IN ('extract', 'file', 'server', 'download'));
+      UPDATE hot_lists SET data_at = updated_at WHERE entry_count > 0 AND kind = 'imported';
+    `,
+  },
 ];
