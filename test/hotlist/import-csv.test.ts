@@ -38,12 +38,14 @@ describe('importHotListCsv', () => {
     expect(entryCount(db, 'l')).toBe(2);
     expect(allRows(db)).toBe(2);
     const status = hotListStatus(db, Date.now());
-    expect(status[0]).toMatchObject({ name: 'l', entries: 2, stale: false });
+    // The old list is in force, but flagged until an update succeeds.
+    expect(status[0]).toMatchObject({ name: 'l', entries: 2, stale: true });
     expect(status[0]!.lastError).toContain(':3:');
+    expect(status[0]!.staleReason).toMatch(/^the last update failed \(.*:3: plate "DD\$D"/);
     await importHotListCsv(db, writeFile(dir, 'c.csv', HEADER + 'EEE555,CA,V,x\n'), { list: 'l' });
     expect(entryCount(db, 'l')).toBe(1);
     expect(allRows(db)).toBe(1);
-    expect(hotListStatus(db, Date.now())[0]!.lastError).toBeNull();
+    expect(hotListStatus(db, Date.now())[0]).toMatchObject({ lastError: null, stale: false, staleReason: null });
   });
 
   it('rejects a broken line deep in a large file and leaves nothing behind', async () => {

@@ -105,6 +105,15 @@ describe('NCIC fixed-width import', () => {
     expect(plain.map((h) => h.entry.recordNumber)).toEqual([null, null]);
   });
 
+  it('still matches a list loaded before record numbers were kept (its table has no record_number)', async () => {
+    const { db, dir } = freshDb();
+    await importHotListNcic(db, writeFile(dir, 'old.txt', `${NCIC_HEADER}\n${EXAMPLE}\n`), { list: 'ncic' });
+    db.exec(`ALTER TABLE ${generationTable(getList(db, 'ncic')!.generation)} DROP COLUMN record_number`);
+    const hits = createHotListMatcher(db).match({ plate: 'AB123456', state: 'CA', candidates: [] });
+    expect(hits).toHaveLength(1);
+    expect(hits[0]!.entry.recordNumber).toBeNull();
+  });
+
   it('parses any record the layout can hold and rejects any cut-off record (property)', () => {
     const parse = makeNcicParser(DEFAULT_NCIC_LAYOUT, NCIC_CODES);
     const plate = fc.array(fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'), { minLength: 1, maxLength: 10 }).map((a) => a.join(''));
