@@ -22,6 +22,7 @@ const commands: Record<string, () => Promise<Command>> = {
   user: async () => (await import('./commands/user.js')).command,
   eval: async () => (await import('./commands/eval.js')).command,
   settings: async () => (await import('./commands/settings.js')).command,
+  audit: async () => (await import('./commands/audit.js')).command,
 };
 
 function help(): string {
@@ -36,6 +37,7 @@ function help(): string {
     '  user add|list                          officers and administrators',
     '  eval DIR [--split val]                 measure reading accuracy on an annotated set',
     '  settings check|show [FILE]             check the car\'s settings file (cameras, GPS, thresholds)',
+    '  audit verify|list                      check the hash-chained audit trail; list it with filters',
     '',
     '--data-dir DIR selects the database and its files (default $LPR_DATA_DIR or ~/.local/share/patrol-lpr).',
   ].join('\n');

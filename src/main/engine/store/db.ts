@@ -49,6 +49,7 @@ export function migrate(db: Db, file: string, list: readonly Migration[] = migra
     if (migration.version <= current) continue;
     const apply = db.transaction(() => {
       db.exec(migration.sql);
+      migration.after?.(db);
       db.pragma(`user_version = ${migration.version}`);
     });
     try {

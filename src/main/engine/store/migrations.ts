@@ -3,10 +3,15 @@
  * version lives in PRAGMA user_version. Append new migrations at the end; never
  * edit one that has shipped.
  */
+import { sealUnchainedAuditRows } from '../governance/audit-chain.js';
+import type { Db } from './db.js';
+
 export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly sql: string;
+  /** Work SQL cannot do (hashing, say), run after the SQL in the same transaction. */
+  readonly after?: (db: Db) => void;
 }
 
 export const migrations: readonly Migration[] = [
@@ -232,5 +237,25 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE hot_lists ADD COLUMN data_from TEXT CHECK (data_from IN ('extract', 'file', 'server', 'download'));
       UPDATE hot_lists SET data_at = updated_at WHERE entry_count > 0 AND kind = 'imported';
     `,
+  },
+  {
+    version: 40,
+    name: 'audit: hash chain (each row carries the previous hash and its own)',
+    sql: `
+      -- hash = SHA-256(prev_hash || canonical row); governance/audit-chain.ts. Rows written
+      -- before this version are chained in id order by the migration's after step.
+      ALTER TABLE audit_log ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
+      ALTER TABLE audit_log ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+      CREATE INDEX audit_log_user ON audit_log (user_id, id);
+      CREATE INDEX audit_log_action ON audit_log (action, id);
+      -- The newest row's id and hash, kept apart from the rows so that deleting the last
+      -- rows is seen too. Ids are assigned from here, never reused after a purge.
+      CREATE TABLE audit_chain_head (
+        one INTEGER PRIMARY KEY CHECK (one = 1),
+        last_id INTEGER NOT NULL,
+        last_hash TEXT NOT NULL
+      ) STRICT;
+    `,
+    after: (db) => sealUnchainedAuditRows(db),
   },
 ];
