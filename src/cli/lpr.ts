@@ -23,6 +23,9 @@ const commands: Record<string, () => Promise<Command>> = {
   eval: async () => (await import('./commands/eval.js')).command,
   settings: async () => (await import('./commands/settings.js')).command,
   audit: async () => (await import('./commands/audit.js')).command,
+  retention: async () => (await import('./commands/retention.js')).command,
+  history: async () => (await import('./commands/history.js')).command,
+  evidence: async () => (await import('./commands/evidence.js')).command,
 };
 
 function help(): string {
@@ -38,6 +41,9 @@ function help(): string {
     '  eval DIR [--split val]                 measure reading accuracy on an annotated set',
     '  settings check|show [FILE]             check the car\'s settings file (cameras, GPS, thresholds)',
     '  audit verify|list                      check the hash-chained audit trail; list it with filters',
+    '  retention show|purge|hold              retention periods, purge by hand, legal holds',
+    '  history search PLATE --justification T justified, audited search of stored reads (C.8)',
+    '  evidence export|verify|log             evidence packages (ZIP + SHA-256 manifest), dissemination log (D.1)',
     '',
     '--data-dir DIR selects the database and its files (default $LPR_DATA_DIR or ~/.local/share/patrol-lpr).',
   ].join('\n');

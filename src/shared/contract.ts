@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { carSettingsSchema, type CarSettings } from './settings.js';
+import { CASE_NUMBER_PATTERN, justificationSchema, normalisePlateQuery, PLATE_QUERY_PATTERN } from './records.js';
 
 export const PLATE_PATTERN = /^[A-Z0-9]{1,10}$/;
 export const plateSchema = z.string().regex(PLATE_PATTERN, 'plate must be 1-10 characters A-Z or 0-9');
@@ -180,6 +181,75 @@ export const hotListSyncEventSchema = z.object({
 });
 export type HotListSyncEvent = z.infer<typeof hotListSyncEventSchema>;
 
+/** A map area: south-west and north-east corners. */
+export const areaSchema = z
+  .object({ south: z.number().min(-90).max(90), west: z.number().min(-180).max(180), north: z.number().min(-90).max(90), east: z.number().min(-180).max(180) })
+  .refine((a) => a.south <= a.north, 'area: south must not be north of north')
+  .refine((a) => a.west <= a.east, 'area: west must not be east of east');
+
+/** What a history search looks for (C.8); the justification is required. */
+export const historyQuerySchema = z.object({
+  plate: z
+    .string()
+    .transform(normalisePlateQuery)
+    .pipe(z.string().regex(PLATE_QUERY_PATTERN, 'plate: 1-12 letters or digits, * for any run, ? for one character')),
+  from: z.number().int().nonnegative().optional(),
+  to: z.number().int().nonnegative().optional(),
+  cameraId: z.string().min(1).max(32).optional(),
+  area: areaSchema.optional(),
+  limit: z.number().int().min(1).max(1000).default(200),
+});
+export type HistoryQuery = z.output<typeof historyQuerySchema>;
+
+/** A hit on a read, as history search and evidence show it (covert hits never appear). */
+export const historyHitSchema = z.object({
+  hitId: idSchema,
+  listName: z.string(),
+  listCode: z.string(),
+  matchKind: matchKindSchema,
+  matchedPlate: z.string(),
+  alertId: idSchema.nullable(),
+  alertStatus: alertStatusSchema.nullable(),
+  disposition: dispositionKindSchema.nullable(),
+});
+export type HistoryHit = z.infer<typeof historyHitSchema>;
+
+export const historyReadSchema = readSummarySchema.extend({
+  hasImages: z.boolean(),
+  hits: z.array(historyHitSchema),
+});
+export type HistoryRead = z.infer<typeof historyReadSchema>;
+
+export const historySearchResultSchema = z.object({
+  searchId: idSchema,
+  reads: z.array(historyReadSchema),
+  /** More reads matched than the limit; narrow the search. */
+  truncated: z.boolean(),
+});
+export type HistorySearchResult = z.infer<typeof historySearchResultSchema>;
+
+/** Who an evidence package goes to, why, and under which case (D.1). */
+export const disseminationSchema = z.object({
+  recipientPerson: z.string().trim().min(2, 'recipient person: the name of who receives it').max(100),
+  recipientAgency: z.string().trim().min(2, 'recipient agency: the agency that receives it').max(100),
+  reason: z.string().trim().min(5, 'reason: say why the records are shared (at least 5 characters)').max(500),
+  caseNumber: z.string().trim().regex(CASE_NUMBER_PATTERN, 'case number: 3-40 letters, digits, " ", ".", "/", "_" or "-"'),
+});
+export type Dissemination = z.infer<typeof disseminationSchema>;
+
+export const disseminationEntrySchema = disseminationSchema.extend({
+  id: idSchema,
+  at: z.number(),
+  userId: z.string(),
+  source: z.enum(['hit', 'search']),
+  sourceId: idSchema,
+  readIds: z.array(idSchema),
+  hitIds: z.array(idSchema),
+  file: z.string(),
+  manifestSha256: z.string(),
+});
+export type DisseminationEntry = z.infer<typeof disseminationEntrySchema>;
+
 export const engineStatusSchema = z.object({
   /** Who is signed in on this connection (each screen has its own session). */
   user: userSchema.nullable(),
@@ -238,6 +308,17 @@ export const requestSchemas = {
   'settings.get': z.object({}),
   /** Saves new car settings and applies them (cameras reopen); audited with the reason. */
   'settings.update': z.object({ settings: carSettingsSchema, reason: z.string().trim().min(3, 'say why the settings change').max(500) }),
+  /** Searches stored reads and hits (C.8): refused without a justification; stored and audited with what it returned. */
+  'history.search': historyQuerySchema.extend({ justification: justificationSchema }),
+  /** An image of a read a search returned; every view is audited against that search. */
+  'history.image': z.object({ searchId: idSchema, readId: idSchema, kind: z.enum(['crop', 'context']) }),
+  /** Exports a hit, or a search's results, as an evidence package; logged as a dissemination (D.1). */
+  'evidence.export': z.union([
+    disseminationSchema.extend({ hitId: idSchema }).strict(),
+    disseminationSchema.extend({ searchId: idSchema }).strict(),
+  ]),
+  /** The dissemination log, newest first, with the same as CSV (supervisors and administrators). */
+  'evidence.log': z.object({ limit: z.number().int().min(1).max(10_000).default(500) }),
 } as const;
 
 export type Channel = keyof typeof requestSchemas;
@@ -264,6 +345,11 @@ export interface Responses {
   'hotlists.manual.remove': null;
   'settings.get': { settings: CarSettings; file: string | null };
   'settings.update': { settings: CarSettings; file: string };
+  'history.search': HistorySearchResult;
+  /** A data: URL of the JPEG, or null when the purge removed it. */
+  'history.image': string | null;
+  'evidence.export': { disseminationId: number; file: string; bytes: number; manifestSha256: string; reads: number; hits: number };
+  'evidence.log': { entries: DisseminationEntry[]; csv: string };
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string };

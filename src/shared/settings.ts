@@ -7,6 +7,7 @@
  * refused so a misspelt setting never silently does nothing.
  */
 import { z } from 'zod';
+import { historySettingsSchema, retentionSettingsSchema } from './records.js';
 
 export const CAMERA_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 
@@ -84,6 +85,10 @@ export const carSettingsSchema = z
       })
       .strict()
       .default({ feedConfidenceFloor: 0.5, lockAfterMinutes: 10 }),
+    /** How long each kind of record is kept before the purge removes it (B.1.a); holds keep records longer. */
+    retention: retentionSettingsSchema.default(retentionSettingsSchema.parse({})),
+    /** What a history search must be justified with (C.8). */
+    history: historySettingsSchema.default(historySettingsSchema.parse({})),
   })
   .strict();
 export type CarSettings = z.infer<typeof carSettingsSchema>;

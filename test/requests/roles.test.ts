@@ -43,6 +43,10 @@ const examples: { [C in Channel]: RequestOf<C> } = {
   'hotlists.manual.remove': { id: 999, reason: 'no longer wanted' },
   'settings.get': {},
   'settings.update': { settings: {}, reason: 'nothing changes' },
+  'history.search': { plate: 'ABC*', justification: { caseNumber: '2026-0001' } },
+  'history.image': { searchId: 999, readId: 1, kind: 'crop' },
+  'evidence.export': { hitId: 999, recipientPerson: 'Det. Ray', recipientAgency: 'County DA', reason: 'prosecution', caseNumber: '2026-0001' },
+  'evidence.log': {},
 };
 
 const PINS: Record<Role, string> = { officer: '111111', supervisor: '222222', administrator: '333333' };

@@ -95,6 +95,8 @@ export class Engine {
   private readonly now: () => number;
   readonly hotListsConfig: HotListsConfig;
   private syncing: Promise<Responses['hotlists.sync']> | null = null;
+  /** The folder of the database: evidence exports go under it. */
+  readonly dataDir: string;
   /** The car's settings in force; the settings screen replaces them. */
   readonly carSettings: { file: string | null; current: CarSettings };
 
@@ -102,6 +104,7 @@ export class Engine {
     this.now = options.now ?? Date.now;
     this.hotListsConfig = options.hotLists ?? defaultHotListsConfig();
     this.db = openDatabase(options.dbFile);
+    this.dataDir = path.dirname(path.resolve(options.dbFile));
     this.reads = new ReadStore(this.db);
     this.alerts = new AlertService(this.db, this.reads);
     this.matcher = createHotListMatcher(this.db);

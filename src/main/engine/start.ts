@@ -16,6 +16,7 @@ import { loadHotListsConfig } from './hotlist/index.js';
 import { logger } from './log.js';
 import { createRecognizer, type EngineName } from './recognition/index.js';
 import type { Recognizer } from './recognition/recognizer.js';
+import { RetentionSchedule } from './records/retention.js';
 import { loadCarSettings, resolveInDataDir, SETTINGS_FILE } from './settings/car-settings.js';
 
 const log = logger('start');
@@ -75,6 +76,7 @@ export async function startEngine(options: StartOptions): Promise<RunningEngine>
   const recognizer = await createRecognizer({ engine: settings.recognition.engine, threads: settings.recognition.threads });
   let gps: GpsSource | undefined;
   let engine: Engine | undefined;
+  let retention: RetentionSchedule | undefined;
   try {
     if (settings.gps) gps = await openSerialGps(settings.gps.device, settings.gps.baud);
     engine = new Engine({
@@ -87,6 +89,10 @@ export async function startEngine(options: StartOptions): Promise<RunningEngine>
       carSettings: { file: settingsFile, current: fromFile },
       ...(options.now ? { now: options.now } : {}),
     });
+    // B.1.a: records past their period go at start-up and every hour after.
+    const started = engine;
+    retention = new RetentionSchedule(engine.db, () => started.carSettings.current.retention, () => started.clock());
+    retention.start();
     const cameras = settings.cameras.map(cameraConfigOf);
     if (options.demo) {
       const { camera, added } = await prepareDemo(engine);
@@ -104,12 +110,14 @@ export async function startEngine(options: StartOptions): Promise<RunningEngine>
       recognizer,
       cameras,
       close: async () => {
+        retention?.stop();
         await running.close();
         await recognizer.dispose();
         await gps?.close();
       },
     };
   } catch (error) {
+    retention?.stop();
     await engine?.close().catch(() => undefined);
     await gps?.close().catch(() => undefined);
     await recognizer.dispose().catch(() => undefined);

@@ -4,6 +4,8 @@
  */
 import type { Channel } from '../../../shared/contract.js';
 import { alertHandlers } from './alerts.js';
+import { evidenceHandlers } from './evidence.js';
+import { historyHandlers } from './history.js';
 import { hotListHandlers } from './hotlists.js';
 import { readHandlers } from './reads.js';
 import { sessionHandlers } from './session.js';
@@ -16,4 +18,6 @@ export const allHandlers: HandlerMap<Channel> = {
   ...alertHandlers,
   ...hotListHandlers,
   ...settingsHandlers,
+  ...historyHandlers,
+  ...evidenceHandlers,
 };

@@ -258,4 +258,89 @@ export const migrations: readonly Migration[] = [
     `,
     after: (db) => sealUnchainedAuditRows(db),
   },
+  {
+    version: 50,
+    name: 'records: legal holds and purge runs',
+    sql: `
+      -- A hold keeps the reads it names (and their hits, alerts, dispositions, images and
+      -- positions) past their retention period until it is released or its date passes.
+      -- It names reads by id (hold_reads), by plate pattern and time range, or both.
+      CREATE TABLE holds (
+        id INTEGER PRIMARY KEY,
+        case_number TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        until INTEGER NOT NULL,
+        by_criteria INTEGER NOT NULL CHECK (by_criteria IN (0, 1)),
+        plate TEXT,
+        from_at INTEGER,
+        to_at INTEGER,
+        released_at INTEGER,
+        released_by TEXT,
+        release_reason TEXT
+      ) STRICT;
+      CREATE INDEX holds_active ON holds (until) WHERE released_at IS NULL;
+      -- No foreign key to reads: a released hold's list outlives the reads it named.
+      CREATE TABLE hold_reads (
+        hold_id INTEGER NOT NULL REFERENCES holds (id),
+        read_id INTEGER NOT NULL,
+        PRIMARY KEY (read_id, hold_id)
+      ) STRICT;
+
+      -- One row per purge: the time it purged as of, so a clock that went back is noticed.
+      CREATE TABLE retention_runs (
+        id INTEGER PRIMARY KEY,
+        as_of INTEGER NOT NULL,
+        trigger TEXT NOT NULL,
+        counts TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
+    version: 51,
+    name: 'records: history searches with their justification and what they returned',
+    sql: `
+      -- Every history search (C.8): who, when, why (case number, or reason and text), what it
+      -- asked for and the reads it returned, so each later image view can be tied to it.
+      CREATE TABLE history_searches (
+        id INTEGER PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        case_number TEXT,
+        reason TEXT,
+        reason_text TEXT,
+        criteria TEXT NOT NULL,
+        read_ids TEXT NOT NULL,
+        truncated INTEGER NOT NULL CHECK (truncated IN (0, 1)),
+        CHECK (case_number IS NOT NULL OR (reason IS NOT NULL AND reason_text IS NOT NULL))
+      ) STRICT;
+      CREATE INDEX history_searches_user ON history_searches (user_id, at);
+    `,
+  },
+  {
+    version: 52,
+    name: 'records: dissemination log of evidence exports',
+    sql: `
+      -- The secondary dissemination log (D.1): every evidence package that left the car's
+      -- records, who made it, for whom (person and agency), why, under which case, what it
+      -- holds, and the SHA-256 of its manifest so a package can be matched to its entry.
+      CREATE TABLE disseminations (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        user_id TEXT NOT NULL,
+        recipient_person TEXT NOT NULL,
+        recipient_agency TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        case_number TEXT NOT NULL,
+        source_kind TEXT NOT NULL CHECK (source_kind IN ('hit', 'search')),
+        source_id INTEGER NOT NULL,
+        read_ids TEXT NOT NULL,
+        hit_ids TEXT NOT NULL,
+        file TEXT NOT NULL,
+        manifest_sha256 TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX disseminations_at ON disseminations (at);
+    `,
+  },
 ];
