@@ -10,10 +10,11 @@ import type { ConnectionSource } from './bridge/ws-client.js';
 import { AlertScreen } from './components/AlertScreen.js';
 import { ConnectionBanner, SavedToast } from './components/Banners.js';
 import { ErrorBoundary } from './components/ErrorBoundary.js';
+import { HistoryScreen } from './components/HistoryScreen.js';
 import { HotListsPanel } from './components/HotListsPanel.js';
 import { LoginScreen } from './components/LoginScreen.js';
 import { PatrolView } from './components/PatrolView.js';
-import { selectCurrentAlert, useAlertsStore, useConnectionStore, useHotListsStore, useSessionStore } from './stores/index.js';
+import { selectCurrentAlert, useAlertsStore, useConnectionStore, useHistoryStore, useHotListsStore, useSessionStore } from './stores/index.js';
 import { resumeSession, subscribeToEngine } from './sync.js';
 
 export interface AppProps {
@@ -38,6 +39,7 @@ function Shell({ connection }: { connection: ConnectionSource | undefined }) {
   const current = useAlertsStore(selectCurrentAlert);
   const deferred = useAlertsStore((s) => s.deferred);
   const hotListsOpen = useHotListsStore((s) => s.open);
+  const historyOpen = useHistoryStore((s) => s.open);
 
   useEffect(() => subscribeToEngine(api), [api]);
 
@@ -96,6 +98,8 @@ function Shell({ connection }: { connection: ConnectionSource | undefined }) {
     screen = <AlertScreen key={current.id} alert={current} />;
   } else if (hotListsOpen) {
     screen = <HotListsPanel />;
+  } else if (historyOpen) {
+    screen = <HistoryScreen />;
   } else {
     screen = <PatrolView />;
   }

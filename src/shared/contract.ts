@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { carSettingsSchema, type CarSettings } from './settings.js';
-import { CASE_NUMBER_PATTERN, justificationSchema, normalisePlateQuery, PLATE_QUERY_PATTERN } from './records.js';
+import { CASE_NUMBER_PATTERN, justificationSchema, normalisePlateQuery, PLATE_QUERY_PATTERN, type SearchReason } from './records.js';
 
 export const PLATE_PATTERN = /^[A-Z0-9]{1,10}$/;
 export const plateSchema = z.string().regex(PLATE_PATTERN, 'plate must be 1-10 characters A-Z or 0-9');
@@ -310,6 +310,8 @@ export const requestSchemas = {
   'settings.update': z.object({ settings: carSettingsSchema, reason: z.string().trim().min(3, 'say why the settings change').max(500) }),
   /** Searches stored reads and hits (C.8): refused without a justification; stored and audited with what it returned. */
   'history.search': historyQuerySchema.extend({ justification: justificationSchema }),
+  /** The search reasons the agency accepts today (history.reasons in the settings, expired ones left out). */
+  'history.reasons': z.object({}),
   /** An image of a read a search returned; every view is audited against that search. */
   'history.image': z.object({ searchId: idSchema, readId: idSchema, kind: z.enum(['crop', 'context']) }),
   /** Exports a hit, or a search's results, as an evidence package; logged as a dissemination (D.1). */
@@ -346,6 +348,7 @@ export interface Responses {
   'settings.get': { settings: CarSettings; file: string | null };
   'settings.update': { settings: CarSettings; file: string };
   'history.search': HistorySearchResult;
+  'history.reasons': SearchReason[];
   /** A data: URL of the JPEG, or null when the purge removed it. */
   'history.image': string | null;
   'evidence.export': { disseminationId: number; file: string; bytes: number; manifestSha256: string; reads: number; hits: number };

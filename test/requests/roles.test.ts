@@ -45,6 +45,7 @@ const examples: { [C in Channel]: RequestOf<C> } = {
   'settings.update': { settings: {}, reason: 'nothing changes' },
   'history.search': { plate: 'ABC*', justification: { caseNumber: '2026-0001' } },
   'history.image': { searchId: 999, readId: 1, kind: 'crop' },
+  'history.reasons': {},
   'evidence.export': { hitId: 999, recipientPerson: 'Det. Ray', recipientAgency: 'County DA', reason: 'prosecution', caseNumber: '2026-0001' },
   'evidence.log': {},
 };

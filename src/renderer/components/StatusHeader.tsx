@@ -6,6 +6,7 @@ import { CAMERA_STATE_TEXT, formatAge } from '../lib/format.js';
 import { useNow } from '../lib/hooks.js';
 import { useSessionStore, useStatusStore } from '../stores/index.js';
 import { clearShift } from '../sync.js';
+import { openHistory } from './HistoryScreen.js';
 import { openHotLists } from './HotListsPanel.js';
 import { ThemeToggle } from './ThemeToggle.js';
 
@@ -106,6 +107,11 @@ export function StatusHeader() {
         >
           Hot lists
         </button>
+        {status?.channels.includes('history.search') && (
+          <button type="button" className="btn" data-testid="history-open" onClick={openHistory}>
+            History
+          </button>
+        )}
         <ThemeToggle />
         <button type="button" className="btn btn-quiet" data-testid="logout" onClick={logout} disabled={busy}>
           {busy ? 'Signing out…' : 'Sign out'}

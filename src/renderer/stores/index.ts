@@ -1,6 +1,7 @@
 /** All renderer stores, and one reset for sign-out and for tests. */
 import { resetAlertsStore } from './alerts.js';
 import { resetConnectionStore } from './connection.js';
+import { resetHistoryStore } from './history.js';
 import { resetHotListsStore } from './hotlists.js';
 import { resetReadsStore } from './reads.js';
 import { resetSessionStore } from './session.js';
@@ -8,6 +9,7 @@ import { resetStatusStore } from './status.js';
 
 export { useAlertsStore, selectCurrentAlert } from './alerts.js';
 export { useConnectionStore } from './connection.js';
+export { useHistoryStore } from './history.js';
 export { useHotListsStore } from './hotlists.js';
 export { useReadsStore } from './reads.js';
 export { useSessionStore } from './session.js';
@@ -16,6 +18,7 @@ export { useStatusStore } from './status.js';
 export function resetAllStores(): void {
   resetAlertsStore();
   resetConnectionStore();
+  resetHistoryStore();
   resetHotListsStore();
   resetReadsStore();
   resetSessionStore();

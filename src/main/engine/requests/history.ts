@@ -2,6 +2,7 @@
  * History search (C.8) and the images of what it returned. Every role may
  * search, always with a justification; images are viewed through a search.
  */
+import { justificationProblem } from '../../../shared/records.js';
 import { searchHistory, viewSearchImage } from '../records/history.js';
 import { ALL_ROLES, handlers } from './types.js';
 
@@ -10,6 +11,13 @@ export const historyHandlers = handlers({
     roles: ALL_ROLES,
     handle: ({ justification, ...query }, { engine, user, now }) =>
       searchHistory(engine.db, query, justification, { userId: user.id, now, reasons: engine.carSettings.current.history.reasons }),
+  },
+  'history.reasons': {
+    roles: ALL_ROLES,
+    handle: (_request, { engine, now }) => {
+      const reasons = engine.carSettings.current.history.reasons;
+      return reasons.filter((r) => justificationProblem({ reason: r.code, text: 'x'.repeat(10) }, reasons, now) === null);
+    },
   },
   'history.image': {
     roles: ALL_ROLES,
