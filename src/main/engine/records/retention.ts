@@ -47,7 +47,8 @@ export interface PurgeResult {
   readonly counts: PurgeCounts;
   /** When the clock was behind the last purge's time, by how much (ms). */
   readonly clockBehindMs: number | null;
-  readonly vacuum: { readonly freedPages: number; readonly mode: 'incremental' | 'converted' };
+  /** Space given back; 'failed' (with why) leaves it for the next purge, the records are gone either way. */
+  readonly vacuum: { readonly freedPages: number; readonly mode: 'incremental' | 'converted' | 'failed'; readonly error?: string };
 }
 
 export interface PurgeOptions {
@@ -132,6 +133,17 @@ export function purgeExpired(db: Db, options: PurgeOptions): PurgeResult {
  * incremental vacuum was on is converted once with a full VACUUM.
  */
 function reclaimSpace(db: Db): PurgeResult['vacuum'] {
+  try {
+    return vacuum(db);
+  } catch (error) {
+    // Another connection (a sync worker) may hold the database; the purge itself is committed.
+    const message = (error as Error).message;
+    log.warn({ err: message }, 'could not reclaim space after the purge; the next purge tries again');
+    return { freedPages: 0, mode: 'failed', error: message };
+  }
+}
+
+function vacuum(db: Db): PurgeResult['vacuum'] {
   const before = db.pragma('freelist_count', { simple: true }) as number;
   const mode = db.pragma('auto_vacuum', { simple: true }) as number;
   if (mode !== 2) {

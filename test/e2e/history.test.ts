@@ -1,0 +1,132 @@
+/**
+ * History search and evidence export in headless Chromium through browser
+ * mode: an officer signs in, runs a search justified with a case number, sees
+ * the results with their crops and on the grid map, and exports the hit as
+ * evidence; the package verifies, and the audit trail holds the search, the
+ * image views and the export. Screenshots of the screen at 1280x800 and
+ * 1024x768, night and day, go to test-results/.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addUser } from '../../src/main/engine/governance/users.js';
+import { verifyPackage } from '../../src/main/engine/records/evidence.js';
+import { openDatabase } from '../../src/main/engine/store/db.js';
+import { ReadStore } from '../../src/main/engine/store/reads.js';
+import { encodeJpeg } from '../../src/main/engine/engine.js';
+import cv from '../../src/main/engine/opencv.js';
+import { e2eSkipReason, launchChromium, pageProblems, projectRoot, startServe, type ServedApp } from '../helpers/chromium.js';
+import { renderPlateScene } from '../helpers/images.js';
+import type { Browser, Page } from 'playwright-core';
+
+const skipReason = e2eSkipReason();
+if (skipReason) console.warn(`history E2E ${skipReason}`);
+
+const HOUR = 3600_000;
+
+describe.skipIf(skipReason !== null)('history search and evidence end to end (browser mode)', () => {
+  let dataDir: string;
+  let app: ServedApp;
+  let browser: Browser;
+  let hitId: number;
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lpr-e2e-history-'));
+    const db = openDatabase(path.join(dataDir, 'lpr.sqlite'));
+    addUser(db, { id: 'ofc7', name: 'Ofc. Kim', role: 'officer', trained: true, pin: '246810' }, null);
+    const store = new ReadStore(db);
+    const now = Date.now();
+    const places = [
+      [42.3601, -71.0589],
+      [42.3625, -71.0552],
+      [42.3588, -71.0621],
+    ] as const;
+    const ids = ['7ABC123', '7ABC128', '7ABD123'].map((plate, i) => {
+      const scene = renderPlateScene(plate);
+      return store.add({
+        plate, confidence: 0.95, state: 'MA', stateConfidence: 0.9, box: [200, 140, 240, 80], candidates: [], cameraId: i === 1 ? 'rear' : 'front',
+        capturedAt: now - (i + 2) * HOUR, gps: { lat: places[i]![0], lon: places[i]![1], accuracyM: 5 },
+        cropJpeg: encodeJpeg(scene.getRegion(new cv.Rect(195, 170, 250, 135)), 90), contextJpeg: encodeJpeg(scene, 80),
+      }).id;
+    });
+    hitId = Number(
+      db.prepare(`INSERT INTO hits (read_id, entry_id, match_kind, differing_positions, matched_plate, entry_snapshot, created_at) VALUES (?, 1, 'exact', '[]', '7ABC123', ?, ?)`)
+        .run(ids[0], JSON.stringify({ id: 1, listName: 'NCIC', plate: '7ABC123', state: 'MA', listCode: 'V', category: 'Stolen vehicle', description: '' }), now - 2 * HOUR).lastInsertRowid,
+    );
+    const alertId = Number(db.prepare(`INSERT INTO alerts (hit_id, status, raised_at) VALUES (?, 'disposed', ?)`).run(hitId, now - 2 * HOUR).lastInsertRowid);
+    db.prepare(`INSERT INTO dispositions (alert_id, kind, note, user_id, recorded_at) VALUES (?, 'confirmed', 'vehicle recovered', 'ofc7', ?)`).run(alertId, now - 2 * HOUR);
+    db.close();
+    app = await startServe(['--data-dir', dataDir, '--engine', 'paddle']);
+    browser = await launchChromium();
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function shoot(page: Page, name: string): Promise<void> {
+    const dir = path.join(projectRoot, 'test-results');
+    fs.mkdirSync(dir, { recursive: true });
+    for (const theme of ['night', 'day'] as const) {
+      await page.evaluate((t) => {
+        document.documentElement.dataset.theme = t;
+      }, theme);
+      for (const [width, height] of [[1280, 800], [1024, 768]] as const) {
+        await page.setViewportSize({ width, height });
+        await page.screenshot({ path: path.join(dir, `${name}-${width}x${height}-${theme}.png`) });
+      }
+    }
+    await page.evaluate(() => {
+      document.documentElement.dataset.theme = 'night';
+    });
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
+
+  it('an officer runs a justified search and exports the hit as evidence that verifies', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, hasTouch: true });
+    const problems = pageProblems(page);
+    await page.goto(app.url);
+    await page.getByTestId('login-user').fill('ofc7');
+    await page.getByTestId('login-pin').fill('246810');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('patrol-view').waitFor({ timeout: 90_000 });
+
+    await page.getByTestId('history-open').click();
+    await page.getByTestId('history-screen').waitFor();
+    await page.getByTestId('history-plate').fill('7AB*');
+    await page.getByTestId('history-search').click();
+    await expect.poll(() => page.getByTestId('history-error').textContent()).toContain('case number');
+    await page.getByTestId('history-case').fill('2026-00042');
+    await page.getByTestId('history-search').click();
+    await expect.poll(() => page.getByTestId('history-count').textContent(), { timeout: 30_000 }).toBe('3 reads');
+    await expect.poll(() => page.locator('img.history-crop').count(), { timeout: 30_000 }).toBe(3);
+    expect(await page.getByTestId('history-map-point').count()).toBe(3);
+    await shoot(page, 'history-results');
+
+    await page.getByTestId('history-export').click();
+    await page.getByTestId('export-person').fill('Det. A. Ray');
+    await page.getByTestId('export-agency').fill('Suffolk County DA');
+    await page.getByTestId('export-reason').fill('prosecution of the driver');
+    await page.getByTestId('export-case').fill('2026-00042');
+    await shoot(page, 'history-export');
+    await page.getByTestId('export-submit').click();
+    const done = await page.getByTestId('export-done').textContent({ timeout: 30_000 });
+    const file = /Saved (\S+\.zip)/.exec(done ?? '')![1]!;
+    expect(verifyPackage(fs.readFileSync(file))).toMatchObject({ ok: true, problems: [] });
+    expect(problems).toEqual([]);
+
+    const db = openDatabase(path.join(dataDir, 'lpr.sqlite'));
+    try {
+      const actions = (db.prepare(`SELECT action FROM audit_log WHERE user_id = 'ofc7' ORDER BY id`).all() as { action: string }[]).map((r) => r.action);
+      expect(actions).toEqual(expect.arrayContaining(['session.login', 'history.search', 'read.image-view', 'evidence.export']));
+      expect(db.prepare('SELECT recipient_agency, case_number, source_kind, source_id FROM disseminations').all()).toEqual([
+        { recipient_agency: 'Suffolk County DA', case_number: '2026-00042', source_kind: 'hit', source_id: hitId },
+      ]);
+    } finally {
+      db.close();
+    }
+  }, 240_000);
+});
