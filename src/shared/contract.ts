@@ -250,6 +250,42 @@ export const disseminationEntrySchema = disseminationSchema.extend({
 });
 export type DisseminationEntry = z.infer<typeof disseminationEntrySchema>;
 
+/** A legal hold as the screens see it (B.1.b). */
+export const holdViewSchema = z.object({
+  id: idSchema,
+  caseNumber: z.string(),
+  reason: z.string(),
+  createdBy: z.string(),
+  createdAt: z.number(),
+  until: z.number(),
+  plate: z.string().nullable(),
+  from: z.number().nullable(),
+  to: z.number().nullable(),
+  readIds: z.array(idSchema),
+  releasedAt: z.number().nullable(),
+  releasedBy: z.string().nullable(),
+  releaseReason: z.string().nullable(),
+  /** Reads it names that still exist. */
+  reads: z.number().int(),
+  active: z.boolean(),
+});
+export type HoldView = z.infer<typeof holdViewSchema>;
+
+/** Counts of one purge per kind of record. */
+export const purgeCountsSchema = z.object({
+  hits: z.number().int(),
+  alerts: z.number().int(),
+  dispositions: z.number().int(),
+  readsOfHits: z.number().int(),
+  readsWithoutHit: z.number().int(),
+  imagesWithoutHit: z.number().int(),
+  gps: z.number().int(),
+  audit: z.number().int(),
+  keptByHold: z.number().int(),
+  hitsKeptOpen: z.number().int(),
+});
+export type PurgeCountsView = z.infer<typeof purgeCountsSchema>;
+
 export const engineStatusSchema = z.object({
   /** Who is signed in on this connection (each screen has its own session). */
   user: userSchema.nullable(),
@@ -314,6 +350,21 @@ export const requestSchemas = {
   'history.reasons': z.object({}),
   /** An image of a read a search returned; every view is audited against that search. */
   'history.image': z.object({ searchId: idSchema, readId: idSchema, kind: z.enum(['crop', 'context']) }),
+  /** Legal holds (B.1.b): active ones, or all with released and lapsed ones. */
+  'retention.holds.list': z.object({ all: z.boolean().default(false) }),
+  /** Places a hold on reads by id, or by plate pattern and time range. */
+  'retention.holds.place': z.object({
+    caseNumber: z.string().trim().regex(CASE_NUMBER_PATTERN, 'case number: 3-40 letters, digits, " ", ".", "/", "_" or "-"'),
+    reason: z.string().trim().min(3, 'say why the records must be kept').max(500),
+    until: z.number().int().positive(),
+    readIds: z.array(idSchema).max(10_000).optional(),
+    plate: z.string().min(1).max(12).optional(),
+    from: z.number().int().nonnegative().optional(),
+    to: z.number().int().nonnegative().optional(),
+  }),
+  'retention.holds.release': z.object({ id: idSchema, reason: z.string().trim().min(3, 'say why the hold is released').max(500) }),
+  /** Runs the retention purge now (administrators); as of the engine's clock. */
+  'retention.purge': z.object({}),
   /** Exports a hit, or a search's results, as an evidence package; logged as a dissemination (D.1). */
   'evidence.export': z.union([
     disseminationSchema.extend({ hitId: idSchema }).strict(),
@@ -351,6 +402,10 @@ export interface Responses {
   'history.reasons': SearchReason[];
   /** A data: URL of the JPEG, or null when the purge removed it. */
   'history.image': string | null;
+  'retention.holds.list': HoldView[];
+  'retention.holds.place': HoldView;
+  'retention.holds.release': HoldView;
+  'retention.purge': { asOf: number; counts: PurgeCountsView; clockBehindMs: number | null };
   'evidence.export': { disseminationId: number; file: string; bytes: number; manifestSha256: string; reads: number; hits: number };
   'evidence.log': { entries: DisseminationEntry[]; csv: string };
 }

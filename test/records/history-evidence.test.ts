@@ -218,3 +218,37 @@ describe('evidence', () => {
     other.close();
   });
 });
+
+describe('holds and purge on the screens', () => {
+  it('supervisors place, list and release holds; the purge channel keeps the held read; officers may do neither', async () => {
+    const officer = await screenAs('officer');
+    expect(await officer.invoke('retention.holds.list', {})).toEqual({ ok: false, error: 'retention.holds.list: not allowed for the officer role (allowed: supervisor, administrator)' });
+    officer.close();
+    const supervisor = await screenAs('supervisor');
+    const placed = await supervisor.invoke('retention.holds.place', { caseNumber: '2026-00042', reason: 'trial pending', until: now + 1000 * HOUR, readIds: [ids.d!] });
+    expect(placed).toMatchObject({ ok: true, value: { caseNumber: '2026-00042', createdBy: 'supervisor', reads: 1, active: true } });
+    const holdId = (placed as { value: { id: number } }).value.id;
+    expect(await supervisor.invoke('retention.holds.place', { caseNumber: '2026-00042', reason: 'trial pending', until: now - 1 })).toEqual({ ok: false, error: 'until: must be a time in the future' });
+    expect(await supervisor.invoke('retention.holds.list', {})).toMatchObject({ ok: true, value: [{ id: holdId }] });
+    expect(await supervisor.invoke('retention.purge', {})).toEqual({ ok: false, error: 'retention.purge: not allowed for the supervisor role (allowed: administrator)' });
+    supervisor.close();
+
+    const admin = await screenAs('administrator');
+    const saved = engine.carSettings.current;
+    engine.carSettings.current = { ...saved, retention: { ...saved.retention, readsWithoutHit: '1 hour', imagesWithoutHit: '1 hour', gps: '1 hour' } };
+    try {
+      const purged = await admin.invoke('retention.purge', {});
+      expect(purged).toMatchObject({ ok: true, value: { counts: { readsWithoutHit: 2, keptByHold: 1 } } });
+      expect(engine.reads.get(ids.d!)).not.toBeNull();
+      expect(engine.reads.get(ids.b!)).toBeNull();
+      const released = await admin.invoke('retention.holds.release', { id: holdId, reason: 'case closed' });
+      expect(released).toMatchObject({ ok: true, value: { releasedBy: 'administrator', active: false } });
+      now += 1000;
+      await admin.invoke('retention.purge', {});
+      expect(engine.reads.get(ids.d!)).toBeNull();
+    } finally {
+      engine.carSettings.current = saved;
+    }
+    admin.close();
+  });
+});

@@ -48,6 +48,10 @@ const examples: { [C in Channel]: RequestOf<C> } = {
   'history.reasons': {},
   'evidence.export': { hitId: 999, recipientPerson: 'Det. Ray', recipientAgency: 'County DA', reason: 'prosecution', caseNumber: '2026-0001' },
   'evidence.log': {},
+  'retention.holds.list': {},
+  'retention.holds.place': { caseNumber: '2026-0001', reason: 'trial pending', until: Date.now() + 86_400_000, plate: 'ABC*' },
+  'retention.holds.release': { id: 999, reason: 'case closed' },
+  'retention.purge': {},
 };
 
 const PINS: Record<Role, string> = { officer: '111111', supervisor: '222222', administrator: '333333' };

@@ -8,6 +8,7 @@ import { evidenceHandlers } from './evidence.js';
 import { historyHandlers } from './history.js';
 import { hotListHandlers } from './hotlists.js';
 import { readHandlers } from './reads.js';
+import { retentionHandlers } from './retention.js';
 import { sessionHandlers } from './session.js';
 import { settingsHandlers } from './settings.js';
 import type { HandlerMap } from './types.js';
@@ -20,4 +21,5 @@ export const allHandlers: HandlerMap<Channel> = {
   ...settingsHandlers,
   ...historyHandlers,
   ...evidenceHandlers,
+  ...retentionHandlers,
 };
