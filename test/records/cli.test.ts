@@ -83,7 +83,7 @@ describe('lpr retention', () => {
     await expect(lpr(retention, dataDir, 'purge', '--as-of', '2099-01-01T00:00:00Z', '--user', 'sup')).rejects.toThrow(/a purge as of a later time is not allowed for the supervisor role/);
     process.env.LPR_PIN = '333333';
     const later = await lpr(retention, dataDir, 'purge', '--as-of', '2099-01-01T00:00:00Z', '--user', 'adm', '--json');
-    expect(JSON.parse(later.out[0]!)).toMatchObject({ trigger: 'adm', counts: { readsWithoutHit: 1, hits: 0, hitsKeptOpen: 0, readsOfHits: 0 } });
+    expect(JSON.parse(later.out[0]!)).toMatchObject({ trigger: 'adm', counts: { readsWithoutHit: 1, hits: 1, hitsKeptOpen: 0, readsOfHits: 1 } });
     await expect(lpr(retention, dataDir, 'purge', '--as-of', 'yesterday')).rejects.toThrow(/--as-of: "yesterday" is not a time/);
   });
 
