@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistorySearchResult, Role } from '../../src/shared/contract.js';
 import { Engine } from '../../src/main/engine/engine.js';
-import { auditTrail } from '../../src/main/engine/governance/audit.js';
+import { audit, auditTrail } from '../../src/main/engine/governance/audit.js';
 import { addUser } from '../../src/main/engine/governance/users.js';
 import { verifyPackage } from '../../src/main/engine/records/evidence.js';
 import { readZip, writeZip } from '../../src/main/engine/records/zip.js';
@@ -55,7 +55,7 @@ beforeAll(() => {
   );
   const alertId = Number(engine.db.prepare(`INSERT INTO alerts (hit_id, status, raised_at) VALUES (?, 'disposed', ?)`).run(hitId, T0).lastInsertRowid);
   engine.db.prepare(`INSERT INTO dispositions (alert_id, kind, note, user_id, recorded_at) VALUES (?, 'confirmed', 'stopped, driver arrested', 'officer', ?)`).run(alertId, T0);
-  engine.db.prepare('INSERT INTO audit_log (at, user_id, action, detail) VALUES (?, ?, ?, ?)').run(T0, 'officer', 'alert.dispose', JSON.stringify({ alertId, kind: 'confirmed' }));
+  audit(engine.db, { userId: 'officer', action: 'alert.dispose', detail: { alertId, kind: 'confirmed' } }, T0);
 });
 
 afterAll(async () => {

@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { auditTrail } from '../../src/main/engine/governance/audit.js';
+import { audit, auditTrail } from '../../src/main/engine/governance/audit.js';
+import { verifyAuditChain } from '../../src/main/engine/governance/audit-chain.js';
 import { HoldError, listHolds, placeHold, releaseHold } from '../../src/main/engine/records/holds.js';
 import { purgeExpired, RetentionSchedule } from '../../src/main/engine/records/retention.js';
 import { checkCarSettings } from '../../src/main/engine/settings/car-settings.js';
@@ -84,8 +85,8 @@ describe('purge', () => {
     const oldHit = addHit(db, hitOld, 'disposed');
     const hitOpen = addRead(db, 'HITOPEN', 400 * DAY);
     const openHit = addHit(db, hitOpen, 'pending');
-    db.prepare('INSERT INTO audit_log (at, user_id, action, detail) VALUES (?, NULL, ?, ?)').run(NOW - 800 * DAY, 'old', '{}');
-    db.prepare('INSERT INTO audit_log (at, user_id, action, detail) VALUES (?, NULL, ?, ?)').run(NOW - 100 * DAY, 'kept', '{}');
+    audit(db, { userId: null, action: 'old', detail: {} }, NOW - 800 * DAY);
+    audit(db, { userId: null, action: 'kept', detail: {} }, NOW - 100 * DAY);
 
     const result = purgeExpired(db, { asOf: NOW, settings, trigger: 'test', userId: null });
 
@@ -106,6 +107,8 @@ describe('purge', () => {
     // An alert still open is never purged: the officer owes it a disposition (C.5).
     expect(exists(db, 'hits', openHit)).toBe(true);
     expect(db.prepare("SELECT action FROM audit_log WHERE action IN ('old', 'kept')").all()).toEqual([{ action: 'kept' }]);
+    // Through the chain's checkpoint: the trail still verifies.
+    expect(verifyAuditChain(db)).toMatchObject({ ok: true });
 
     const row = auditTrail(db, 5).find((r) => r.action === 'retention.purge');
     expect(row?.detail).toMatchObject({ asOf: NOW, trigger: 'test', counts: result.counts });

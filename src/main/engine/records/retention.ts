@@ -16,7 +16,7 @@
  * - audit: audit rows older than the period.
  */
 import { retentionPeriods, type RetentionKind, type RetentionSettings } from '../../../shared/records.js';
-import { audit } from '../governance/audit.js';
+import { audit, purgeAuditRows } from '../governance/audit.js';
 import { logger } from '../log.js';
 import type { Db } from '../store/db.js';
 import { HELD_BY_ACTIVE_HOLD } from './holds.js';
@@ -114,12 +114,22 @@ export function purgeExpired(db: Db, options: PurgeOptions): PurgeResult {
        WHERE r.captured_at < @cut AND r.lat IS NOT NULL AND ${NO_HIT} AND NOT ${HELD_BY_ACTIVE_HOLD}`,
       { cut: cut('gps') },
     );
-    const auditRows = n('DELETE FROM audit_log WHERE at < @cut', { cut: cut('audit') });
+    // Audit rows go only through the chain's checkpoint purge, so `lpr audit verify` still
+    // passes. A trail that does not verify is left whole (it shows where it broke); the other
+    // kinds are purged all the same and the refusal goes in this purge's audit row.
+    let auditRows = 0;
+    let auditError: string | null = null;
+    try {
+      auditRows = purgeAuditRows(db, { before: cut('audit'), userId: options.userId, reason: `retention: audit period ${options.settings.audit}` }, asOf).purged;
+    } catch (error) {
+      auditError = (error as Error).message;
+      log.error({ err: auditError }, 'audit rows not purged');
+    }
     db.exec('DELETE FROM temp.purge_hits; DELETE FROM temp.purge_reads');
 
     const result: PurgeCounts = { hits, alerts, dispositions, readsOfHits, readsWithoutHit, imagesWithoutHit, gps, audit: auditRows, keptByHold, hitsKeptOpen };
     db.prepare('INSERT INTO retention_runs (as_of, trigger, counts) VALUES (?, ?, ?)').run(asOf, options.trigger, JSON.stringify(result));
-    audit(db, { userId: options.userId, action: 'retention.purge', detail: { asOf, trigger: options.trigger, counts: result, periods: options.settings, clockBehindMs } }, asOf);
+    audit(db, { userId: options.userId, action: 'retention.purge', detail: { asOf, trigger: options.trigger, counts: result, periods: options.settings, clockBehindMs, ...(auditError ? { auditError } : {}) } }, asOf);
     return result;
   })();
 
