@@ -220,7 +220,8 @@ function HistoryRow({ read, searchId, onExport }: { read: HistoryRead; searchId:
 /** Results with GPS on a latitude/longitude grid; nothing is fetched. */
 function HistoryMap({ reads }: { reads: HistoryRead[] }) {
   const located = reads.filter((r) => r.gps !== null).map((r) => ({ id: r.id, lat: r.gps!.lat, lon: r.gps!.lon }));
-  const map = gridMap(located, 480, 240);
+  // Wide, like the results column, so the grid fills it without letterboxing.
+  const map = gridMap(located, 840, 260);
   if (!map) return <p className="history-hint" data-testid="history-map-none">No GPS positions among these reads.</p>;
   const hitIds = new Set(reads.filter((r) => r.hits.length > 0).map((r) => r.id));
   return (
