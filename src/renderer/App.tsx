@@ -13,8 +13,9 @@ import { ErrorBoundary } from './components/ErrorBoundary.js';
 import { HistoryScreen } from './components/HistoryScreen.js';
 import { HotListsPanel } from './components/HotListsPanel.js';
 import { LoginScreen } from './components/LoginScreen.js';
+import { RecordsPanel } from './components/RecordsPanel.js';
 import { PatrolView } from './components/PatrolView.js';
-import { selectCurrentAlert, useAlertsStore, useConnectionStore, useHistoryStore, useHotListsStore, useSessionStore } from './stores/index.js';
+import { selectCurrentAlert, useAlertsStore, useConnectionStore, useHistoryStore, useHotListsStore, useRecordsStore, useSessionStore } from './stores/index.js';
 import { resumeSession, subscribeToEngine } from './sync.js';
 
 export interface AppProps {
@@ -40,6 +41,7 @@ function Shell({ connection }: { connection: ConnectionSource | undefined }) {
   const deferred = useAlertsStore((s) => s.deferred);
   const hotListsOpen = useHotListsStore((s) => s.open);
   const historyOpen = useHistoryStore((s) => s.open);
+  const recordsOpen = useRecordsStore((s) => s.open);
 
   useEffect(() => subscribeToEngine(api), [api]);
 
@@ -100,6 +102,8 @@ function Shell({ connection }: { connection: ConnectionSource | undefined }) {
     screen = <HotListsPanel />;
   } else if (historyOpen) {
     screen = <HistoryScreen />;
+  } else if (recordsOpen) {
+    screen = <RecordsPanel />;
   } else {
     screen = <PatrolView />;
   }

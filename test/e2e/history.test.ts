@@ -35,6 +35,7 @@ describe.skipIf(skipReason !== null)('history search and evidence end to end (br
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lpr-e2e-history-'));
     const db = openDatabase(path.join(dataDir, 'lpr.sqlite'));
     addUser(db, { id: 'ofc7', name: 'Ofc. Kim', role: 'officer', trained: true, pin: '246810' }, null);
+    addUser(db, { id: 'sgt2', name: 'Sgt. Diaz', role: 'supervisor', trained: true, pin: '135790' }, null);
     const store = new ReadStore(db);
     const now = Date.now();
     const places = [
@@ -128,5 +129,25 @@ describe.skipIf(skipReason !== null)('history search and evidence end to end (br
     } finally {
       db.close();
     }
+  }, 240_000);
+
+  it('a supervisor sees the export in the dissemination log and places a hold', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, hasTouch: true });
+    const problems = pageProblems(page);
+    await page.goto(app.url);
+    await page.getByTestId('login-user').fill('sgt2');
+    await page.getByTestId('login-pin').fill('135790');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('patrol-view').waitFor({ timeout: 90_000 });
+    await page.getByTestId('records-open').click();
+    await expect.poll(() => page.getByTestId('log-row').first().textContent(), { timeout: 30_000 }).toContain('Suffolk County DA');
+    await page.getByTestId('hold-case').fill('2026-00042');
+    await page.getByTestId('hold-plate').fill('7ABC*');
+    await page.getByTestId('hold-until').fill('2030-12-31');
+    await page.getByTestId('hold-reason').fill('trial pending');
+    await page.getByTestId('hold-place').click();
+    await expect.poll(() => page.getByTestId('hold-row').first().textContent(), { timeout: 30_000 }).toContain('keeps 2 reads');
+    await shoot(page, 'records-panel');
+    expect(problems).toEqual([]);
   }, 240_000);
 });

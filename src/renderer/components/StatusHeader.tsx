@@ -7,6 +7,7 @@ import { useNow } from '../lib/hooks.js';
 import { useSessionStore, useStatusStore } from '../stores/index.js';
 import { clearShift } from '../sync.js';
 import { openHistory } from './HistoryScreen.js';
+import { openRecords } from './RecordsPanel.js';
 import { openHotLists } from './HotListsPanel.js';
 import { ThemeToggle } from './ThemeToggle.js';
 
@@ -110,6 +111,11 @@ export function StatusHeader() {
         {status?.channels.includes('history.search') && (
           <button type="button" className="btn" data-testid="history-open" onClick={openHistory}>
             History
+          </button>
+        )}
+        {status?.channels.includes('retention.holds.list') && (
+          <button type="button" className="btn" data-testid="records-open" onClick={openRecords}>
+            Records
           </button>
         )}
         <ThemeToggle />

@@ -4,6 +4,7 @@ import { resetConnectionStore } from './connection.js';
 import { resetHistoryStore } from './history.js';
 import { resetHotListsStore } from './hotlists.js';
 import { resetReadsStore } from './reads.js';
+import { resetRecordsStore } from './records.js';
 import { resetSessionStore } from './session.js';
 import { resetStatusStore } from './status.js';
 
@@ -12,6 +13,7 @@ export { useConnectionStore } from './connection.js';
 export { useHistoryStore } from './history.js';
 export { useHotListsStore } from './hotlists.js';
 export { useReadsStore } from './reads.js';
+export { useRecordsStore } from './records.js';
 export { useSessionStore } from './session.js';
 export { useStatusStore } from './status.js';
 
@@ -21,6 +23,7 @@ export function resetAllStores(): void {
   resetHistoryStore();
   resetHotListsStore();
   resetReadsStore();
+  resetRecordsStore();
   resetSessionStore();
   resetStatusStore();
 }

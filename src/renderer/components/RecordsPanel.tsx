@@ -1,0 +1,194 @@
+/**
+ * Records for supervisors and administrators: legal holds (B.1.b) placed,
+ * listed and released here, and the secondary dissemination log (D.1) with
+ * its CSV. The engine checks the roles and audits every change.
+ */
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { DisseminationEntry, HoldView } from '../../shared/contract.js';
+import { call, useApi } from '../api.js';
+import { useRecordsStore } from '../stores/index.js';
+
+export function openRecords(): void {
+  useRecordsStore.getState().setOpen(true);
+}
+
+function day(ms: number): string {
+  return new Date(ms).toLocaleDateString();
+}
+
+export function RecordsPanel() {
+  const api = useApi();
+  const [holds, setHolds] = useState<HoldView[] | null>(null);
+  const [log, setLog] = useState<{ entries: DisseminationEntry[]; csv: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    const [h, l] = await Promise.all([call(api, 'retention.holds.list', {}), call(api, 'evidence.log', {})]);
+    if (h.ok) setHolds(h.value);
+    else setError(h.error);
+    if (l.ok) setLog(l.value);
+    else setError(l.error);
+  }, [api]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  function downloadCsv() {
+    if (!log) return;
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(new Blob([log.csv], { type: 'text/csv' }));
+    link.download = `dissemination-log-${new Date().toISOString().slice(0, 10)}.csv`;
+    link.click();
+    URL.revokeObjectURL(link.href);
+  }
+
+  return (
+    <div className="history" data-testid="records-panel">
+      <header className="panel-bar">
+        <button type="button" className="btn btn-back" data-testid="records-close" onClick={() => useRecordsStore.getState().setOpen(false)}>
+          ‹ Patrol
+        </button>
+        <h1 className="panel-bar-title">Records</h1>
+        <span className="panel-bar-meta">Policy 5.04 IV.B.1 · D.1</span>
+      </header>
+      <div className="history-body">
+        <section className="history-form" aria-label="Legal holds">
+          <h2 className="records-title">Legal holds</h2>
+          <PlaceHold onPlaced={() => void load()} />
+          {error && (
+            <p className="error-text" role="alert" data-testid="records-error">
+              {error}
+            </p>
+          )}
+          <ol className="history-list">
+            {holds?.length === 0 && <li className="history-hint">No active holds.</li>}
+            {holds?.map((hold) => <HoldRow key={hold.id} hold={hold} onReleased={() => void load()} />)}
+          </ol>
+        </section>
+        <section className="history-results" aria-label="Dissemination log">
+          <div className="records-head">
+            <h2 className="records-title">Dissemination log</h2>
+            <button type="button" className="btn" data-testid="log-csv" onClick={downloadCsv} disabled={!log || log.entries.length === 0}>
+              Export CSV
+            </button>
+          </div>
+          <ol className="history-list">
+            {log?.entries.length === 0 && <li className="history-hint">Nothing has been disseminated from this car.</li>}
+            {log?.entries.map((e) => (
+              <li key={e.id} className="history-row" data-testid="log-row">
+                <div className="history-row-text">
+                  <span className="records-strong">
+                    {e.recipientPerson} · {e.recipientAgency}
+                  </span>
+                  <span className="history-meta">
+                    {new Date(e.at).toLocaleString()} · by {e.userId} · case {e.caseNumber} · {e.source} {e.sourceId} ({e.readIds.length} read{e.readIds.length === 1 ? '' : 's'})
+                  </span>
+                  <span className="history-meta">Why: {e.reason}</span>
+                </div>
+              </li>
+            ))}
+          </ol>
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function HoldRow({ hold, onReleased }: { hold: HoldView; onReleased: () => void }) {
+  const api = useApi();
+  const [releasing, setReleasing] = useState(false);
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  async function release(event: FormEvent) {
+    event.preventDefault();
+    const answer = await call(api, 'retention.holds.release', { id: hold.id, reason });
+    if (answer.ok) onReleased();
+    else setError(answer.error);
+  }
+  const names = [hold.plate ? `plate ${hold.plate}` : null, hold.readIds.length > 0 ? `${hold.readIds.length} read${hold.readIds.length === 1 ? '' : 's'} by id` : null].filter(Boolean).join(' · ');
+  return (
+    <li className="history-row" data-testid="hold-row" data-hold={hold.id}>
+      <div className="history-row-text">
+        <span className="records-strong">Case {hold.caseNumber}</span>
+        <span className="history-meta">
+          {names} · keeps {hold.reads} read{hold.reads === 1 ? '' : 's'} · until {day(hold.until)} · by {hold.createdBy}
+        </span>
+        <span className="history-meta">Why: {hold.reason}</span>
+        {releasing ? (
+          <form className="records-inline" onSubmit={(e) => void release(e)}>
+            <input className="input" placeholder="Why release it" data-testid="hold-release-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
+            <button type="submit" className="btn btn-primary" data-testid="hold-release-confirm">
+              Release
+            </button>
+          </form>
+        ) : (
+          <button type="button" className="btn" data-testid="hold-release" onClick={() => setReleasing(true)}>
+            Release…
+          </button>
+        )}
+        {error && (
+          <p className="error-text" role="alert">
+            {error}
+          </p>
+        )}
+      </div>
+    </li>
+  );
+}
+
+function PlaceHold({ onPlaced }: { onPlaced: () => void }) {
+  const api = useApi();
+  const [caseNumber, setCaseNumber] = useState('');
+  const [plate, setPlate] = useState('');
+  const [until, setUntil] = useState('');
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  async function place(event: FormEvent) {
+    event.preventDefault();
+    const untilMs = until === '' ? NaN : new Date(`${until}T23:59:59`).getTime();
+    if (!Number.isFinite(untilMs)) {
+      setError('Until: choose the date the hold ends');
+      return;
+    }
+    const answer = await call(api, 'retention.holds.place', { caseNumber, reason, until: untilMs, plate });
+    if (answer.ok) {
+      setCaseNumber('');
+      setPlate('');
+      setUntil('');
+      setReason('');
+      setError(null);
+      onPlaced();
+    } else setError(answer.error);
+  }
+  return (
+    <form className="records-place" onSubmit={(e) => void place(e)} aria-label="Place a hold">
+      <div className="history-range">
+        <label className="field">
+          <span className="field-label">Case number</span>
+          <input className="input" data-testid="hold-case" value={caseNumber} onChange={(e) => setCaseNumber(e.target.value)} />
+        </label>
+        <label className="field">
+          <span className="field-label">Plate (* ?)</span>
+          <input className="input" data-testid="hold-plate" value={plate} onChange={(e) => setPlate(e.target.value.toUpperCase())} />
+        </label>
+      </div>
+      <label className="field">
+        <span className="field-label">Until</span>
+        <input className="input" type="date" data-testid="hold-until" value={until} onChange={(e) => setUntil(e.target.value)} />
+      </label>
+      <label className="field">
+        <span className="field-label">Why</span>
+        <input className="input" data-testid="hold-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
+      </label>
+      <button type="submit" className="btn btn-primary" data-testid="hold-place">
+        Place hold
+      </button>
+      {error && (
+        <p className="error-text" role="alert" data-testid="hold-error">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
