@@ -5,11 +5,13 @@
 import { benchAlertLatency } from './alert-latency.js';
 import { benchHotList } from './hotlist.js';
 import { benchRecognition } from './recognition.js';
+import { benchRetention } from './retention.js';
 
 const all: Record<string, () => Promise<void>> = {
   recognition: () => benchRecognition(),
   latency: benchAlertLatency,
   hotlist: benchHotList,
+  retention: benchRetention,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
