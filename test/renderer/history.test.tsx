@@ -96,6 +96,16 @@ describe('history search screen', () => {
     click('export-submit');
     expect((await screen.findByTestId('export-done')).textContent).toContain('/data/exports/evidence-3-2026-1.zip');
     expect(engine.callsTo('evidence.export')).toEqual([{ hitId: 70, recipientPerson: 'Det. A. Ray', recipientAgency: 'County DA', reason: 'prosecution', caseNumber: '2026-00042' }]);
+    fireEvent.click(screen.getByText('Done'));
+    click('history-export-all');
+    expect((await screen.findByTestId('export-dialog')).textContent).toContain('Export these results as evidence');
+    type('export-person', 'Det. A. Ray');
+    type('export-agency', 'County DA');
+    type('export-reason', 'prosecution');
+    type('export-case', '2026-00042');
+    click('export-submit');
+    await screen.findByTestId('export-done');
+    expect(engine.callsTo('evidence.export')[1]).toEqual({ searchId: 41, recipientPerson: 'Det. A. Ray', recipientAgency: 'County DA', reason: 'prosecution', caseNumber: '2026-00042' });
   });
 
   it('shows the engine\'s refusal in words', async () => {

@@ -41,7 +41,7 @@ export function HistoryScreen() {
   const [camera, setCamera] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [exporting, setExporting] = useState<number | null>(null);
+  const [exporting, setExporting] = useState<ExportSource | null>(null);
 
   useEffect(() => {
     void call(api, 'history.reasons', {}).then((r) => {
@@ -162,21 +162,28 @@ export function HistoryScreen() {
             <p className="history-hint">Results appear here. Each search is recorded with its reason and what it returned.</p>
           ) : (
             <>
-              <p className="history-count" data-testid="history-count">
-                {result.reads.length} read{result.reads.length === 1 ? '' : 's'}
-                {result.truncated ? ' — more matched; narrow the search' : ''}
-              </p>
+              <div className="records-head">
+                <p className="history-count" data-testid="history-count">
+                  {result.reads.length} read{result.reads.length === 1 ? '' : 's'}
+                  {result.truncated ? ' — more matched; narrow the search' : ''}
+                </p>
+                {result.reads.length > 0 && (
+                  <button type="button" className="btn" data-testid="history-export-all" onClick={() => setExporting({ searchId: result.searchId })}>
+                    Export all as evidence
+                  </button>
+                )}
+              </div>
               <HistoryMap reads={result.reads} />
               <ol className="history-list">
                 {result.reads.map((read) => (
-                  <HistoryRow key={read.id} read={read} searchId={result.searchId} onExport={setExporting} />
+                  <HistoryRow key={read.id} read={read} searchId={result.searchId} onExport={(hitId) => setExporting({ hitId })} />
                 ))}
               </ol>
             </>
           )}
         </section>
       </div>
-      {exporting !== null && <ExportDialog hitId={exporting} onClose={() => setExporting(null)} />}
+      {exporting !== null && <ExportDialog source={exporting} onClose={() => setExporting(null)} />}
     </div>
   );
 }
@@ -250,7 +257,9 @@ function HistoryMap({ reads }: { reads: HistoryRead[] }) {
   );
 }
 
-function ExportDialog({ hitId, onClose }: { hitId: number; onClose: () => void }) {
+type ExportSource = { hitId: number } | { searchId: number };
+
+function ExportDialog({ source, onClose }: { source: ExportSource; onClose: () => void }) {
   const api = useApi();
   const [person, setPerson] = useState('');
   const [agency, setAgency] = useState('');
@@ -260,18 +269,18 @@ function ExportDialog({ hitId, onClose }: { hitId: number; onClose: () => void }
   const [done, setDone] = useState<Responses['evidence.export'] | null>(null);
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const answer = await call(api, 'evidence.export', { hitId, recipientPerson: person, recipientAgency: agency, reason, caseNumber });
+    const answer = await call(api, 'evidence.export', { ...source, recipientPerson: person, recipientAgency: agency, reason, caseNumber });
     if (answer.ok) setDone(answer.value);
     else setError(answer.error);
   }
   return (
     <div className="dialog-backdrop" role="dialog" aria-label="Export evidence" data-testid="export-dialog">
       <form className="dialog" onSubmit={(e) => void submit(e)}>
-        <h2>Export hit {hitId} as evidence</h2>
+        <h2>{'hitId' in source ? `Export hit ${source.hitId} as evidence` : 'Export these results as evidence'}</h2>
         {done ? (
           <>
             <p data-testid="export-done">
-              Saved {done.file} ({done.reads} read, {done.hits} hit). Logged as dissemination {done.disseminationId}.
+              Saved {done.file} ({done.reads} read{done.reads === 1 ? '' : 's'}, {done.hits} hit{done.hits === 1 ? '' : 's'}). Logged as dissemination {done.disseminationId}.
             </p>
             <p className="history-meta">Manifest SHA-256 {done.manifestSha256}</p>
             <button type="button" className="btn btn-primary" onClick={onClose}>
