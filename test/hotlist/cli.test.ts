@@ -30,7 +30,7 @@ describe('lpr hotlist', () => {
       expect.objectContaining({ list: 'ncic', plate: '8ABC120', state: 'CA', kind: 'lookalike', differingPositions: [0, 6], category: 'Stolen vehicle' }),
     ]);
     const other = await lpr(data, 'match', 'XYZ789', '--state', 'CA');
-    expect(other.out[0]).toMatch(/^other-state \(other state\): ncic XYZ789 NV A AMBER alert/);
+    expect(other.out[0]).toMatch(/^other-state \(other state\): ncic XYZ789 NV A AMBER alert \(NIC A123456789\)/);
     expect((await lpr(data, 'match', 'NOPE1')).out).toEqual(['no hits']);
 
     const status = await lpr(data, 'status', '--json');

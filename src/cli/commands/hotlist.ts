@@ -127,7 +127,7 @@ async function runMatch(args: ParsedArgs, ctx: CliContext): Promise<number> {
     } else {
       for (const h of hits) {
         const differ = h.differingPositions.length > 0 ? ` differs at ${h.differingPositions.map((p) => p + 1).join(',')}` : '';
-        ctx.stdout(`${h.kind}${h.otherState ? ' (other state)' : ''}: ${h.entry.listName} ${h.entry.plate} ${h.entry.state ?? '--'} ${h.entry.listCode}${h.entry.recordNumber ? ` ${h.entry.recordNumber}` : ''} ${h.entry.category}${differ}${h.entry.description ? ` - ${h.entry.description}` : ''}`);
+        ctx.stdout(`${h.kind}${h.otherState ? ' (other state)' : ''}: ${h.entry.listName} ${h.entry.plate} ${h.entry.state ?? '--'} ${h.entry.listCode} ${h.entry.category}${h.entry.recordNumber ? ` (NIC ${h.entry.recordNumber})` : ''}${differ}${h.entry.description ? ` - ${h.entry.description}` : ''}`);
       }
     }
     return 0;
