@@ -64,7 +64,8 @@ describe("a list's age is its data's age", () => {
     const { db, dir } = freshDb();
     const file = writeFile(dir, 'usb.txt', body(NCIC_HEADER));
     const now = Date.now();
-    const mtime = new Date(now - 5 * DAY);
+    // Whole seconds: file systems round sub-second times differently.
+    const mtime = new Date(Math.floor((now - 5 * DAY) / 1000) * 1000);
     fs.utimesSync(file, mtime, mtime);
     expect(await syncHotList(db, { ...options(dir, () => now), from: file })).toMatchObject({ outcome: 'imported', entries: 2 });
     const first = statusOf(db, now);
@@ -74,7 +75,7 @@ describe("a list's age is its data's age", () => {
     expect(await syncHotList(db, { ...options(dir, () => later), from: file })).toMatchObject({ outcome: 'unchanged' });
     expect(statusOf(db, later)).toMatchObject({ updatedAt: mtime.getTime(), checkedAt: later, stale: true });
     // A newer file from the agency is what makes it fresh.
-    const fresh = new Date(later - HOUR);
+    const fresh = new Date(Math.floor((later - HOUR) / 1000) * 1000);
     fs.writeFileSync(file, body(NCIC_HEADER) + ncicLine('V', 'AGE333', 'CA') + '\n');
     fs.utimesSync(file, fresh, fresh);
     expect(await syncHotList(db, { ...options(dir, () => later), from: file })).toMatchObject({ outcome: 'imported', entries: 3 });
