@@ -36,6 +36,7 @@ describe.skipIf(skipReason !== null)('history search and evidence end to end (br
     const db = openDatabase(path.join(dataDir, 'lpr.sqlite'));
     addUser(db, { id: 'ofc7', name: 'Ofc. Kim', role: 'officer', trained: true, pin: '246810' }, null);
     addUser(db, { id: 'sgt2', name: 'Sgt. Diaz', role: 'supervisor', trained: true, pin: '135790' }, null);
+    addUser(db, { id: 'adm1', name: 'IT Sgt. Lo', role: 'administrator', trained: true, pin: '975310' }, null);
     const store = new ReadStore(db);
     const now = Date.now();
     const places = [
@@ -148,6 +149,23 @@ describe.skipIf(skipReason !== null)('history search and evidence end to end (br
     await page.getByTestId('hold-place').click();
     await expect.poll(() => page.getByTestId('hold-row').first().textContent(), { timeout: 30_000 }).toContain('keeps 2 reads');
     await shoot(page, 'records-panel');
+    expect(problems).toEqual([]);
+  }, 240_000);
+
+  it('an administrator sees the retention periods and runs a purge that keeps the held reads', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, hasTouch: true });
+    const problems = pageProblems(page);
+    await page.goto(app.url);
+    await page.getByTestId('login-user').fill('adm1');
+    await page.getByTestId('login-pin').fill('975310');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('patrol-view').waitFor({ timeout: 90_000 });
+    await page.getByTestId('records-open').click();
+    await page.getByTestId('retention-section').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('retention-readsWithoutHit').inputValue()).toBe('30 days');
+    await page.getByTestId('retention-purge').click();
+    await expect.poll(() => page.getByTestId('retention-purged').textContent(), { timeout: 30_000 }).toContain('Purged: 0 reads');
+    await shoot(page, 'records-retention');
     expect(problems).toEqual([]);
   }, 240_000);
 });

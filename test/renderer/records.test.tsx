@@ -7,6 +7,7 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import type { DisseminationEntry, HoldView } from '../../src/shared/contract.js';
+import { carSettingsSchema } from '../../src/shared/settings.js';
 import { FakeEngine, NOW, makeStatus } from './fake-engine.js';
 import { installRendererHooks, renderSignedIn } from './setup.js';
 
@@ -79,5 +80,34 @@ describe('records panel', () => {
     click('log-csv');
     expect(created).toHaveBeenCalledTimes(1);
     expect(clicked).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('retention periods on the administrator\'s screen', () => {
+  it('checks each period with the settings rule, saves with a reason, and purges now', async () => {
+    const engine = recordsEngine();
+    engine.status = makeStatus({ channels: ['retention.holds.list', 'evidence.log', 'settings.get', 'settings.update', 'retention.purge'] });
+    const settings = carSettingsSchema.parse({});
+    engine.handle('settings.get', () => ({ ok: true, value: { settings, file: '/data/settings.json' } }));
+    engine.handle('settings.update', (r) => ({ ok: true, value: { settings: carSettingsSchema.parse(r.settings), file: '/data/settings.json' } }));
+    engine.handle('retention.purge', () => ({
+      ok: true,
+      value: { asOf: NOW, clockBehindMs: null, counts: { hits: 1, alerts: 1, dispositions: 1, readsOfHits: 1, readsWithoutHit: 120, imagesWithoutHit: 40, gps: 3, audit: 0, keptByHold: 2, hitsKeptOpen: 0 } },
+    }));
+    await renderSignedIn(engine);
+    click('records-open');
+    await screen.findByTestId('retention-section');
+    expect((screen.getByTestId('retention-readsWithoutHit') as HTMLInputElement).value).toBe('30 days');
+    type('retention-gps', '-5 days');
+    click('retention-save');
+    expect((await screen.findByTestId('retention-problem')).textContent).toMatch(/GPS positions of reads without a hit: period "-5 days" is negative/);
+    expect(engine.callsTo('settings.update')).toEqual([]);
+    type('retention-gps', '14 days');
+    type('retention-reason', 'agency rule 12 changed');
+    click('retention-save');
+    await screen.findByText('Saved; the next purge uses these periods.');
+    expect(engine.callsTo('settings.update')[0]).toMatchObject({ reason: 'agency rule 12 changed', settings: { retention: { gps: '14 days', readsWithoutHit: '30 days' } } });
+    click('retention-purge');
+    expect((await screen.findByTestId('retention-purged')).textContent).toContain('Purged: 120 reads');
   });
 });

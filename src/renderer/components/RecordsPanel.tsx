@@ -6,7 +6,8 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { DisseminationEntry, HoldView } from '../../shared/contract.js';
 import { call, useApi } from '../api.js';
-import { useRecordsStore } from '../stores/index.js';
+import { useRecordsStore, useStatusStore } from '../stores/index.js';
+import { RetentionSection } from './RetentionSection.js';
 
 export function openRecords(): void {
   useRecordsStore.getState().setOpen(true);
@@ -21,6 +22,7 @@ export function RecordsPanel() {
   const [holds, setHolds] = useState<HoldView[] | null>(null);
   const [log, setLog] = useState<{ entries: DisseminationEntry[]; csv: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const mayEditRetention = useStatusStore((s) => s.status?.channels.includes('settings.update') ?? false);
 
   const load = useCallback(async () => {
     const [h, l] = await Promise.all([call(api, 'retention.holds.list', {}), call(api, 'evidence.log', {})]);
@@ -54,6 +56,7 @@ export function RecordsPanel() {
       </header>
       <div className="history-body">
         <section className="history-form" aria-label="Legal holds">
+          {mayEditRetention && <RetentionSection />}
           <h2 className="records-title">Legal holds</h2>
           <PlaceHold onPlaced={() => void load()} />
           {error && (
