@@ -210,6 +210,11 @@ describe('retention settings', () => {
     const negative = checkCarSettings('{\n  "retention": {\n    "gps": "-5 days"\n  }\n}');
     expect(negative.ok).toBe(false);
     expect((negative as { problems: string[] }).problems[0]).toMatch(/^settings line 3: retention\.gps: period "-5 days" is negative/);
+    const reasons = checkCarSettings('{"history": {"reasons": [{"code": "a-1", "label": "A"}, {"code": "a-1", "label": "B", "until": "soon"}]}}');
+    expect((reasons as { problems: string[] }).problems).toEqual([
+      'settings line 1: history.reasons.1.until: until must be a date such as 2027-12-31',
+      'settings line 1: history.reasons.1.code: reason code "a-1" is used twice',
+    ]);
     const images = checkCarSettings('{"retention": {"readsWithoutHit": "7 days", "imagesWithoutHit": "30 days"}}');
     expect((images as { problems: string[] }).problems[0]).toMatch(/retention\.imagesWithoutHit: may not be longer than readsWithoutHit/);
   });
