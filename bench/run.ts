@@ -3,6 +3,7 @@
  * some of them: `npm run bench -- hotlist recognition latency`.
  */
 import { benchAlertLatency } from './alert-latency.js';
+import { benchCameras } from './cameras.js';
 import { benchHotList } from './hotlist.js';
 import { benchRecognition } from './recognition.js';
 import { benchRetention } from './retention.js';
@@ -12,10 +13,15 @@ const all: Record<string, () => Promise<void>> = {
   latency: benchAlertLatency,
   hotlist: benchHotList,
   retention: benchRetention,
+  cameras: () => benchCameras(process.argv.slice(2)),
 };
 
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-for (const name of wanted.length > 0 ? wanted : Object.keys(all)) {
+/** Flags that take a value (the value is not a benchmark's name). */
+const VALUED = new Set(['--seconds']);
+const wanted = process.argv.slice(2).filter((a, i, all) => !a.startsWith('-') && !VALUED.has(all[i - 1] ?? ''));
+// The cameras benchmark runs 2 x 10 minutes by default: only when named.
+const everyday = Object.keys(all).filter((name) => name !== 'cameras');
+for (const name of wanted.length > 0 ? wanted : everyday) {
   const bench = all[name];
   if (!bench) {
     console.error(`unknown benchmark "${name}" (known: ${Object.keys(all).join(', ')})`);

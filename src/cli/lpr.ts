@@ -26,6 +26,7 @@ const commands: Record<string, () => Promise<Command>> = {
   retention: async () => (await import('./commands/retention.js')).command,
   history: async () => (await import('./commands/history.js')).command,
   evidence: async () => (await import('./commands/evidence.js')).command,
+  equipment: async () => (await import('./commands/equipment.js')).command,
 };
 
 function help(): string {
@@ -44,6 +45,7 @@ function help(): string {
     '  retention show|purge|hold              retention periods, purge by hand, legal holds',
     '  history search PLATE --justification T justified, audited search of stored reads (C.8)',
     '  evidence export|verify|log             evidence packages (ZIP + SHA-256 manifest), dissemination log (D.1)',
+    '  equipment check --camera ID=SOURCE... is each camera working (ok, black, frozen, blurred, dark, bright, no-signal)',
     '',
     '--data-dir DIR selects the database and its files (default $LPR_DATA_DIR or ~/.local/share/patrol-lpr).',
   ].join('\n');

@@ -28,10 +28,27 @@ export type User = z.infer<typeof userSchema>;
 export const signedInSchema = userSchema.extend({ resumeToken: z.string() });
 export type SignedIn = z.infer<typeof signedInSchema>;
 
+export const gpsQualitySchema = z.enum(['gps', 'dgps', 'pps', 'rtk', 'float-rtk', 'estimated', 'manual', 'simulated']);
+
+/**
+ * A position fix. Besides the position: the fix's speed over ground and
+ * heading (RMC, VTG), its quality and satellites in use (GGA), and its UTC time
+ * as the receiver gave it; `clockOffsetMs` is that time minus the system clock
+ * when it arrived, and `clockSkewed` flags a system clock far from the GPS's
+ * (evidence times must be right). The extra fields are absent on fixes made
+ * without a receiver (tests, manual entry).
+ */
 export const gpsFixSchema = z.object({
   lat: z.number().min(-90).max(90),
   lon: z.number().min(-180).max(180),
   accuracyM: z.number().nonnegative().nullable(),
+  speedKmh: z.number().nonnegative().nullable().optional(),
+  headingDeg: z.number().min(0).max(360).nullable().optional(),
+  quality: gpsQualitySchema.nullable().optional(),
+  satellites: z.number().int().nonnegative().nullable().optional(),
+  fixTime: z.number().nullable().optional(),
+  clockOffsetMs: z.number().nullable().optional(),
+  clockSkewed: z.boolean().optional(),
 });
 export type GpsFix = z.infer<typeof gpsFixSchema>;
 
@@ -119,15 +136,30 @@ export const alertViewSchema = z.object({
 });
 export type AlertView = z.infer<typeof alertViewSchema>;
 
+/**
+ * A camera's state: starting (first opening), live (frames arriving),
+ * failed (it stopped or never sent frames; `nextRetryAt` says when it is
+ * reopened), reconnecting (being reopened), stopped (a replay ended, or the
+ * engine stopped it), out-of-service (an officer took it out, with a reason).
+ */
+export const cameraStateSchema = z.enum(['starting', 'live', 'reconnecting', 'failed', 'stopped', 'out-of-service']);
+export type CameraState = z.infer<typeof cameraStateSchema>;
+
 export const cameraStatusSchema = z.object({
   id: z.string(),
   name: z.string(),
-  state: z.enum(['starting', 'running', 'stopped', 'error', 'out-of-service']),
+  state: cameraStateSchema,
+  /** Frames per second the camera delivered over the last few seconds. */
   fps: z.number(),
   framesRead: z.number().int(),
   /** Frames a newer frame replaced before recognition reached them (latest frame wins). */
   framesDropped: z.number().int(),
+  /** Capture time of the last frame, ms since the epoch. */
+  lastFrameAt: z.number().nullable(),
   lastError: z.string().nullable(),
+  /** When a failed camera is opened again. */
+  nextRetryAt: z.number().nullable(),
+  outOfServiceReason: z.string().nullable(),
 });
 export type CameraStatus = z.infer<typeof cameraStatusSchema>;
 
@@ -312,7 +344,8 @@ export const requestSchemas = {
   'session.unlock': z.object({ pin: z.string().min(4).max(64) }),
   'status.get': z.object({}),
   'reads.recent': z.object({ limit: z.number().int().min(1).max(200) }),
-  'reads.image': z.object({ readId: idSchema, kind: z.enum(['crop', 'context']) }),
+  /** A read's images; "closer-*" is the latest closer view stored beside a read whose own images are evidence. */
+  'reads.image': z.object({ readId: idSchema, kind: z.enum(['crop', 'context', 'closer-crop', 'closer-context']) }),
   'alerts.open': z.object({}),
   'alerts.acknowledge': z.object({ alertId: idSchema }),
   'alerts.check': z.discriminatedUnion('check', [
@@ -372,6 +405,12 @@ export const requestSchemas = {
   ]),
   /** The dissemination log, newest first, with the same as CSV (supervisors and administrators). */
   'evidence.log': z.object({ limit: z.number().int().min(1).max(10_000).default(500) }),
+  /** Takes a camera out of service (it stops grabbing) or puts it back (B.2); audited with the reason. */
+  'cameras.service': z.object({
+    cameraId: z.string().min(1).max(32),
+    inService: z.boolean(),
+    reason: z.string().trim().min(3, 'say why the camera goes out of or back into service').max(500),
+  }),
 } as const;
 
 export type Channel = keyof typeof requestSchemas;
@@ -408,6 +447,7 @@ export interface Responses {
   'retention.purge': { asOf: number; counts: PurgeCountsView; clockBehindMs: number | null };
   'evidence.export': { disseminationId: number; file: string; bytes: number; manifestSha256: string; reads: number; hits: number };
   'evidence.log': { entries: DisseminationEntry[]; csv: string };
+  'cameras.service': CameraStatus;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -415,7 +455,7 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
 /** Events pushed from the engine to the renderer. */
 export const eventSchemas = {
   read: readSummarySchema,
-  /** A read's images were replaced by a better view of the same pass (the car closer): fetch them again. */
+  /** A better view of the same pass (the car closer): it replaced the read's images, or, once the read raised a hit, was stored beside them as the closer view. Fetch them again. */
   readView: z.object({ readId: idSchema }),
   alert: alertViewSchema,
   status: engineStatusSchema,

@@ -13,6 +13,7 @@ import type { AlertView, ReadSummary } from '../../src/shared/contract.js';
 import { Engine } from '../../src/main/engine/engine.js';
 import { importHotListCsv, importHotListNcic } from '../../src/main/engine/hotlist/index.js';
 import { addUser } from '../../src/main/engine/governance/users.js';
+import { auditTrail } from '../../src/main/engine/governance/audit.js';
 import type { FrameRecognition, Recognizer } from '../../src/main/engine/recognition/recognizer.js';
 import cv from '../../src/main/engine/opencv.js';
 import { renderPlateScene } from '../helpers/images.js';
@@ -113,21 +114,81 @@ describe('Engine', () => {
     await engine.close();
   });
 
-  it("replaces a read's images with a closer view of the same pass and says so, without a second read or alert", async () => {
+  it("replaces a read's images with a closer view of the same pass when it raised no hit, without a second read", async () => {
+    const { engine } = await engineWith({ 10: 'CLEAN1', 11: 'CLEAN1' }, [11]);
+    const reads: ReadSummary[] = [];
+    const views: number[] = [];
+    engine.on('read', (r) => reads.push(r));
+    engine.on('readView', (v) => views.push(v.readId));
+    engine.startCamera({ id: 'front', name: 'Front', source: folderOfFrames([10, 10, 11, 11]), fps: 0 });
+    await engine.camerasDone();
+    expect(reads.map((r) => r.plate)).toEqual(['CLEAN1']);
+    expect(views).toEqual([reads[0]!.id]);
+    const crop = cv.imdecode(engine.reads.image(reads[0]!.id, 'crop')!);
+    expect([crop.cols, crop.rows]).toEqual([200, 100]);
+    await engine.close();
+  });
+
+  it('keeps the evidence of an alert: a closer view of the same pass is stored beside it and audited, the images stay byte for byte', async () => {
     const { engine } = await engineWith({ 10: 'HOT123', 11: 'HOT123' }, [11]);
     const reads: ReadSummary[] = [];
     const alerts: AlertView[] = [];
     const views: number[] = [];
+    const evidence: Record<string, Buffer> = {};
     engine.on('read', (r) => reads.push(r));
-    engine.on('alert', (a) => alerts.push(a));
+    engine.on('alert', (a) => {
+      alerts.push(a);
+      // What the officer saw when the alert went out.
+      evidence.crop = Buffer.from(engine.reads.image(a.read.id, 'crop')!);
+      evidence.context = Buffer.from(engine.reads.image(a.read.id, 'context')!);
+      evidence.row = Buffer.from(JSON.stringify(engine.db.prepare('SELECT captured_at, lat, lon, box_x, box_y, box_w, box_h FROM reads WHERE id = ?').get(a.read.id)));
+    });
     engine.on('readView', (v) => views.push(v.readId));
     engine.startCamera({ id: 'front', name: 'Front', source: folderOfFrames([10, 10, 11, 11]), fps: 0 });
     await engine.camerasDone();
     expect(reads.map((r) => r.plate)).toEqual(['HOT123']);
     expect(alerts).toHaveLength(1);
-    expect(views).toEqual([reads[0]!.id]);
-    const crop = cv.imdecode(engine.reads.image(reads[0]!.id, 'crop')!);
-    expect([crop.cols, crop.rows]).toEqual([200, 100]);
+    const id = reads[0]!.id;
+    expect(views).toEqual([id]);
+    expect(engine.reads.image(id, 'crop')!.equals(evidence.crop!)).toBe(true);
+    expect(engine.reads.image(id, 'context')!.equals(evidence.context!)).toBe(true);
+    expect(Buffer.from(JSON.stringify(engine.db.prepare('SELECT captured_at, lat, lon, box_x, box_y, box_w, box_h FROM reads WHERE id = ?').get(id))).equals(evidence.row!)).toBe(true);
+    // The closer view sits beside the evidence, and the alert screen can fetch it.
+    const closer = cv.imdecode(engine.reads.extraImage(id, 'crop')!);
+    expect([closer.cols, closer.rows]).toEqual([200, 100]);
+    const screen = engine.connect(() => undefined);
+    addUser(engine.db, { id: 'o1', name: 'Officer One', role: 'officer', trained: true, pin: '1111' }, null);
+    await screen.invoke('session.login', { userId: 'o1', pin: '1111' });
+    expect(await screen.invoke('reads.image', { readId: id, kind: 'closer-context' })).toMatchObject({ ok: true, value: expect.stringMatching(/^data:image\/jpeg;base64,/) });
+    expect(auditTrail(engine.db).filter((r) => r.action === 'read.extra-view').map((r) => r.detail)).toEqual([{ readId: id, viewId: 1, capturedAt: expect.any(Number) }]);
+    // The database itself refuses to rewrite the evidence.
+    expect(() => engine.db.prepare('UPDATE reads SET crop_jpeg = ? WHERE id = ?').run(Buffer.from('x'), id)).toThrow(/evidence and cannot be changed/);
+    expect(() => engine.db.prepare('UPDATE reads SET captured_at = 0, lat = 0 WHERE id = ?').run(id)).toThrow(/evidence/);
+    await engine.close();
+  });
+
+  it('one read per pass: a corrected vote updates the pass\'s read and matches it again; two cameras seeing the plate moments apart give one read', async () => {
+    const { engine } = await engineWith({ 12: 'XYZ123', 10: 'HOT123' });
+    const readEvents: ReadSummary[] = [];
+    const alerts: AlertView[] = [];
+    engine.on('read', (r) => readEvents.push(r));
+    engine.on('alert', (a) => alerts.push(a));
+    // Two frames read XYZ123 (the read goes out), four more out-vote it: HOT123.
+    engine.startCamera({ id: 'front', name: 'Front', source: folderOfFrames([12, 12, 10, 10, 10, 10]), fps: 0 });
+    await engine.camerasDone();
+    const stored = engine.db.prepare('SELECT id, plate FROM reads').all() as { id: number; plate: string }[];
+    expect(stored).toEqual([{ id: readEvents[0]!.id, plate: 'HOT123' }]);
+    expect(readEvents.map((r) => [r.id, r.plate])).toEqual([[stored[0]!.id, 'XYZ123'], [stored[0]!.id, 'HOT123']]);
+    expect(alerts.map((a) => [a.read.id, a.read.plate])).toEqual([[stored[0]!.id, 'HOT123']]);
+
+    // The same car seen by the side and rear cameras a moment later: still that one read.
+    await engine.replaceCameras([
+      { id: 'left', name: 'Left', source: folderOfFrames([10, 10, 10]), fps: 0 },
+      { id: 'rear', name: 'Rear', source: folderOfFrames([10, 10]), fps: 0 },
+    ]);
+    await engine.camerasDone();
+    expect(engine.db.prepare('SELECT count(*) AS n FROM reads').get()).toEqual({ n: 1 });
+    expect(alerts).toHaveLength(1);
     await engine.close();
   });
 
@@ -153,7 +214,7 @@ describe('Engine', () => {
     engine.startCamera({ id: 'rear', name: 'Rear', source: folder, fps: 0 });
     await engine.camerasDone();
     const camera = engine.status().cameras[0]!;
-    expect(camera.state).toBe('error');
+    expect(camera.state).toBe('failed');
     expect(camera.lastError).toMatch(/camera rear: cannot decode .*f999\.jpg/);
     expect(engine.reads.recent(10).map((r) => r.plate)).toEqual(['HOT123']);
     await engine.close();

@@ -91,3 +91,48 @@ describe('ReadStore', () => {
     db.close();
   });
 });
+
+describe('migrations 60-61: evidence and the full GPS fix', () => {
+  const base = {
+    plate: 'ABC123', confidence: 0.91, state: 'CA', stateConfidence: 0.8, box: [10, 20, 100, 50] as const,
+    candidates: [{ plate: 'ABC123', confidence: 0.91 }], cameraId: 'front', capturedAt: 1000,
+    cropJpeg: Buffer.from([1, 2, 3]), contextJpeg: Buffer.from([4, 5, 6]),
+  };
+
+  it('60: a read with a hit keeps its images, time and position; views go beside it; before a hit they replace', () => {
+    const db = openDatabase(tempDb());
+    const reads = new ReadStore(db);
+    const read = reads.add({ ...base, gps: { lat: 42.1, lon: -71.2, accuracyM: 4 } });
+    const view = { cropJpeg: Buffer.from([7]), contextJpeg: Buffer.from([8]), box: [1, 2, 3, 4] as const, capturedAt: 2000, gps: null };
+    expect(reads.addView(read.id, view, 5000)).toBe('replaced');
+    expect(reads.image(read.id, 'crop')).toEqual(Buffer.from([7]));
+    db.prepare(
+      "INSERT INTO hits (read_id, entry_id, match_kind, differing_positions, matched_plate, entry_snapshot, created_at) VALUES (?, 1, 'exact', '[]', 'ABC123', '{}', 0)",
+    ).run(read.id);
+    expect(reads.addView(read.id, { ...view, cropJpeg: Buffer.from([9]) }, 6000)).toBe('extra');
+    expect(reads.image(read.id, 'crop')).toEqual(Buffer.from([7]));
+    expect(reads.extraImage(read.id, 'crop')).toEqual(Buffer.from([9]));
+    expect(() => db.prepare('UPDATE reads SET context_jpeg = NULL WHERE id = ?').run(read.id)).toThrow(/evidence/);
+    expect(() => db.prepare('UPDATE read_views SET crop_jpeg = NULL').run()).toThrow(/cannot be changed/);
+    // The text may still be corrected (audited), the evidence stays.
+    expect(reads.correct(read.id, { plate: 'ABC128', confidence: 0.9, candidates: [], state: 'CA', stateConfidence: 0.8 }, 7000).plate).toBe('ABC128');
+    expect(db.prepare("SELECT action, detail FROM audit_log WHERE action LIKE 'read.%' ORDER BY id").all()).toEqual([
+      { action: 'read.extra-view', detail: JSON.stringify({ readId: read.id, viewId: 1, capturedAt: 2000 }) },
+      { action: 'read.corrected', detail: JSON.stringify({ readId: read.id, before: { plate: 'ABC123', state: 'CA' }, after: { plate: 'ABC128', state: 'CA' } }) },
+    ]);
+    expect(() => reads.extraImage(999, 'crop')).toThrow(/read 999 does not exist/);
+    db.close();
+  });
+
+  it('61: a read keeps the fix\'s speed, heading, quality, satellites, UTC time and clock offset', () => {
+    const db = openDatabase(tempDb());
+    const reads = new ReadStore(db);
+    const gps = { lat: 42.1, lon: -71.2, accuracyM: 4, speedKmh: 61.5, headingDeg: 270, quality: 'dgps' as const, satellites: 9, fixTime: 999_000, clockOffsetMs: -12_000, clockSkewed: true };
+    const read = reads.add({ ...base, gps });
+    expect(reads.get(read.id)!.gps).toEqual(gps);
+    expect(reads.add({ ...base, gps: { lat: 1, lon: 2, accuracyM: null } }).gps).toEqual({
+      lat: 1, lon: 2, accuracyM: null, speedKmh: null, headingDeg: null, quality: null, satellites: null, fixTime: null, clockOffsetMs: null, clockSkewed: false,
+    });
+    db.close();
+  });
+});

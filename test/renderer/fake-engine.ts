@@ -71,8 +71,8 @@ export function makeStatus(overrides: Partial<EngineStatus> = {}): EngineStatus 
     locked: false,
     channels: [],
     cameras: [
-      { id: 'front', name: 'Front', state: 'running', fps: 14.8, framesRead: 1200, framesDropped: 3, lastError: null },
-      { id: 'rear', name: 'Rear', state: 'error', fps: 0, framesRead: 0, framesDropped: 0, lastError: 'unplugged' },
+      { id: 'front', name: 'Front', state: 'live', fps: 14.8, framesRead: 1200, framesDropped: 3, lastFrameAt: NOW, lastError: null, nextRetryAt: null, outOfServiceReason: null },
+      { id: 'rear', name: 'Rear', state: 'failed', fps: 0, framesRead: 0, framesDropped: 0, lastFrameAt: null, lastError: 'unplugged', nextRetryAt: NOW + 4000, outOfServiceReason: null },
     ],
     hotLists: [{ name: 'NCIC', entries: 120_000, updatedAt: NOW - 2 * 3_600_000, stale: false, kind: 'imported', lastError: null }],
     readsThisShift: 42,

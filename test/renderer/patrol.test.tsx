@@ -50,10 +50,33 @@ describe('patrol view', () => {
     const header = screen.getByRole('banner');
     await waitFor(() => expect(header.textContent).toContain('Ofc. Rivera'));
     expect(header.textContent).toContain('Front: OK');
-    expect(header.textContent).toContain('Rear: Error');
+    expect(header.textContent).toContain('Rear: Failed');
     expect(screen.getByTestId('gps-state').textContent).toContain('Fix±4 m');
     expect(screen.getByTestId('hotlist-age').textContent).toContain('2 h 00 min');
     expect(screen.queryByTestId('stale-warning')).toBeNull();
+  });
+
+  it("opens a camera's panel from its chip; the officer takes it out of service with a reason", async () => {
+    const { engine } = await renderSignedIn();
+    engine.handle('cameras.service', (request) => ({
+      ok: true,
+      value: { ...makeStatus().cameras[0]!, state: 'out-of-service', outOfServiceReason: request.reason },
+    }));
+    const chip = (await screen.findAllByTestId('camera-state'))[0]!;
+    fireEvent.click(chip);
+    const panel = screen.getByTestId('camera-service');
+    expect(panel.textContent).toContain('Front');
+    expect(panel.textContent).toContain('14.8 fps');
+    fireEvent.click(within(panel).getByTestId('camera-service-submit'));
+    expect(within(panel).getByTestId('camera-service-error').textContent).toMatch(/say why/i);
+    expect(engine.callsTo('cameras.service')).toEqual([]);
+    fireEvent.change(within(panel).getByTestId('camera-service-reason'), { target: { value: 'lens cracked' } });
+    fireEvent.click(within(panel).getByTestId('camera-service-submit'));
+    await waitFor(() => expect(engine.callsTo('cameras.service')).toEqual([{ cameraId: 'front', inService: false, reason: 'lens cracked' }]));
+    await waitFor(() => expect(screen.queryByTestId('camera-service')).toBeNull());
+    // A failed camera's panel says why it failed.
+    fireEvent.click(screen.getAllByTestId('camera-state')[1]!);
+    expect(screen.getByTestId('camera-service').textContent).toContain('unplugged');
   });
 
   it('warns clearly when a hot list is stale, live from status events', async () => {

@@ -52,6 +52,7 @@ const examples: { [C in Channel]: RequestOf<C> } = {
   'retention.holds.place': { caseNumber: '2026-0001', reason: 'trial pending', until: Date.now() + 86_400_000, plate: 'ABC*' },
   'retention.holds.release': { id: 999, reason: 'case closed' },
   'retention.purge': {},
+  'cameras.service': { cameraId: 'nowhere', inService: false, reason: 'lens cracked' },
 };
 
 const PINS: Record<Role, string> = { officer: '111111', supervisor: '222222', administrator: '333333' };

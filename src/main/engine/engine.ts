@@ -14,14 +14,15 @@ import {
   type EngineStatus,
   type EventName,
   type EventOf,
-  type GpsFix,
   type ReadSummary,
   type Responses,
   type Result,
 } from '../../shared/contract.js';
 import { AlertService } from './alerts/alerts.js';
-import { LatestSlot } from './camera/slot.js';
-import { isLiveSource, openSource, type Frame, type FrameSource } from './camera/source.js';
+import { CameraPipeline, type CameraConfig, type CameraPass, type CameraSupervision, type ObservationPayload } from './camera/pipeline.js';
+import { cameraService, setCameraService } from './camera/service.js';
+import type { GrabberFactory } from './camera/grabber.js';
+import { audit } from './governance/audit.js';
 import type { GpsSource } from './gps/gps.js';
 import { createHotListMatcher, defaultHotListsConfig, groupByVehicle, hotListStatus, type HotListsConfig } from './hotlist/index.js';
 import { runSyncWorker } from './hotlist/sync-runner.js';
@@ -32,7 +33,7 @@ import { logger } from './log.js';
 import type { Recognizer } from './recognition/recognizer.js';
 import { openDatabase, type Db } from './store/db.js';
 import { ReadStore } from './store/reads.js';
-import { PlateTracker, type TrackedRead } from './tracking/tracker.js';
+import type { TrackedRead } from './tracking/tracker.js';
 import { allHandlers } from './requests/index.js';
 import { channelsFor, route } from './requests/router.js';
 import { Connection, type EventSink } from './session/connection.js';
@@ -41,15 +42,10 @@ import { defaultCarSettings, type CarSettings } from '../../shared/settings.js';
 
 const log = logger('engine');
 
-export interface CameraConfig {
-  readonly id: string;
-  readonly name: string;
-  /** Image folder, video file, device index, stream URL or GStreamer pipeline. */
-  readonly source: string;
-  /** Replay rate for files; 0 = source's own pace. */
-  readonly fps: number;
-  readonly loop?: boolean;
-}
+/** The same plate seen by two of the car's cameras this close in time is one vehicle pass. */
+export const SAME_PASS_MS = 10_000;
+
+export type { CameraConfig } from './camera/pipeline.js';
 
 export interface EngineOptions {
   readonly dbFile: string;
@@ -62,24 +58,10 @@ export interface EngineOptions {
   readonly now?: () => number;
   /** The car's settings in force and the file they came from (null: started without one, as in tests). */
   readonly carSettings?: { readonly file: string | null; readonly current: CarSettings };
-}
-
-interface ObservationPayload {
-  readonly frame: Mat;
-  /** Position when the frame was taken. */
-  readonly gps: GpsFix | null;
-  readonly crop: Mat;
-  readonly state: string | null;
-  readonly stateConfidence: number;
-  readonly candidates: { plate: string; confidence: number }[];
-}
-
-interface CameraRunner {
-  config: CameraConfig;
-  status: CameraStatus;
-  source: FrameSource | null;
-  stopped: boolean;
-  done: Promise<void>;
+  /** Camera time-outs and reopen back-off (tests shorten them). */
+  readonly cameraSupervision?: CameraSupervision;
+  /** How cameras grab (default: a process per camera where built). */
+  readonly grabber?: GrabberFactory;
 }
 
 export class Engine {
@@ -88,7 +70,11 @@ export class Engine {
   readonly alerts: AlertService;
   private readonly matcher: HotListMatcher;
   private readonly events = new EventEmitter();
-  private readonly cameras = new Map<string, CameraRunner>();
+  private readonly cameras = new Map<string, CameraPipeline>();
+  /** The Read stored for each pass still in view, so a better view of it finds it. */
+  private readonly readOfPass = new Map<string, number>();
+  /** The last read of each plate seen lately, so another camera's sight of it joins the same pass. */
+  private readonly recentPlates = new Map<string, { readId: number; cameraId: string; at: number }>();
   private readonly connections = new Set<Connection>();
   private nextConnection = 1;
   readonly sessionTokens: SessionTokens;
@@ -129,118 +115,88 @@ export class Engine {
 
   // ---- cameras and the read pipeline ----
 
+  /** Starts a camera's pipeline; a camera an officer took out of service stays out until put back. */
   startCamera(config: CameraConfig): void {
     if (this.cameras.has(config.id)) throw new Error(`camera ${config.id} is already running`);
-    const runner: CameraRunner = {
-      config,
-      status: { id: config.id, name: config.name, state: 'starting', fps: 0, framesRead: 0, framesDropped: 0, lastError: null },
-      source: null,
-      stopped: false,
-      done: Promise.resolve(),
-    };
-    this.cameras.set(config.id, runner);
-    runner.done = this.runCamera(runner);
+    const pipeline = new CameraPipeline(config, {
+      recognizer: this.options.recognizer,
+      gps: () => this.options.gps?.current() ?? null,
+      now: this.now,
+      onPass: (pass) => this.deliverPass(pass),
+      onStatus: () => this.emitStatus(),
+      ...(this.options.cameraSupervision ? { supervision: this.options.cameraSupervision } : {}),
+      ...(this.options.grabber ? { grabber: this.options.grabber } : {}),
+    });
+    this.cameras.set(config.id, pipeline);
+    const service = cameraService(this.db, config.id);
+    if (service.inService) pipeline.start();
+    else void pipeline.stop('out-of-service', service.reason);
+  }
+
+  /** Cameras by id (status, service). */
+  camera(id: string): CameraPipeline | undefined {
+    return this.cameras.get(id);
+  }
+
+  /** Takes a camera out of service or puts it back (B.2), remembered across restarts and audited. */
+  async setCameraService(cameraId: string, inService: boolean, reason: string, userId: string): Promise<CameraStatus> {
+    const pipeline = this.cameras.get(cameraId);
+    if (!pipeline) throw new Error(`no camera "${cameraId}" in this car (cameras: ${[...this.cameras.keys()].join(', ') || 'none'})`);
+    setCameraService(this.db, pipeline.config, inService ? null : reason);
+    audit(this.db, { userId, action: inService ? 'camera.in-service' : 'camera.out-of-service', detail: { camera: cameraId, reason } }, this.now());
+    if (inService) pipeline.start();
+    else await pipeline.stop('out-of-service', reason);
+    log.info({ camera: cameraId, inService, user: userId }, 'camera service changed');
+    return pipeline.status;
   }
 
   /**
-   * Runs one camera until it ends or is stopped. A grabber keeps only the
-   * latest frame (older ones are dropped, never queued) while the recognizer
-   * works on the previous one. A live source that fails is reopened with
-   * back-off; a replay that fails stops with its error shown.
+   * A pass of one camera. One Read per vehicle pass: a better view of a stored
+   * pass goes to its read (beside it once the read raised a hit); a corrected
+   * vote updates the pass's read and matches it again; the same plate seen by
+   * another camera moments ago is the same pass, not a second read.
    */
-  private async runCamera(runner: CameraRunner): Promise<void> {
-    const { config } = runner;
-    const live = isLiveSource(config.source);
-    let failures = 0;
-    for (;;) {
-      try {
-        await this.playSource(runner);
-        runner.status = { ...runner.status, state: 'stopped' };
-        if (!live || runner.stopped) break;
-      } catch (error) {
-        const message = (error as Error).message;
-        log.error({ camera: config.id, err: message }, 'camera failed');
-        runner.status = { ...runner.status, state: 'error', lastError: message };
-        if (!live || runner.stopped) break;
-      } finally {
-        runner.source?.close();
-        runner.source = null;
-        this.emitStatus();
+  private deliverPass({ cameraId, passKey, read }: CameraPass): void {
+    const stored = this.readOfPass.get(passKey);
+    if (stored !== undefined && (read.betterImages || read.correction)) {
+      const { payload } = read.best;
+      const corrected = read.correction
+        ? this.reads.correct(stored, { plate: read.plate, confidence: read.confidence, candidates: payload.candidates, state: payload.state, stateConfidence: payload.stateConfidence }, this.now())
+        : null;
+      // The images of the voted reading; a read behind a hit keeps its own (evidence) and gets these beside them.
+      this.reads.addView(stored, {
+        cropJpeg: encodeJpeg(payload.crop, 90),
+        contextJpeg: encodeJpeg(fitWidth(payload.frame, 1280), 80),
+        box: read.best.box,
+        capturedAt: read.best.at,
+        gps: payload.gps,
+      }, this.now());
+      this.emit('readView', { readId: stored });
+      this.readOfPass.delete(passKey);
+      if (corrected) {
+        this.rememberPlate(corrected.plate, stored, cameraId, read.best.at);
+        this.emit('read', corrected);
+        this.matchRead(corrected);
       }
-      const delay = Math.min(30_000, 1000 * 2 ** failures++);
-      log.warn({ camera: config.id, delayMs: delay }, 'reopening camera');
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      if (runner.stopped) break;
+      return;
     }
+    const seen = this.recentPlates.get(read.plate);
+    if (stored === undefined && seen && seen.cameraId !== cameraId && Math.abs(read.best.at - seen.at) <= SAME_PASS_MS) {
+      // Another camera saw this plate moments ago: the same vehicle passing the car.
+      this.readOfPass.set(passKey, seen.readId);
+      return;
+    }
+    const summary = this.acceptRead(cameraId, read);
+    this.readOfPass.set(passKey, summary.id);
+    this.rememberPlate(summary.plate, summary.id, cameraId, read.best.at);
+    // Passes end within seconds; keep the maps from growing over a shift.
+    if (this.readOfPass.size > 1000) this.readOfPass.delete(this.readOfPass.keys().next().value!);
   }
 
-  private async playSource(runner: CameraRunner): Promise<void> {
-    const { config } = runner;
-    const tracker = new PlateTracker<ObservationPayload>();
-    const source = openSource(config.source, { cameraId: config.id, fps: config.fps, loop: config.loop ?? false, now: this.now });
-    runner.source = source;
-    runner.status = { ...runner.status, state: 'running', fps: source.fps, lastError: null };
-    this.emitStatus();
-    log.info({ camera: config.id, source: source.description }, 'camera started');
-
-    const slot = new LatestSlot<Frame>(source.fps > 0);
-    let grabError: Error | null = null;
-    const grabber = (async () => {
-      try {
-        while (!runner.stopped) {
-          const frame = await source.next();
-          if (!frame) break;
-          runner.status = { ...runner.status, framesRead: runner.status.framesRead + 1 };
-          await slot.put(frame);
-        }
-      } catch (error) {
-        grabError = error as Error;
-      } finally {
-        slot.close();
-      }
-    })();
-
-    const droppedBefore = runner.status.framesDropped;
-    // Read id of each track's emission, so a better view later can replace its images.
-    const readOfTrack = new Map<number, number>();
-    const deliver = (read: TrackedRead<ObservationPayload>): void => {
-      const stored = readOfTrack.get(read.trackId);
-      if (read.betterImages && stored !== undefined) {
-        this.reads.replaceView(stored, {
-          cropJpeg: encodeJpeg(read.best.payload.crop, 90),
-          contextJpeg: encodeJpeg(fitWidth(read.best.payload.frame, 1280), 80),
-          box: read.best.box,
-          capturedAt: read.best.at,
-          gps: read.best.payload.gps,
-        });
-        this.emit('readView', { readId: stored });
-        readOfTrack.delete(read.trackId);
-        return;
-      }
-      readOfTrack.set(read.trackId, this.acceptRead(config.id, read).id);
-    };
-    for (let frame = await slot.take(); frame !== null && !runner.stopped; frame = await slot.take()) {
-      const { capturedAt, image } = frame;
-      if (slot.dropped > 0) runner.status = { ...runner.status, framesDropped: droppedBefore + slot.dropped };
-      const gps = this.options.gps?.current() ?? null;
-      const recognition = await this.options.recognizer.recognize(image);
-      const ready = tracker.observe(
-        recognition.plates.map((p) => ({
-          plate: p.plate,
-          confidence: p.confidence,
-          box: p.box,
-          at: capturedAt,
-          payload: { frame: image, gps, crop: p.crop, state: p.state, stateConfidence: p.stateConfidence, candidates: [...p.candidates] },
-        })),
-        capturedAt,
-      );
-      for (const read of ready) deliver(read);
-    }
-    slot.close();
-    await grabber;
-    runner.status = { ...runner.status, framesDropped: droppedBefore + slot.dropped };
-    for (const read of tracker.flush()) deliver(read);
-    if (grabError) throw grabError;
+  private rememberPlate(plate: string, readId: number, cameraId: string, at: number): void {
+    this.recentPlates.delete(plate);
+    this.recentPlates.set(plate, { readId, cameraId, at });
+    if (this.recentPlates.size > 500) this.recentPlates.delete(this.recentPlates.keys().next().value!);
   }
 
   /** Stores a tracked Read and matches it against the hot lists. */
@@ -279,8 +235,7 @@ export class Engine {
   }
 
   async stopCameras(): Promise<void> {
-    for (const runner of this.cameras.values()) runner.stopped = true;
-    await Promise.all([...this.cameras.values()].map((r) => r.done));
+    await Promise.all([...this.cameras.values()].map((c) => (c.status.state === 'out-of-service' ? c.done() : c.stop())));
   }
 
   /** Stops every camera and starts these instead (the settings changed). */
@@ -293,7 +248,7 @@ export class Engine {
 
   /** Resolves when every camera source has ended (replays without loop). */
   async camerasDone(): Promise<void> {
-    await Promise.all([...this.cameras.values()].map((r) => r.done));
+    await Promise.all([...this.cameras.values()].map((c) => c.done()));
   }
 
   async close(): Promise<void> {
@@ -322,7 +277,7 @@ export class Engine {
       user,
       locked: session?.locked ?? false,
       channels: channelsFor(allHandlers, user?.role ?? null),
-      cameras: [...this.cameras.values()].map((r) => r.status),
+      cameras: [...this.cameras.values()].map((c) => c.status),
       // Covert lists are never shown in the car.
       hotLists: hotListStatus(this.db, now, this.hotListsConfig.staleAfterHours * 3600_000)
         .filter((l) => !l.covert)

@@ -10,6 +10,7 @@ import { useAlertsStore, useStatusStore } from '../stores/index.js';
 import { AlertChecklist } from './AlertChecklist.js';
 import { PlateText } from './PlateText.js';
 import { ReadImage } from './ReadImage.js';
+import { useReadImage } from '../lib/hooks.js';
 
 export function AlertScreen({ alert }: { alert: AlertView }) {
   const urgency = alertUrgency(alert);
@@ -152,6 +153,7 @@ function Comparison({ alert }: { alert: AlertView }) {
         </dl>
       </div>
       <OtherRecords entry={entry} />
+      <CloserView readId={read.id} />
     </section>
   );
 }
@@ -176,6 +178,24 @@ function OtherRecords({ entry }: { entry: AlertView['entry'] }) {
           </li>
         ))}
       </ul>
+    </div>
+  );
+}
+
+/**
+ * A closer view of the same pass, taken after the read raised its hit: the
+ * read's own images stay the evidence, this one is shown beside them.
+ */
+function CloserView({ readId }: { readId: number }) {
+  const crop = useReadImage(readId, 'closer-crop');
+  if (typeof crop !== 'string' || crop === 'loading') return null;
+  return (
+    <div className="closer-view" data-testid="alert-closer-view">
+      <span className="cell-label">Closer view (taken after the alert; the images above are the evidence)</span>
+      <div className="closer-images">
+        <img className="img-slot alert-crop" src={crop} alt="Closer plate crop" draggable={false} />
+        <ReadImage readId={readId} kind="closer-context" alt="Closer view of the vehicle" className="alert-context" />
+      </div>
     </div>
   );
 }

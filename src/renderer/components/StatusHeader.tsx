@@ -10,6 +10,7 @@ import { openHistory } from './HistoryScreen.js';
 import { openRecords } from './RecordsPanel.js';
 import { openHotLists } from './HotListsPanel.js';
 import { ThemeToggle } from './ThemeToggle.js';
+import { CameraService } from './CameraService.js';
 
 export function StatusHeader() {
   const api = useApi();
@@ -18,6 +19,8 @@ export function StatusHeader() {
   const now = useNow();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [serviceCamera, setServiceCamera] = useState<string | null>(null);
+  const shownCamera = status?.cameras.find((c) => c.id === serviceCamera) ?? null;
 
   async function logout() {
     setBusy(true);
@@ -48,17 +51,21 @@ export function StatusHeader() {
           <span className="status-group-label">Cameras</span>
           {status && status.cameras.length === 0 && <span className="chip chip-bad">None connected</span>}
           {status?.cameras.map((camera) => (
-            <span
+            <button
+              type="button"
               key={camera.id}
-              className={`chip chip-${camera.state === 'running' ? 'good' : camera.state === 'starting' ? 'warn' : 'bad'}`}
-              title={camera.lastError ?? undefined}
+              className={`chip chip-button chip-${camera.state === 'live' ? 'good' : camera.state === 'starting' || camera.state === 'reconnecting' ? 'warn' : 'bad'}`}
+              title={camera.outOfServiceReason ?? camera.lastError ?? 'Camera details and service'}
               data-testid="camera-state"
+              aria-expanded={serviceCamera === camera.id}
+              onClick={() => setServiceCamera(serviceCamera === camera.id ? null : camera.id)}
             >
               <span className="dot" />
               {camera.name}: {CAMERA_STATE_TEXT[camera.state]}
-              {camera.state === 'running' && <span className="chip-extra">{Math.round(camera.fps)} fps</span>}
-            </span>
+              {camera.state === 'live' && <span className="chip-extra">{Math.round(camera.fps)} fps</span>}
+            </button>
           ))}
+          {shownCamera && <CameraService camera={shownCamera} onClose={() => setServiceCamera(null)} />}
         </div>
 
         <div className="status-group" aria-label="GPS">
@@ -68,8 +75,16 @@ export function StatusHeader() {
               <span className="dot" />
               Fix
               {status.gps.accuracyM !== null && <span className="chip-extra">±{Math.round(status.gps.accuracyM)} m</span>}
+              {status.gps.speedKmh != null && <span className="chip-extra">{Math.round(status.gps.speedKmh)} km/h</span>}
             </span>
-          ) : (
+          ) : null}
+          {status?.gps?.clockSkewed && (
+            <span className="chip chip-bad" data-testid="gps-clock" title="Read times come from this computer's clock; have it set right">
+              <span className="dot" />
+              Clock off by {Math.round(Math.abs(status.gps.clockOffsetMs ?? 0) / 1000)} s
+            </span>
+          )}
+          {status?.gps ? null : (
             <span className="chip chip-warn" data-testid="gps-state">
               <span className="dot" />
               No fix

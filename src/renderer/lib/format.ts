@@ -53,9 +53,10 @@ export const DISPOSITION_TEXT: Record<DispositionKind, string> = {
 
 export const CAMERA_STATE_TEXT: Record<CameraStatus['state'], string> = {
   starting: 'Starting',
-  running: 'OK',
+  live: 'OK',
+  reconnecting: 'Reconnecting',
+  failed: 'Failed',
   stopped: 'Stopped',
-  error: 'Error',
   'out-of-service': 'Out of service',
 };
 

@@ -6,7 +6,7 @@ import { useAlertsStore } from './alerts.js';
 /** How many reads the patrol list keeps; older ones drop off the screen (they stay in the engine). */
 export const RECENT_READS_LIMIT = 50;
 
-export type ImageKind = 'crop' | 'context';
+export type ImageKind = 'crop' | 'context' | 'closer-crop' | 'closer-context';
 /** undefined: never asked; 'loading': asked; null: the read has no such image; string: data: URL. */
 export type ImageSlot = string | null | 'loading';
 
@@ -58,7 +58,7 @@ export const useReadsStore = create<ReadsState>()((set) => ({
   forgetImages: (readId) =>
     set((s) => {
       const images = { ...s.images };
-      for (const kind of ['crop', 'context'] as const) delete images[imageKey(readId, kind)];
+      for (const kind of ['crop', 'context', 'closer-crop', 'closer-context'] as const) delete images[imageKey(readId, kind)];
       return { images };
     }),
   clear: () => set({ reads: [], images: {} }),

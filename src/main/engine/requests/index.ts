@@ -6,6 +6,7 @@ import type { Channel } from '../../../shared/contract.js';
 import { alertHandlers } from './alerts.js';
 import { evidenceHandlers } from './evidence.js';
 import { historyHandlers } from './history.js';
+import { cameraHandlers } from './cameras.js';
 import { hotListHandlers } from './hotlists.js';
 import { readHandlers } from './reads.js';
 import { retentionHandlers } from './retention.js';
@@ -22,4 +23,5 @@ export const allHandlers: HandlerMap<Channel> = {
   ...historyHandlers,
   ...evidenceHandlers,
   ...retentionHandlers,
+  ...cameraHandlers,
 };

@@ -9,7 +9,10 @@ export const readHandlers = handlers({
   'reads.image': {
     roles: ALL_ROLES,
     handle: ({ readId, kind }, { engine }) => {
-      const jpeg = engine.reads.image(readId, kind);
+      const jpeg =
+        kind === 'closer-crop' || kind === 'closer-context'
+          ? engine.reads.extraImage(readId, kind === 'closer-crop' ? 'crop' : 'context')
+          : engine.reads.image(readId, kind);
       return jpeg ? `data:image/jpeg;base64,${jpeg.toString('base64')}` : null;
     },
   },

@@ -343,4 +343,53 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX disseminations_at ON disseminations (at);
     `,
   },
+  {
+    version: 60,
+    name: 'evidence: a read behind a hit keeps its images, time and position; closer views stored beside it',
+    sql: `
+      -- Later, closer views of a pass whose read already raised a hit: the read's own
+      -- images stay the evidence; these sit beside it.
+      CREATE TABLE read_views (
+        id INTEGER PRIMARY KEY,
+        read_id INTEGER NOT NULL REFERENCES reads (id),
+        crop_jpeg BLOB,
+        context_jpeg BLOB,
+        box_x INTEGER NOT NULL,
+        box_y INTEGER NOT NULL,
+        box_w INTEGER NOT NULL,
+        box_h INTEGER NOT NULL,
+        captured_at INTEGER NOT NULL,
+        lat REAL,
+        lon REAL,
+        gps_accuracy_m REAL,
+        added_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX read_views_read ON read_views (read_id);
+
+      -- Whatever the code does, the database refuses to change the evidence of a hit.
+      CREATE TRIGGER reads_evidence_fixed
+        BEFORE UPDATE OF crop_jpeg, context_jpeg, captured_at, lat, lon, gps_accuracy_m, box_x, box_y, box_w, box_h ON reads
+        WHEN EXISTS (SELECT 1 FROM hits WHERE read_id = OLD.id)
+      BEGIN
+        SELECT RAISE(ABORT, 'the images, time and position of a read that raised a hit are evidence and cannot be changed');
+      END;
+      CREATE TRIGGER read_views_fixed BEFORE UPDATE ON read_views
+      BEGIN
+        SELECT RAISE(ABORT, 'a stored view of a read cannot be changed');
+      END;
+    `,
+  },
+  {
+    version: 61,
+    name: 'reads: the GPS fix in full (speed, heading, quality, satellites, its UTC time and clock offset)',
+    sql: `
+      ALTER TABLE reads ADD COLUMN gps_speed_kmh REAL;
+      ALTER TABLE reads ADD COLUMN gps_heading_deg REAL;
+      ALTER TABLE reads ADD COLUMN gps_quality TEXT;
+      ALTER TABLE reads ADD COLUMN gps_satellites INTEGER;
+      -- The fix's own UTC time, and that time minus the system clock when it arrived.
+      ALTER TABLE reads ADD COLUMN gps_time INTEGER;
+      ALTER TABLE reads ADD COLUMN gps_clock_offset_ms INTEGER;
+    `,
+  },
 ];

@@ -3,6 +3,8 @@
  * JPEG, time, camera and GPS when known.
  */
 import type { GpsFix, ReadSummary } from '../../../shared/contract.js';
+import { audit } from '../governance/audit.js';
+import { CLOCK_SKEW_LIMIT_MS } from '../gps/gps.js';
 import type { Db } from './db.js';
 
 export interface NewRead {
@@ -34,9 +36,33 @@ interface ReadRow {
   lat: number | null;
   lon: number | null;
   gps_accuracy_m: number | null;
+  gps_speed_kmh: number | null;
+  gps_heading_deg: number | null;
+  gps_quality: string | null;
+  gps_satellites: number | null;
+  gps_time: number | null;
+  gps_clock_offset_ms: number | null;
 }
 
-const SUMMARY_COLUMNS = 'id, plate, confidence, state, box_x, box_y, box_w, box_h, candidates, camera_id, captured_at, lat, lon, gps_accuracy_m';
+const SUMMARY_COLUMNS =
+  'id, plate, confidence, state, box_x, box_y, box_w, box_h, candidates, camera_id, captured_at, lat, lon, gps_accuracy_m, ' +
+  'gps_speed_kmh, gps_heading_deg, gps_quality, gps_satellites, gps_time, gps_clock_offset_ms';
+
+function gpsOf(row: ReadRow, lat: number, lon: number): GpsFix {
+  const offset = row.gps_clock_offset_ms;
+  return {
+    lat,
+    lon,
+    accuracyM: row.gps_accuracy_m,
+    speedKmh: row.gps_speed_kmh,
+    headingDeg: row.gps_heading_deg,
+    quality: row.gps_quality as GpsFix['quality'],
+    satellites: row.gps_satellites,
+    fixTime: row.gps_time,
+    clockOffsetMs: offset,
+    clockSkewed: offset !== null && Math.abs(offset) > CLOCK_SKEW_LIMIT_MS,
+  };
+}
 
 function toSummary(row: ReadRow): ReadSummary {
   return {
@@ -47,7 +73,7 @@ function toSummary(row: ReadRow): ReadSummary {
     box: [row.box_x, row.box_y, row.box_w, row.box_h],
     cameraId: row.camera_id,
     capturedAt: row.captured_at,
-    gps: row.lat !== null && row.lon !== null ? { lat: row.lat, lon: row.lon, accuracyM: row.gps_accuracy_m } : null,
+    gps: row.lat !== null && row.lon !== null ? gpsOf(row, row.lat, row.lon) : null,
     candidates: JSON.parse(row.candidates) as ReadSummary['candidates'],
   };
 }
@@ -59,9 +85,10 @@ export class ReadStore {
   constructor(private readonly db: Db) {
     this.insert = db.prepare(
       `INSERT INTO reads (plate, confidence, state, state_confidence, box_x, box_y, box_w, box_h, candidates, camera_id,
-        captured_at, lat, lon, gps_accuracy_m, crop_jpeg, context_jpeg)
+        captured_at, lat, lon, gps_accuracy_m, gps_speed_kmh, gps_heading_deg, gps_quality, gps_satellites, gps_time,
+        gps_clock_offset_ms, crop_jpeg, context_jpeg)
        VALUES (@plate, @confidence, @state, @stateConfidence, @x, @y, @w, @h, @candidates, @cameraId,
-        @capturedAt, @lat, @lon, @accuracy, @crop, @context)`,
+        @capturedAt, @lat, @lon, @accuracy, @speed, @heading, @quality, @satellites, @gpsTime, @clockOffset, @crop, @context)`,
     );
     this.byId = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM reads WHERE id = ?`);
     this.recentStmt = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM reads ORDER BY captured_at DESC, id DESC LIMIT ?`);
@@ -84,6 +111,12 @@ export class ReadStore {
       lat: read.gps?.lat ?? null,
       lon: read.gps?.lon ?? null,
       accuracy: read.gps?.accuracyM ?? null,
+      speed: read.gps?.speedKmh ?? null,
+      heading: read.gps?.headingDeg ?? null,
+      quality: read.gps?.quality ?? null,
+      satellites: read.gps?.satellites ?? null,
+      gpsTime: read.gps?.fixTime ?? null,
+      clockOffset: read.gps?.clockOffsetMs === undefined || read.gps.clockOffsetMs === null ? null : Math.round(read.gps.clockOffsetMs),
       crop: read.cropJpeg,
       context: read.contextJpeg,
     });
@@ -107,17 +140,66 @@ export class ReadStore {
   }
 
   /**
-   * A better view of the same pass (the car closer): its images, box, time and
-   * position replace the first ones together, so the evidence stays consistent.
+   * A better view of the same pass (the car closer). Until the read has raised
+   * a hit its images, box, time and position are replaced together, so the
+   * evidence stays consistent. Once it has, they are evidence and never change
+   * (the database refuses too): the view is stored beside the read instead,
+   * and the addition audited. Says which it did.
    */
-  replaceView(id: number, view: Pick<NewRead, 'cropJpeg' | 'contextJpeg' | 'box' | 'capturedAt' | 'gps'>): void {
+  addView(id: number, view: Pick<NewRead, 'cropJpeg' | 'contextJpeg' | 'box' | 'capturedAt' | 'gps'>, now = Date.now()): 'replaced' | 'extra' {
     const [x, y, w, h] = view.box.map((v) => Math.round(v));
-    this.db
-      .prepare(
-        `UPDATE reads SET crop_jpeg = ?, context_jpeg = ?, box_x = ?, box_y = ?, box_w = ?, box_h = ?, captured_at = ?,
-           lat = ?, lon = ?, gps_accuracy_m = ? WHERE id = ?`,
-      )
-      .run(view.cropJpeg, view.contextJpeg, x, y, w, h, view.capturedAt, view.gps?.lat ?? null, view.gps?.lon ?? null, view.gps?.accuracyM ?? null, id);
+    return this.db.transaction((): 'replaced' | 'extra' => {
+      if (!this.hasHit(id)) {
+        this.db
+          .prepare(
+            `UPDATE reads SET crop_jpeg = ?, context_jpeg = ?, box_x = ?, box_y = ?, box_w = ?, box_h = ?, captured_at = ?,
+               lat = ?, lon = ?, gps_accuracy_m = ? WHERE id = ?`,
+          )
+          .run(view.cropJpeg, view.contextJpeg, x, y, w, h, view.capturedAt, view.gps?.lat ?? null, view.gps?.lon ?? null, view.gps?.accuracyM ?? null, id);
+        return 'replaced';
+      }
+      const info = this.db
+        .prepare(
+          `INSERT INTO read_views (read_id, crop_jpeg, context_jpeg, box_x, box_y, box_w, box_h, captured_at, lat, lon, gps_accuracy_m, added_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(id, view.cropJpeg, view.contextJpeg, x, y, w, h, view.capturedAt, view.gps?.lat ?? null, view.gps?.lon ?? null, view.gps?.accuracyM ?? null, now);
+      audit(this.db, { userId: null, action: 'read.extra-view', detail: { readId: id, viewId: Number(info.lastInsertRowid), capturedAt: view.capturedAt } }, now);
+      return 'extra';
+    })();
+  }
+
+  /**
+   * The pass's vote changed its mind (later frames out-voted the first
+   * reading): the read's text, confidence, candidates and state are replaced.
+   * On a read that already raised a hit the change is audited with what it
+   * was, and its images stay as they are (they are evidence).
+   */
+  correct(id: number, reading: Pick<NewRead, 'plate' | 'confidence' | 'candidates' | 'state' | 'stateConfidence'>, now = Date.now()): ReadSummary {
+    return this.db.transaction((): ReadSummary => {
+      const before = this.get(id);
+      if (!before) throw new Error(`read ${id} does not exist`);
+      this.db
+        .prepare('UPDATE reads SET plate = ?, confidence = ?, candidates = ?, state = ?, state_confidence = ? WHERE id = ?')
+        .run(reading.plate, reading.confidence, JSON.stringify(reading.candidates), reading.state, reading.stateConfidence, id);
+      if (this.hasHit(id)) {
+        audit(this.db, { userId: null, action: 'read.corrected', detail: { readId: id, before: { plate: before.plate, state: before.state }, after: { plate: reading.plate, state: reading.state } } }, now);
+      }
+      return this.get(id)!;
+    })();
+  }
+
+  /** Did this read raise a hit (its images are then evidence)? */
+  hasHit(id: number): boolean {
+    return this.db.prepare('SELECT 1 FROM hits WHERE read_id = ? LIMIT 1').get(id) !== undefined;
+  }
+
+  /** The latest closer view stored beside a read, or null when there is none. */
+  extraImage(id: number, kind: 'crop' | 'context'): Buffer | null {
+    if (!this.get(id)) throw new Error(`read ${id} does not exist`);
+    const column = kind === 'crop' ? 'crop_jpeg' : 'context_jpeg';
+    const row = this.db.prepare(`SELECT ${column} AS jpeg FROM read_views WHERE read_id = ? ORDER BY id DESC LIMIT 1`).get(id) as { jpeg: Buffer | null } | undefined;
+    return row?.jpeg ?? null;
   }
 
   countSince(since: number): number {

@@ -1,0 +1,35 @@
+/**
+ * Messages between a camera's pipeline and its grabber process
+ * (grabber-process.ts). The pipeline asks for a frame when it is ready for
+ * one; the grabber answers with the newest frame it holds (latest frame wins).
+ */
+export interface GrabberConfig {
+  readonly cameraId: string;
+  readonly source: string;
+  readonly fps: number;
+  readonly loop: boolean;
+}
+
+/** Pipeline → grabber. */
+export type GrabberRequest = { readonly type: 'want' };
+
+/** Grabber → pipeline. */
+export type GrabberMessage =
+  /** The process is up (OpenCV loaded) and opens the source now: the open time-out starts here. */
+  | { readonly type: 'ready' }
+  | { readonly type: 'open'; readonly description: string; readonly fps: number }
+  | {
+      readonly type: 'frame';
+      readonly seq: number;
+      readonly capturedAt: number;
+      readonly rows: number;
+      readonly cols: number;
+      /** OpenCV's Mat type (CV_8UC3 for colour frames). */
+      readonly matType: number;
+      readonly data: Uint8Array;
+      /** Frames grabbed so far, and of those the ones a newer frame replaced before anyone asked. */
+      readonly framesRead: number;
+      readonly framesDropped: number;
+    }
+  | { readonly type: 'end'; readonly framesRead: number; readonly framesDropped: number }
+  | { readonly type: 'error'; readonly message: string };

@@ -1,0 +1,246 @@
+/**
+ * One camera's pipeline: its grabber (a process of its own), the recognizer
+ * call and the tracker that joins a pass's frames into one Read. It supervises
+ * its grabber: a source that fails or stays silent is marked failed and
+ * reopened with back-off (reset after a good minute); a replay that ends stops.
+ * Finished passes go to the engine through `onPass`; the pipeline knows
+ * nothing of the store or the hot lists.
+ */
+import type { Mat } from '@u4/opencv4nodejs';
+import type { CameraStatus, GpsFix } from '../../../shared/contract.js';
+import { logger } from '../log.js';
+import type { Recognizer } from '../recognition/recognizer.js';
+import { PlateTracker, type TrackedRead } from '../tracking/tracker.js';
+import { Backoff, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import { DEFAULT_GRABBER_TIMEOUTS, defaultGrabber, type Grabber, type GrabberFactory, type GrabberTimeouts } from './grabber.js';
+import { isLiveSource } from './source.js';
+
+const log = logger('camera');
+
+export interface CameraConfig {
+  readonly id: string;
+  readonly name: string;
+  /** Image folder, video file, device index, stream URL or GStreamer pipeline. */
+  readonly source: string;
+  /** Replay rate for files; 0 = source's own pace. */
+  readonly fps: number;
+  readonly loop?: boolean;
+}
+
+export interface ObservationPayload {
+  readonly frame: Mat;
+  /** Position when the frame was taken. */
+  readonly gps: GpsFix | null;
+  readonly crop: Mat;
+  readonly state: string | null;
+  readonly stateConfidence: number;
+  readonly candidates: { plate: string; confidence: number }[];
+}
+
+/** A tracked pass of one camera; `passKey` names the track across the pipeline's life. */
+export interface CameraPass {
+  readonly cameraId: string;
+  readonly passKey: string;
+  readonly read: TrackedRead<ObservationPayload>;
+}
+
+export interface CameraSupervision {
+  readonly backoff: BackoffPolicy;
+  readonly timeouts: GrabberTimeouts;
+}
+
+export const DEFAULT_SUPERVISION: CameraSupervision = { backoff: DEFAULT_BACKOFF, timeouts: DEFAULT_GRABBER_TIMEOUTS };
+
+export interface PipelineOptions {
+  readonly recognizer: Recognizer;
+  readonly gps: () => GpsFix | null;
+  readonly now: () => number;
+  readonly onPass: (pass: CameraPass) => void;
+  /** The status changed (state at once; counters at most once a second). */
+  readonly onStatus: (status: CameraStatus) => void;
+  readonly supervision?: CameraSupervision;
+  readonly grabber?: GrabberFactory;
+}
+
+/** Frames per second over the last few seconds, from the grabber's running count. */
+class RateMeter {
+  private samples: { at: number; count: number }[] = [];
+  add(at: number, count: number): number {
+    this.samples.push({ at, count });
+    while (this.samples.length > 2 && at - this.samples[0]!.at > 5000) this.samples.shift();
+    const first = this.samples[0]!;
+    return at > first.at ? ((count - first.count) * 1000) / (at - first.at) : 0;
+  }
+  reset(): void {
+    this.samples = [];
+  }
+}
+
+export class CameraPipeline {
+  private current: CameraStatus;
+  private stopped = true;
+  private grabber: Grabber | null = null;
+  private wake: (() => void) | null = null;
+  private running: Promise<void> = Promise.resolve();
+  private session = 0;
+  private lastCountEmit = 0;
+  private readonly supervision: CameraSupervision;
+
+  constructor(
+    readonly config: CameraConfig,
+    private readonly options: PipelineOptions,
+  ) {
+    this.supervision = options.supervision ?? DEFAULT_SUPERVISION;
+    this.current = {
+      id: config.id,
+      name: config.name,
+      state: 'stopped',
+      fps: 0,
+      framesRead: 0,
+      framesDropped: 0,
+      lastFrameAt: null,
+      lastError: null,
+      nextRetryAt: null,
+      outOfServiceReason: null,
+    };
+  }
+
+  get status(): CameraStatus {
+    return this.current;
+  }
+
+  /** Starts grabbing (again). */
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.set({ state: 'starting', outOfServiceReason: null, lastError: null, nextRetryAt: null });
+    this.running = this.supervise();
+  }
+
+  /** Stops grabbing and waits until the camera's loop has ended. */
+  async stop(state: 'stopped' | 'out-of-service' = 'stopped', reason: string | null = null): Promise<void> {
+    this.stopped = true;
+    this.grabber?.close();
+    this.wake?.();
+    await this.running;
+    this.set({ state, fps: 0, nextRetryAt: null, outOfServiceReason: state === 'out-of-service' ? reason : null });
+  }
+
+  /** Resolves when the camera's loop has ended (a replay without loop, or stop). */
+  done(): Promise<void> {
+    return this.running;
+  }
+
+  private set(change: Partial<CameraStatus>, counters = false): void {
+    this.current = { ...this.current, ...change };
+    if (counters) {
+      const now = this.options.now();
+      if (now - this.lastCountEmit < 1000) return;
+      this.lastCountEmit = now;
+    }
+    this.options.onStatus(this.current);
+  }
+
+  private async supervise(): Promise<void> {
+    const { config } = this;
+    const live = isLiveSource(config.source);
+    const backoff = new Backoff(this.supervision.backoff);
+    while (!this.stopped) {
+      let ended = false;
+      let failure: string | null = null;
+      try {
+        ended = await this.play(backoff);
+      } catch (error) {
+        failure = (error as Error).message;
+      } finally {
+        this.grabber?.close();
+        this.grabber = null;
+      }
+      if (this.stopped) return;
+      if (ended && !live) {
+        this.set({ state: 'stopped', fps: 0 });
+        return;
+      }
+      failure ??= `camera ${config.id}: ${config.source} stopped sending frames`;
+      if (!live) {
+        log.error({ camera: config.id, err: failure }, 'camera failed');
+        this.set({ state: 'failed', fps: 0, lastError: failure });
+        return;
+      }
+      const delay = backoff.failed(this.options.now());
+      log.warn({ camera: config.id, err: failure, delayMs: delay }, 'camera failed; reopening');
+      this.set({ state: 'failed', fps: 0, lastError: failure, nextRetryAt: this.options.now() + delay });
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = null;
+      if (this.stopped) return;
+      this.set({ state: 'reconnecting', nextRetryAt: null });
+    }
+  }
+
+  /** Plays one opening of the source; true when it ended (a replay's end), throws when it failed. */
+  private async play(backoff: Backoff): Promise<boolean> {
+    const { config } = this;
+    const session = ++this.session;
+    const grabber = (this.options.grabber ?? defaultGrabber)({ cameraId: config.id, source: config.source, fps: config.fps, loop: config.loop ?? false }, this.supervision.timeouts);
+    this.grabber = grabber;
+    if (this.stopped) grabber.close();
+    const opened = await grabber.open();
+    log.info({ camera: config.id, source: opened.description }, 'camera started');
+    const tracker = new PlateTracker<ObservationPayload>();
+    const rate = new RateMeter();
+    const base = { read: this.current.framesRead, dropped: this.current.framesDropped };
+    const deliver = (read: TrackedRead<ObservationPayload>): void =>
+      this.options.onPass({ cameraId: config.id, passKey: `${config.id}#${session}#${read.trackId}`, read });
+    let ended = false;
+    try {
+      for (;;) {
+        const frame = await grabber.next();
+        if (this.stopped) break;
+        if (!frame) {
+          ended = true;
+          break;
+        }
+        const now = this.options.now();
+        backoff.frame(now);
+        const fps = rate.add(now, frame.framesRead);
+        const wasLive = this.current.state === 'live';
+        this.set(
+          {
+            state: 'live',
+            fps,
+            framesRead: base.read + frame.framesRead,
+            framesDropped: base.dropped + frame.framesDropped,
+            lastFrameAt: frame.capturedAt,
+            lastError: null,
+            nextRetryAt: null,
+          },
+          wasLive,
+        );
+        const gps = this.options.gps();
+        const recognition = await this.options.recognizer.recognize(frame.image);
+        const ready = tracker.observe(
+          recognition.plates.map((p) => ({
+            plate: p.plate,
+            confidence: p.confidence,
+            box: p.box,
+            at: frame.capturedAt,
+            payload: { frame: frame.image, gps, crop: p.crop, state: p.state, stateConfidence: p.stateConfidence, candidates: [...p.candidates] },
+          })),
+          frame.capturedAt,
+        );
+        for (const read of ready) deliver(read);
+      }
+    } finally {
+      rate.reset();
+      for (const read of tracker.flush()) deliver(read);
+    }
+    return ended;
+  }
+}
+

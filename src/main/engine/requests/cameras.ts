@@ -1,0 +1,9 @@
+/** The car's cameras: an officer takes one out of service and back (B.2), with a reason, audited. */
+import { ALL_ROLES, handlers } from './types.js';
+
+export const cameraHandlers = handlers({
+  'cameras.service': {
+    roles: ALL_ROLES,
+    handle: ({ cameraId, inService, reason }, { engine, user }) => engine.setCameraService(cameraId, inService, reason, user.id),
+  },
+});
