@@ -116,9 +116,10 @@ describe('migrations 60-61: evidence and the full GPS fix', () => {
     expect(() => db.prepare('UPDATE read_views SET crop_jpeg = NULL').run()).toThrow(/cannot be changed/);
     // The text may still be corrected (audited), the evidence stays.
     expect(reads.correct(read.id, { plate: 'ABC128', confidence: 0.9, candidates: [], state: 'CA', stateConfidence: 0.8 }, 7000).plate).toBe('ABC128');
-    expect(db.prepare("SELECT action, detail FROM audit_log WHERE action LIKE 'read.%' ORDER BY id").all()).toEqual([
-      { action: 'read.extra-view', detail: JSON.stringify({ readId: read.id, viewId: 1, capturedAt: 2000 }) },
-      { action: 'read.corrected', detail: JSON.stringify({ readId: read.id, before: { plate: 'ABC123', state: 'CA' }, after: { plate: 'ABC128', state: 'CA' } }) },
+    const trail = db.prepare("SELECT action, detail FROM audit_log WHERE action LIKE 'read.%' ORDER BY id").all() as { action: string; detail: string }[];
+    expect(trail.map((r) => ({ action: r.action, detail: JSON.parse(r.detail) as unknown }))).toEqual([
+      { action: 'read.extra-view', detail: { readId: read.id, viewId: 1, capturedAt: 2000 } },
+      { action: 'read.corrected', detail: { readId: read.id, before: { plate: 'ABC123', state: 'CA' }, after: { plate: 'ABC128', state: 'CA' } } },
     ]);
     expect(() => reads.extraImage(999, 'crop')).toThrow(/read 999 does not exist/);
     db.close();

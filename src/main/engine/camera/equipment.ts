@@ -112,7 +112,7 @@ export interface CheckOptions {
 /** Watches one camera for a few seconds and judges it. Never throws: a source that fails is no-signal with why. */
 export async function checkCamera(cameraId: string, source: string, options: CheckOptions): Promise<EquipmentVerdict> {
   const grabber = (options.grabber ?? defaultGrabber)(
-    { cameraId, source, fps: 0, loop: false },
+    { cameraId, source, fps: 0, loop: false, everyFrame: true },
     { ...DEFAULT_GRABBER_TIMEOUTS, openMs: options.timeoutMs, frameMs: options.timeoutMs },
   );
   const measures: FrameMeasure[] = [];

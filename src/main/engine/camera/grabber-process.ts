@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     return;
   }
   send({ type: 'open', description: source.description, fps: source.fps });
-  const slot = new LatestSlot<Frame>(source.fps > 0);
+  const slot = new LatestSlot<Frame>(source.fps > 0 && !config.everyFrame);
   let framesRead = 0;
   process.on('message', (request: GrabberRequest) => {
     if (request.type !== 'want') return;

@@ -8,6 +8,8 @@ export interface GrabberConfig {
   readonly source: string;
   readonly fps: number;
   readonly loop: boolean;
+  /** Hand over every frame in order instead of the newest (the equipment check compares consecutive frames). */
+  readonly everyFrame?: boolean;
 }
 
 /** Pipeline → grabber. */

@@ -177,7 +177,7 @@ class ProcessGrabber implements Grabber {
  */
 export const inThreadGrabber: GrabberFactory = (config) => {
   const source = openSource(config.source, { cameraId: config.cameraId, fps: config.fps, loop: config.loop });
-  const slot = new LatestSlot<Frame>(source.fps > 0);
+  const slot = new LatestSlot<Frame>(source.fps > 0 && !config.everyFrame);
   let framesRead = 0;
   let failure: Error | null = null;
   void (async () => {
