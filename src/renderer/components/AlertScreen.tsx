@@ -190,12 +190,12 @@ function CloserView({ readId }: { readId: number }) {
   const crop = useReadImage(readId, 'closer-crop');
   if (typeof crop !== 'string' || crop === 'loading') return null;
   return (
-    <div className="closer-view" data-testid="alert-closer-view">
-      <span className="cell-label">Closer view (taken after the alert; the images above are the evidence)</span>
+    <details className="closer-view" data-testid="alert-closer-view">
+      <summary className="cell-label">Closer view, taken after the alert (the images above are the evidence)</summary>
       <div className="closer-images">
         <img className="img-slot alert-crop" src={crop} alt="Closer plate crop" draggable={false} />
         <ReadImage readId={readId} kind="closer-context" alt="Closer view of the vehicle" className="alert-context" />
       </div>
-    </div>
+    </details>
   );
 }
