@@ -3,8 +3,9 @@
  * enough to have caught the V8 abort ("Check failed: marking_done_", three
  * cameras at 15 fps died within seconds): OpenCV reported Mats freed in V8's
  * GC finalizers back to V8, which could start a collection inside the one
- * finishing (see opencv-quiet.ts). If it comes back, this test's process dies
- * and the test fails. The cameras replay the demo footage (1280x720, in the
+ * finishing (see opencv-quiet.ts: the suspected cause). If it comes back, this
+ * test's process dies and the test fails. Here it also passed with that setting
+ * removed, so it is a guard, not a proven reproduction. The cameras replay the demo footage (1280x720, in the
  * repository) as fast as they can be read.
  */
 import fs from 'node:fs';

@@ -14,5 +14,6 @@ process.env.OPENCV4NODEJS_DISABLE_AUTOBUILD ??= '1';
 // free frames at once, the sooner it happens (three at 15 fps: seconds). With
 // the variable set before the binding loads, OpenCV uses its own allocator and
 // never calls into V8 from a finalizer. Frames are freed by the GC as before.
+// (The suspected cause of the abort; see README, Cameras, for what is and is not confirmed.)
 process.env.OPENCV4NODEJS_DISABLE_EXTERNAL_MEM_TRACKING ??= '1';
 Log.silence = true;
