@@ -10,14 +10,14 @@ import type { Db } from '../main/engine/store/db.js';
 import { stringFlag, UsageError, type ParsedArgs } from './args.js';
 import { CommandFailed } from './context.js';
 
-export function signedInUser(db: Db, args: ParsedArgs, roles: readonly Role[], what: string, now = Date.now()): User {
+export async function signedInUser(db: Db, args: ParsedArgs, roles: readonly Role[], what: string, now = Date.now()): Promise<User> {
   const userId = stringFlag(args, 'user');
   if (!userId) throw new UsageError(`${what} needs --user ID (and the PIN in $LPR_PIN)`);
   const pin = stringFlag(args, 'pin') ?? process.env.LPR_PIN;
   if (!pin) throw new UsageError('give the PIN in $LPR_PIN (or --pin)');
   let user: User;
   try {
-    user = login(db, userId, pin, now);
+    user = await login(db, userId, pin, now, { via: 'command line' });
   } catch (error) {
     throw new CommandFailed((error as Error).message);
   }

@@ -12,10 +12,23 @@ import { ConnectionBanner, SavedToast } from './components/Banners.js';
 import { ErrorBoundary } from './components/ErrorBoundary.js';
 import { HistoryScreen } from './components/HistoryScreen.js';
 import { HotListsPanel } from './components/HotListsPanel.js';
+import { LockScreen } from './components/LockScreen.js';
 import { LoginScreen } from './components/LoginScreen.js';
 import { RecordsPanel } from './components/RecordsPanel.js';
+import { AdminScreen } from './admin/AdminScreen.js';
+import { useIdleLock } from './lib/idle-lock.js';
 import { PatrolView } from './components/PatrolView.js';
-import { selectCurrentAlert, useAlertsStore, useConnectionStore, useHistoryStore, useHotListsStore, useRecordsStore, useSessionStore } from './stores/index.js';
+import {
+  selectCurrentAlert,
+  useAdminStore,
+  useAlertsStore,
+  useConnectionStore,
+  useHistoryStore,
+  useHotListsStore,
+  useRecordsStore,
+  useSessionStore,
+  useStatusStore,
+} from './stores/index.js';
 import { resumeSession, subscribeToEngine } from './sync.js';
 
 export interface AppProps {
@@ -42,6 +55,9 @@ function Shell({ connection }: { connection: ConnectionSource | undefined }) {
   const hotListsOpen = useHotListsStore((s) => s.open);
   const historyOpen = useHistoryStore((s) => s.open);
   const recordsOpen = useRecordsStore((s) => s.open);
+  const adminOpen = useAdminStore((s) => s.open);
+  const locked = useStatusStore((s) => s.status?.locked ?? false);
+  const lockAfterMinutes = useStatusStore((s) => s.status?.lockAfterMinutes ?? 0);
 
   useEffect(() => subscribeToEngine(api), [api]);
 
@@ -74,7 +90,9 @@ function Shell({ connection }: { connection: ConnectionSource | undefined }) {
   }, []);
 
   const signedIn = phase === 'signed-in';
+  // The tone sounds over the lock screen too: a hit must be heard whoever is at the car.
   const tonePlaying = signedIn && current !== null && current.status === 'pending';
+  useIdleLock(api, { active: signedIn && !locked, minutes: lockAfterMinutes, busy: tonePlaying });
   useEffect(() => {
     if (tonePlaying) alertTone.start();
     else alertTone.stop();
@@ -95,6 +113,8 @@ function Shell({ connection }: { connection: ConnectionSource | undefined }) {
     );
   } else if (!signedIn) {
     screen = <LoginScreen />;
+  } else if (locked) {
+    screen = <LockScreen />;
   } else if (current && !deferred) {
     // An alert takes over from any other screen.
     screen = <AlertScreen key={current.id} alert={current} />;
@@ -104,6 +124,8 @@ function Shell({ connection }: { connection: ConnectionSource | undefined }) {
     screen = <HistoryScreen />;
   } else if (recordsOpen) {
     screen = <RecordsPanel />;
+  } else if (adminOpen) {
+    screen = <AdminScreen />;
   } else {
     screen = <PatrolView />;
   }

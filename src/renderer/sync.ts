@@ -8,7 +8,7 @@ import type { LprApi } from '../shared/contract.js';
 import { call } from './api.js';
 import { forgetSignIn, rememberSignIn, resumeToken } from './lib/resume.js';
 import { RECENT_READS_LIMIT } from './stores/reads.js';
-import { useAlertsStore, useHotListsStore, useReadsStore, useSessionStore, useStatusStore } from './stores/index.js';
+import { useAdminStore, useAlertsStore, useHotListsStore, useReadsStore, useSessionStore, useStatusStore } from './stores/index.js';
 
 export function subscribeToEngine(api: LprApi): () => void {
   const unsubscribers = [
@@ -85,6 +85,7 @@ export async function resumeSession(api: LprApi): Promise<void> {
 }
 
 export function clearShift(): void {
+  useAdminStore.getState().setOpen(false);
   useReadsStore.getState().clear();
   useAlertsStore.getState().clear();
   useHotListsStore.getState().clear();
@@ -111,4 +112,13 @@ export async function loadManualEntries(api: LprApi): Promise<void> {
   const result = await call(api, 'hotlists.manual.list', {});
   if (result.ok) useHotListsStore.getState().setManual(result.value);
   else useHotListsStore.getState().setManualError(result.error);
+}
+
+/** Locks this screen now (the Lock button, or idle time ran out); alerts still come and sound. */
+export async function lockScreen(api: LprApi): Promise<string | null> {
+  const result = await call(api, 'session.lock', {});
+  if (!result.ok) return result.error;
+  const status = useStatusStore.getState().status;
+  if (status) useStatusStore.getState().setStatus({ ...status, locked: true });
+  return null;
 }

@@ -24,6 +24,39 @@ export const userSchema = z.object({
 });
 export type User = z.infer<typeof userSchema>;
 
+/** An account as the administrator's Users tab sees it (never the PIN hash). */
+export const userRecordSchema = userSchema.extend({
+  trained: z.boolean(),
+  disabled: z.boolean(),
+  /** Locked out after wrong PINs until this time; null when not locked. */
+  lockedUntil: z.number().nullable(),
+  failedAttempts: z.number().int(),
+  createdAt: z.number(),
+});
+export type UserRecordView = z.infer<typeof userRecordSchema>;
+
+const accountIdSchema = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'user id: 1-64 letters, digits, ".", "_" or "-"');
+/** The length rule is the car's (settings accounts.pinMinLength); the engine checks it. */
+const newPinSchema = z.string().min(1, 'give a PIN').max(64);
+const accountReasonSchema = z.string().trim().min(3, 'say why').max(500);
+
+/** One row of the audit trail. */
+export const auditRowSchema = z.object({
+  id: idSchema,
+  at: z.number(),
+  userId: z.string().nullable(),
+  action: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+  hash: z.string(),
+});
+export type AuditRowView = z.infer<typeof auditRowSchema>;
+
+export const auditVerdictSchema = z.union([
+  z.object({ ok: z.literal(true), rows: z.number().int(), firstId: z.number().nullable(), lastId: z.number().nullable(), lastHash: z.string() }),
+  z.object({ ok: z.literal(false), rows: z.number().int(), rowId: z.number().nullable(), reason: z.string() }),
+]);
+export type AuditVerdict = z.infer<typeof auditVerdictSchema>;
+
 /** What sign-in answers: the user, and a token that signs this screen in again after a reload or an engine restart. */
 export const signedInSchema = userSchema.extend({ resumeToken: z.string() });
 export type SignedIn = z.infer<typeof signedInSchema>;
@@ -331,12 +364,18 @@ export const engineStatusSchema = z.object({
   hitsThisShift: z.number().int(),
   gps: gpsFixSchema.nullable(),
   recognizer: z.string(),
+  /** No user exists yet: the screen asks for the first administrator. */
+  needsFirstAdministrator: z.boolean(),
+  /** Idle minutes before the screen locks itself (0: never). */
+  lockAfterMinutes: z.number().min(0),
+  /** The shortest PIN the car accepts for a new or reset PIN. */
+  pinMinLength: z.number().int(),
 });
 export type EngineStatus = z.infer<typeof engineStatusSchema>;
 
 /** Requests: channel → input schema. Every one is parsed before the engine acts. */
 export const requestSchemas = {
-  'session.login': z.object({ userId: z.string().min(1).max(64), pin: z.string().min(4).max(32) }),
+  'session.login': z.object({ userId: z.string().min(1).max(64), pin: z.string().min(4).max(64) }),
   'session.logout': z.object({}),
   /** Signs this connection in again with the token sign-in gave (reload, engine restart). */
   'session.resume': z.object({ token: z.string().min(16).max(128) }),
@@ -411,6 +450,25 @@ export const requestSchemas = {
     inService: z.boolean(),
     reason: z.string().trim().min(3, 'say why the camera goes out of or back into service').max(500),
   }),
+  /** Only while no user exists: creates the first administrator (trained) and nothing else. */
+  'users.firstAdministrator': z.object({ id: accountIdSchema, name: z.string().trim().min(1).max(100), pin: newPinSchema }),
+  'users.list': z.object({}),
+  'users.create': z.object({ id: accountIdSchema, name: z.string().trim().min(1).max(100), role: roleSchema, trained: z.boolean(), pin: newPinSchema }),
+  'users.disable': z.object({ id: accountIdSchema, reason: accountReasonSchema }),
+  'users.enable': z.object({ id: accountIdSchema, reason: accountReasonSchema }),
+  'users.resetPin': z.object({ id: accountIdSchema, pin: newPinSchema }),
+  'users.setTrained': z.object({ id: accountIdSchema, trained: z.boolean() }),
+  /** The audit trail, newest first, with filters; `action` may name a family ('session.*'). */
+  'audit.list': z.object({
+    from: z.number().optional(),
+    to: z.number().optional(),
+    userId: z.string().min(1).max(64).optional(),
+    action: z.string().min(1).max(64).optional(),
+    beforeId: idSchema.optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+  }),
+  /** Checks the whole hash chain and names the first row that does not verify. */
+  'audit.verify': z.object({}),
 } as const;
 
 export type Channel = keyof typeof requestSchemas;
@@ -448,6 +506,15 @@ export interface Responses {
   'evidence.export': { disseminationId: number; file: string; bytes: number; manifestSha256: string; reads: number; hits: number };
   'evidence.log': { entries: DisseminationEntry[]; csv: string };
   'cameras.service': CameraStatus;
+  'users.firstAdministrator': User;
+  'users.list': UserRecordView[];
+  'users.create': UserRecordView;
+  'users.disable': UserRecordView;
+  'users.enable': UserRecordView;
+  'users.resetPin': UserRecordView;
+  'users.setTrained': UserRecordView;
+  'audit.list': AuditRowView[];
+  'audit.verify': AuditVerdict;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string };

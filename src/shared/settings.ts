@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { historySettingsSchema, retentionSettingsSchema } from './records.js';
+import { accountSettingsSchema, DEFAULT_ACCOUNT_SETTINGS } from './accounts.js';
 
 export const CAMERA_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 
@@ -89,6 +90,8 @@ export const carSettingsSchema = z
     retention: retentionSettingsSchema.default(retentionSettingsSchema.parse({})),
     /** What a history search must be justified with (C.8). */
     history: historySettingsSchema.default(historySettingsSchema.parse({})),
+    /** PIN length, lockout after failed sign-ins. */
+    accounts: accountSettingsSchema.default(DEFAULT_ACCOUNT_SETTINGS),
   })
   .strict();
 export type CarSettings = z.infer<typeof carSettingsSchema>;

@@ -32,7 +32,12 @@ describe.skipIf(skip !== null)('Electron app', () => {
     const { _electron } = await import('playwright-core');
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lpr-electron-'));
     const { execFileSync } = await import('node:child_process');
-    execFileSync(process.execPath, [path.join(root, 'bin', 'lpr.js'), 'user', 'add', 'e1', '--name', 'Officer E', '--trained', '--pin', '246813', '--data-dir', dataDir]);
+    const lpr = path.join(root, 'bin', 'lpr.js');
+    // The first user of a car is its administrator; officers are added with an administrator's PIN.
+    execFileSync(process.execPath, [lpr, 'user', 'add', 'a1', '--name', 'Admin A', '--role', 'administrator', '--pin', '975310', '--data-dir', dataDir]);
+    execFileSync(process.execPath, [lpr, 'user', 'add', 'e1', '--name', 'Officer E', '--trained', '--pin', '246813', '--as', 'a1', '--data-dir', dataDir], {
+      env: { ...process.env, LPR_ADMIN_PIN: '975310' },
+    });
     // The car's settings name its camera: the app opens it with no flag.
     fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ cameras: [{ id: 'front', name: 'Front', position: 'front', source: path.join(root, 'demo', 'footage'), fps: 5, loop: true }] }));
     const app = await _electron.launch({ executablePath: binary!, args: [root], env: { ...process.env, LPR_DATA_DIR: dataDir } });

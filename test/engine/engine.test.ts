@@ -198,11 +198,11 @@ describe('Engine', () => {
     expect(await screen.invoke('nope', {})).toEqual({ ok: false, error: 'unknown channel "nope"' });
     expect(await screen.invoke('alerts.acknowledge', { alertId: 'x' })).toMatchObject({ ok: false, error: expect.stringMatching(/alertId/) });
     expect(await screen.invoke('alerts.open', {})).toEqual({ ok: false, error: 'alerts.open: sign in first' });
-    addUser(engine.db, { id: 'o1', name: 'Officer One', role: 'officer', trained: false, pin: '1111' }, null);
-    expect(await screen.invoke('session.login', { userId: 'o1', pin: '1111' })).toMatchObject({ ok: false, error: expect.stringMatching(/not marked as trained/) });
-    expect(await screen.invoke('session.login', { userId: 'o1', pin: '9999' })).toEqual({ ok: false, error: 'unknown officer ID or wrong PIN' });
-    addUser(engine.db, { id: 'o2', name: 'Officer Two', role: 'officer', trained: true, pin: '2222' }, null);
-    expect(await screen.invoke('session.login', { userId: 'o2', pin: '2222' })).toMatchObject({ ok: true, value: { id: 'o2', name: 'Officer Two', role: 'officer', resumeToken: expect.any(String) } });
+    addUser(engine.db, { id: 'o1', name: 'Officer One', role: 'officer', trained: false, pin: '111199' }, null);
+    expect(await screen.invoke('session.login', { userId: 'o1', pin: '111199' })).toMatchObject({ ok: false, error: expect.stringMatching(/not marked as trained/) });
+    expect(await screen.invoke('session.login', { userId: 'o1', pin: '999911' })).toEqual({ ok: false, error: 'unknown officer ID or wrong PIN' });
+    addUser(engine.db, { id: 'o2', name: 'Officer Two', role: 'officer', trained: true, pin: '222299' }, null);
+    expect(await screen.invoke('session.login', { userId: 'o2', pin: '222299' })).toMatchObject({ ok: true, value: { id: 'o2', name: 'Officer Two', role: 'officer', resumeToken: expect.any(String) } });
     expect(await screen.invoke('alerts.open', {})).toEqual({ ok: true, value: [] });
     await engine.close();
   });
@@ -225,9 +225,9 @@ describe('Engine hot-list requests', () => {
   it('syncs lists from where they were imported, with progress events, and adds manual entries with a reason', async () => {
     const { engine, dir } = await engineWith({});
     const screen = engine.connect(() => undefined);
-    addUser(engine.db, { id: 'o3', name: 'Officer Three', role: 'officer', trained: true, pin: '3333' }, null);
+    addUser(engine.db, { id: 'o3', name: 'Officer Three', role: 'officer', trained: true, pin: '333399' }, null);
     expect(await screen.invoke('hotlists.sync', {})).toEqual({ ok: false, error: 'hotlists.sync: sign in first' });
-    await screen.invoke('session.login', { userId: 'o3', pin: '3333' });
+    await screen.invoke('session.login', { userId: 'o3', pin: '333399' });
     // Sign-in starts the shift-start sync (C.3); a request meanwhile gets that sync's outcome.
     expect(await screen.invoke('hotlists.sync', {})).toEqual({ ok: true, value: [{ list: 'agency', outcome: expect.any(String), entries: 1, error: null }] });
     fs.writeFileSync(path.join(dir, 'list.csv'), 'plate,state,list_code,description\nHOT123,CA,V,stolen\nNEW777,NV,W,wanted\n');

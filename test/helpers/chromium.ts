@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { DEMO_USER } from '../../src/main/engine/demo.js';
 
 export const CHROMIUM = process.env.LPR_CHROMIUM ?? '/usr/bin/chromium';
 export const chromiumMissing = !fs.existsSync(CHROMIUM);
@@ -79,8 +80,8 @@ export async function startServe(args: string[], timeoutMs = 240_000): Promise<S
 /** Signs in as the demo officer and waits for the patrol view. */
 export async function signInAsDemo(page: Page, url: string): Promise<void> {
   await page.goto(url);
-  await page.getByTestId('login-user').fill('demo');
-  await page.getByTestId('login-pin').fill('1234');
+  await page.getByTestId('login-user').fill(DEMO_USER.id);
+  await page.getByTestId('login-pin').fill(DEMO_USER.pin);
   await page.getByTestId('login-submit').click();
   await page.getByTestId('patrol-view').waitFor({ timeout: 90_000 });
 }

@@ -79,6 +79,9 @@ export function makeStatus(overrides: Partial<EngineStatus> = {}): EngineStatus 
     hitsThisShift: 1,
     gps: { lat: 42.3601, lon: -71.0589, accuracyM: 4 },
     recognizer: 'test-recognizer',
+    needsFirstAdministrator: false,
+    lockAfterMinutes: 10,
+    pinMinLength: 6,
     ...overrides,
   };
 }

@@ -53,6 +53,15 @@ const examples: { [C in Channel]: RequestOf<C> } = {
   'retention.holds.release': { id: 999, reason: 'case closed' },
   'retention.purge': {},
   'cameras.service': { cameraId: 'nowhere', inService: false, reason: 'lens cracked' },
+  'users.firstAdministrator': { id: 'first', name: 'First Admin', pin: '864213' },
+  'users.list': {},
+  'users.create': { id: 'new.officer', name: 'New Officer', role: 'officer', trained: true, pin: '864213' },
+  'users.disable': { id: 'nobody', reason: 'left the agency' },
+  'users.enable': { id: 'nobody', reason: 'back from leave' },
+  'users.resetPin': { id: 'nobody', pin: '864213' },
+  'users.setTrained': { id: 'nobody', trained: true },
+  'audit.list': { action: 'session.*', limit: 5 },
+  'audit.verify': {},
 };
 
 const PINS: Record<Role, string> = { officer: '111111', supervisor: '222222', administrator: '333333' };

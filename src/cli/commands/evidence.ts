@@ -69,7 +69,7 @@ async function run(args: ParsedArgs, ctx: CliContext): Promise<number> {
         caseNumber: stringFlag(args, 'case') ?? '',
       });
       if (!to.success) throw new UsageError(to.error.issues.map((i) => i.message).join('; '));
-      const user = signedInUser(db, args, ['officer', 'supervisor', 'administrator'], 'an evidence export', now);
+      const user = await signedInUser(db, args, ['officer', 'supervisor', 'administrator'], 'an evidence export', now);
       const out = stringFlag(args, 'out');
       try {
         const result = exportEvidence(db, hitId !== undefined ? { hitId } : { searchId: searchId! }, to.data, {
@@ -86,7 +86,7 @@ async function run(args: ParsedArgs, ctx: CliContext): Promise<number> {
       return 0;
     }
     if (action === 'log') {
-      signedInUser(db, args, ['supervisor', 'administrator'], 'the dissemination log', now);
+      await signedInUser(db, args, ['supervisor', 'administrator'], 'the dissemination log', now);
       const entries = disseminationLog(db, intFlag(args, 'limit', 1, 1_000_000) ?? 500);
       if (json) ctx.stdout(JSON.stringify(entries));
       else if (args.flags.has('csv')) process.stdout.write(disseminationCsv(entries));

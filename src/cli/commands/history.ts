@@ -67,7 +67,7 @@ async function run(args: ParsedArgs, ctx: CliContext): Promise<number> {
   const db = openDatabase(ctx.dbFile);
   try {
     const now = Date.now();
-    const user = signedInUser(db, args, ['officer', 'supervisor', 'administrator'], 'a history search', now);
+    const user = await signedInUser(db, args, ['officer', 'supervisor', 'administrator'], 'a history search', now);
     let result;
     try {
       result = searchHistory(db, parsed.data, justification.data, { userId: user.id, now, reasons });

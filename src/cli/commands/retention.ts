@@ -65,8 +65,8 @@ async function run(args: ParsedArgs, ctx: CliContext): Promise<number> {
       const asOf = timeFlag(args, 'as-of') ?? now;
       let userId: string | null = null;
       // A purge as of a later time removes records the clock says are still within their period.
-      if (asOf > now + 60_000) userId = signedInUser(db, args, ['administrator'], 'a purge as of a later time', now).id;
-      else if (stringFlag(args, 'user')) userId = signedInUser(db, args, ['supervisor', 'administrator'], 'lpr retention purge', now).id;
+      if (asOf > now + 60_000) userId = (await signedInUser(db, args, ['administrator'], 'a purge as of a later time', now)).id;
+      else if (stringFlag(args, 'user')) userId = (await signedInUser(db, args, ['supervisor', 'administrator'], 'lpr retention purge', now)).id;
       const result = purgeExpired(db, { asOf, settings: settings.retention, trigger: userId ?? 'command line', userId });
       if (json) ctx.stdout(JSON.stringify(result));
       else {
@@ -80,7 +80,7 @@ async function run(args: ParsedArgs, ctx: CliContext): Promise<number> {
     if (action === 'hold') {
       try {
         if (sub === 'add') {
-          const user = signedInUser(db, args, SUPERVISORS, 'placing a hold', now);
+          const user = await signedInUser(db, args, SUPERVISORS, 'placing a hold', now);
           const caseNumber = stringFlag(args, 'case');
           const reason = stringFlag(args, 'reason');
           const until = timeFlag(args, 'until');
@@ -103,7 +103,7 @@ async function run(args: ParsedArgs, ctx: CliContext): Promise<number> {
           return 0;
         }
         if (sub === 'list') {
-          signedInUser(db, args, SUPERVISORS, 'listing holds', now);
+          await signedInUser(db, args, SUPERVISORS, 'listing holds', now);
           const holds = listHolds(db, now, { all: args.flags.has('all') });
           if (json) ctx.stdout(JSON.stringify(holds));
           else for (const h of holds) ctx.stdout(holdLine(h));
@@ -113,7 +113,7 @@ async function run(args: ParsedArgs, ctx: CliContext): Promise<number> {
           if (!holdId || !/^\d+$/.test(holdId)) throw new UsageError('give the hold id: lpr retention hold release ID --reason TEXT');
           const reason = stringFlag(args, 'reason');
           if (!reason) throw new UsageError('--reason TEXT is required');
-          const user = signedInUser(db, args, SUPERVISORS, 'releasing a hold', now);
+          const user = await signedInUser(db, args, SUPERVISORS, 'releasing a hold', now);
           const hold = releaseHold(db, Number(holdId), { userId: user.id, reason, now });
           ctx.stdout(json ? JSON.stringify(hold) : `released hold ${hold.id} (${hold.caseNumber})`);
           return 0;

@@ -10,7 +10,7 @@ import { addUser, listUsers } from './governance/users.js';
 import { importHotListCsv } from './hotlist/index.js';
 import { projectRoot } from './paths.js';
 
-export const DEMO_USER = { id: 'demo', pin: '1234' } as const;
+export const DEMO_USER = { id: 'demo', pin: '246810' } as const;
 
 /**
  * Adds the demo officer and the demo hot list when they are missing, leaving

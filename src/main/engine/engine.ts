@@ -23,6 +23,7 @@ import { CameraPipeline, type CameraConfig, type CameraPass, type CameraSupervis
 import { cameraService, setCameraService } from './camera/service.js';
 import type { GrabberFactory } from './camera/grabber.js';
 import { audit } from './governance/audit.js';
+import { countUsers } from './governance/users.js';
 import type { GpsSource } from './gps/gps.js';
 import { createHotListMatcher, defaultHotListsConfig, groupByVehicle, hotListStatus, type HotListsConfig } from './hotlist/index.js';
 import { runSyncWorker } from './hotlist/sync-runner.js';
@@ -290,6 +291,9 @@ export class Engine {
       hitsThisShift: since === null ? 0 : (this.db.prepare('SELECT count(*) AS n FROM alerts WHERE raised_at >= ?').get(since) as { n: number }).n,
       gps: user ? (this.options.gps?.current() ?? null) : null,
       recognizer: this.options.recognizer.name,
+      needsFirstAdministrator: countUsers(this.db) === 0,
+      lockAfterMinutes: this.carSettings.current.screen.lockAfterMinutes,
+      pinMinLength: this.carSettings.current.accounts.pinMinLength,
     };
   }
 
@@ -306,6 +310,21 @@ export class Engine {
   sessionChanged(session: Session): void {
     for (const connection of this.connections) {
       if (connection.session === session) connection.deliver('status', this.statusFor(session));
+    }
+  }
+
+  /** A user was disabled or lost the trained flag: every screen they are signed in on signs out. */
+  signOutEverywhere(userId: string, now: number): void {
+    this.sessionTokens.endAllOf(userId, now);
+    for (const connection of this.connections) {
+      const session = connection.session;
+      if (session.user?.id !== userId) continue;
+      audit(this.db, { userId, action: 'session.logout', detail: { connection: session.id, reason: 'account changed by an administrator' } }, now);
+      session.user = null;
+      session.signedInAt = null;
+      session.tokenHash = null;
+      session.locked = false;
+      this.sessionChanged(session);
     }
   }
 

@@ -6,7 +6,8 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { call, useApi } from '../api.js';
 import { alertTone } from '../audio/tone.js';
-import { useSessionStore } from '../stores/index.js';
+import { useSessionStore, useStatusStore } from '../stores/index.js';
+import { FirstAdministrator } from './FirstAdministrator.js';
 import { rememberSignIn } from '../lib/resume.js';
 import { loadShift } from '../sync.js';
 
@@ -14,6 +15,11 @@ type Field = 'user' | 'pin';
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'clear', '0', 'back'] as const;
 
 export function LoginScreen() {
+  const needsFirstAdministrator = useStatusStore((s) => s.status?.needsFirstAdministrator ?? false);
+  return needsFirstAdministrator ? <FirstAdministrator /> : <SignIn />;
+}
+
+function SignIn() {
   const api = useApi();
   const notice = useSessionStore((s) => s.notice);
   const [userId, setUserId] = useState('');
@@ -56,7 +62,7 @@ export function LoginScreen() {
     const [value, setValue] = field === 'pin' ? [pin, setPin] : [userId, setUserId];
     if (key === 'clear') setValue('');
     else if (key === 'back') setValue(value.slice(0, -1));
-    else if (value.length < (field === 'pin' ? 32 : 64)) setValue(value + key);
+    else if (value.length < 64) setValue(value + key);
     (field === 'pin' ? pinRef : userRef).current?.focus();
   }
 
@@ -94,7 +100,7 @@ export function LoginScreen() {
               pattern="[0-9]*"
               autoComplete="current-password"
               value={pin}
-              maxLength={32}
+              maxLength={64}
               onFocus={() => setField('pin')}
               onChange={(e) => setPin(e.target.value)}
               disabled={busy}

@@ -5,9 +5,10 @@ import { forgetSignIn } from '../lib/resume.js';
 import { CAMERA_STATE_TEXT, formatAge } from '../lib/format.js';
 import { useNow } from '../lib/hooks.js';
 import { useSessionStore, useStatusStore } from '../stores/index.js';
-import { clearShift } from '../sync.js';
+import { clearShift, lockScreen } from '../sync.js';
 import { openHistory } from './HistoryScreen.js';
 import { openRecords } from './RecordsPanel.js';
+import { openAdmin } from '../admin/AdminScreen.js';
 import { openHotLists } from './HotListsPanel.js';
 import { ThemeToggle } from './ThemeToggle.js';
 import { CameraService } from './CameraService.js';
@@ -21,6 +22,12 @@ export function StatusHeader() {
   const [error, setError] = useState<string | null>(null);
   const [serviceCamera, setServiceCamera] = useState<string | null>(null);
   const shownCamera = status?.cameras.find((c) => c.id === serviceCamera) ?? null;
+
+  async function lock() {
+    setError(null);
+    const problem = await lockScreen(api);
+    if (problem) setError(`Lock failed: ${problem}`);
+  }
 
   async function logout() {
     setBusy(true);
@@ -42,7 +49,7 @@ export function StatusHeader() {
         <div className="officer-name">{user?.name ?? '—'}</div>
         <div className="officer-id">
           ID {user?.id ?? '—'}
-          {user?.role === 'administrator' ? ' · administrator' : ''}
+          {user?.role === 'administrator' ? ' · administrator' : user?.role === 'supervisor' ? ' · supervisor' : ''}
         </div>
       </div>
 
@@ -133,14 +140,22 @@ export function StatusHeader() {
             Records
           </button>
         )}
+        {(status?.channels.includes('users.list') || status?.channels.includes('audit.list')) && (
+          <button type="button" className="btn" data-testid="admin-open" onClick={openAdmin}>
+            Admin
+          </button>
+        )}
         <ThemeToggle />
+        <button type="button" className="btn btn-quiet" data-testid="lock" onClick={lock} disabled={busy}>
+          Lock
+        </button>
         <button type="button" className="btn btn-quiet" data-testid="logout" onClick={logout} disabled={busy}>
           {busy ? 'Signing out…' : 'Sign out'}
         </button>
       </div>
       {error && (
         <p className="error-text header-error" role="alert">
-          Sign-out failed: {error}
+          {error.startsWith('Lock failed') ? error : `Sign-out failed: ${error}`}
         </p>
       )}
     </header>

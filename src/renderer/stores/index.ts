@@ -1,4 +1,5 @@
 /** All renderer stores, and one reset for sign-out and for tests. */
+import { resetAdminStore } from './admin.js';
 import { resetAlertsStore } from './alerts.js';
 import { resetConnectionStore } from './connection.js';
 import { resetHistoryStore } from './history.js';
@@ -8,6 +9,7 @@ import { resetRecordsStore } from './records.js';
 import { resetSessionStore } from './session.js';
 import { resetStatusStore } from './status.js';
 
+export { useAdminStore } from './admin.js';
 export { useAlertsStore, selectCurrentAlert } from './alerts.js';
 export { useConnectionStore } from './connection.js';
 export { useHistoryStore } from './history.js';
@@ -18,6 +20,7 @@ export { useSessionStore } from './session.js';
 export { useStatusStore } from './status.js';
 
 export function resetAllStores(): void {
+  resetAdminStore();
   resetAlertsStore();
   resetConnectionStore();
   resetHistoryStore();

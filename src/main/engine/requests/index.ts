@@ -7,12 +7,14 @@ import { alertHandlers } from './alerts.js';
 import { evidenceHandlers } from './evidence.js';
 import { historyHandlers } from './history.js';
 import { cameraHandlers } from './cameras.js';
+import { auditHandlers } from './audit.js';
 import { hotListHandlers } from './hotlists.js';
 import { readHandlers } from './reads.js';
 import { retentionHandlers } from './retention.js';
 import { sessionHandlers } from './session.js';
 import { settingsHandlers } from './settings.js';
 import type { HandlerMap } from './types.js';
+import { userHandlers } from './users.js';
 
 export const allHandlers: HandlerMap<Channel> = {
   ...sessionHandlers,
@@ -24,4 +26,6 @@ export const allHandlers: HandlerMap<Channel> = {
   ...evidenceHandlers,
   ...retentionHandlers,
   ...cameraHandlers,
+  ...userHandlers,
+  ...auditHandlers,
 };

@@ -24,11 +24,13 @@ function signIn(engine: Engine, session: Session, user: User, signedInAt: number
 export const sessionHandlers = handlers({
   'session.login': {
     roles: 'anyone',
-    handle: ({ userId, pin }, { engine, session, now }) => {
-      const user = login(engine.db, userId, pin, now);
+    handle: async ({ userId, pin }, { engine, session, now }) => {
+      const user = await login(engine.db, userId, pin, now, { settings: engine.carSettings.current.accounts, clock: () => engine.clock() });
+      // The PIN check takes time off-thread; the sign-in starts when it answered.
+      const at = engine.clock();
       // Signing in on a screen that already has someone signed in ends that sign-in.
-      if (session.tokenHash) engine.sessionTokens.end(session.tokenHash, now);
-      const signedIn = signIn(engine, session, user, now, engine.sessionTokens.issue(user.id, now), false);
+      if (session.tokenHash) engine.sessionTokens.end(session.tokenHash, at);
+      const signedIn = signIn(engine, session, user, at, engine.sessionTokens.issue(user.id, at), false);
       engine.sessionChanged(session);
       // Policy C.3: the shift starts with the newest lists. Progress reaches the screen as
       // hotListSync events; a list that fails stays flagged until a sync succeeds.
@@ -41,11 +43,11 @@ export const sessionHandlers = handlers({
     handle: ({ token }, { engine, session, now }) => {
       const found = engine.sessionTokens.find(token, now);
       const row = found
-        ? (engine.db.prepare('SELECT id, name, role, trained FROM users WHERE id = ?').get(found.userId) as
-            | { id: string; name: string; role: Role; trained: number }
+        ? (engine.db.prepare('SELECT id, name, role, trained, disabled FROM users WHERE id = ?').get(found.userId) as
+            | { id: string; name: string; role: Role; trained: number; disabled: number }
             | undefined)
         : undefined;
-      if (!found || !row || row.trained !== 1) {
+      if (!found || !row || row.trained !== 1 || row.disabled === 1) {
         if (found) engine.sessionTokens.end(found.hash, now);
         throw new Error('this sign-in has ended; sign in again');
       }
@@ -86,17 +88,13 @@ export const sessionHandlers = handlers({
   'session.unlock': {
     roles: ALL_ROLES,
     whileLocked: true,
-    handle: ({ pin }, { engine, session, user, now }) => {
+    handle: async ({ pin }, { engine, session, user, now }) => {
       if (!session.locked) return null;
-      try {
-        login(engine.db, user.id, pin, now);
-      } catch (error) {
-        audit(engine.db, { userId: user.id, action: 'session.unlock-failed', detail: {} }, now);
-        throw error;
-      }
+      // Audited by login as session.unlock / session.unlock-failed; wrong PINs here count
+      // towards the lockout like any other.
+      await login(engine.db, user.id, pin, now, { settings: engine.carSettings.current.accounts, clock: () => engine.clock(), purpose: 'session.unlock' });
       session.locked = false;
       if (session.tokenHash) engine.sessionTokens.setLocked(session.tokenHash, false);
-      audit(engine.db, { userId: user.id, action: 'session.unlock', detail: {} }, now);
       engine.sessionChanged(session);
       return null;
     },

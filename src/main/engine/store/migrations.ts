@@ -259,6 +259,18 @@ export const migrations: readonly Migration[] = [
     after: (db) => sealUnchainedAuditRows(db),
   },
   {
+    version: 41,
+    name: 'users: disabled flag, failed sign-ins in a row and lockout',
+    sql: `
+      ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1));
+      -- Wrong PINs since the last good one; at the configured limit the account is
+      -- locked until locked_until (ms since the epoch).
+      ALTER TABLE users ADD COLUMN failed_attempts INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE users ADD COLUMN locked_until INTEGER;
+      ALTER TABLE users ADD COLUMN pin_changed_at INTEGER;
+    `,
+  },
+  {
     version: 50,
     name: 'records: legal holds and purge runs',
     sql: `
