@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { carSettingsSchema, type CarSettings } from './settings.js';
 import { CASE_NUMBER_PATTERN, justificationSchema, normalisePlateQuery, PLATE_QUERY_PATTERN, type SearchReason } from './records.js';
+import { DISPOSITION_ACTIONS, type QuickReasons } from './checklist.js';
 
 export const PLATE_PATTERN = /^[A-Z0-9]{1,10}$/;
 export const plateSchema = z.string().regex(PLATE_PATTERN, 'plate must be 1-10 characters A-Z or 0-9');
@@ -140,6 +141,10 @@ export type DispatchResult = z.infer<typeof dispatchResultSchema>;
 export const dispositionKindSchema = z.enum(['confirmed', 'misread', 'not-on-list', 'other']);
 export type DispositionKind = z.infer<typeof dispositionKindSchema>;
 
+/** What the officer did about a hit (B.1.d results): recorded with the disposition. */
+export const dispositionActionSchema = z.enum(DISPOSITION_ACTIONS);
+export type DispositionAction = z.infer<typeof dispositionActionSchema>;
+
 export const alertViewSchema = z.object({
   id: idSchema,
   status: alertStatusSchema,
@@ -164,7 +169,15 @@ export const alertViewSchema = z.object({
     dispatchNote: z.string().nullable(),
   }),
   disposition: z
-    .object({ kind: dispositionKindSchema, note: z.string(), userId: z.string(), recordedAt: z.number() })
+    .object({
+      kind: dispositionKindSchema,
+      /** The quick-pick reason, when one was picked. */
+      reason: z.string().nullable(),
+      note: z.string(),
+      actions: z.array(dispositionActionSchema),
+      userId: z.string(),
+      recordedAt: z.number(),
+    })
     .nullable(),
 });
 export type AlertView = z.infer<typeof alertViewSchema>;
@@ -401,7 +414,12 @@ export const requestSchemas = {
     alertId: idSchema,
     kind: dispositionKindSchema,
     note: z.string().max(2000),
+    /** One of the quick-pick reasons configured for the kind (alerts.reasons). */
+    reason: z.string().trim().min(1).max(120).nullable().default(null),
+    actions: z.array(dispositionActionSchema).max(DISPOSITION_ACTIONS.length).default([]),
   }),
+  /** The quick-pick reasons configured for dispositions and manual entries. */
+  'alerts.reasons': z.object({}),
   /** Sync every configured hot list now (C.3); progress arrives as hotListSync events. */
   'hotlists.sync': z.object({}),
   'hotlists.manual.list': z.object({}),
@@ -489,6 +507,7 @@ export interface Responses {
   'alerts.acknowledge': AlertView;
   'alerts.check': AlertView;
   'alerts.dispose': AlertView;
+  'alerts.reasons': QuickReasons;
   'hotlists.sync': { list: string; outcome: string; entries: number; error: string | null }[];
   'hotlists.manual.list': ManualEntryView[];
   'hotlists.manual.add': { entry: ManualEntryView; readsThisShift: z.infer<typeof earlierReadSchema>[] };

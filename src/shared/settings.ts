@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { historySettingsSchema, retentionSettingsSchema } from './records.js';
 import { accountSettingsSchema, DEFAULT_ACCOUNT_SETTINGS } from './accounts.js';
+import { DEFAULT_QUICK_REASONS } from './checklist.js';
 
 export const CAMERA_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 
@@ -54,6 +55,18 @@ export const gpsSettingsSchema = z
   })
   .strict();
 
+/** A list of quick-pick reasons: each named once, short enough for a button. */
+const reasonListSchema = z
+  .array(z.string().trim().min(1, 'a reason cannot be empty').max(120, 'a reason is at most 120 characters'))
+  .max(12, 'at most 12 reasons fit on the screen')
+  .superRefine((reasons, ctx) => {
+    const seen = new Set<string>();
+    reasons.forEach((reason, i) => {
+      if (seen.has(reason)) ctx.addIssue({ code: 'custom', path: [i], message: `reason "${reason}" is listed twice` });
+      seen.add(reason);
+    });
+  });
+
 export const carSettingsSchema = z
   .object({
     cameras: z
@@ -92,6 +105,16 @@ export const carSettingsSchema = z
     history: historySettingsSchema.default(historySettingsSchema.parse({})),
     /** PIN length, lockout after failed sign-ins. */
     accounts: accountSettingsSchema.default(DEFAULT_ACCOUNT_SETTINGS),
+    /** Quick-pick reasons the officer taps instead of typing (misread, not on list, other, manual entries). */
+    reasons: z
+      .object({
+        misread: reasonListSchema.default([...DEFAULT_QUICK_REASONS.misread]),
+        'not-on-list': reasonListSchema.default([...DEFAULT_QUICK_REASONS['not-on-list']]),
+        other: reasonListSchema.default([...DEFAULT_QUICK_REASONS.other]),
+        manual: reasonListSchema.default([...DEFAULT_QUICK_REASONS.manual]),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 export type CarSettings = z.infer<typeof carSettingsSchema>;

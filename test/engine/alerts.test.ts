@@ -3,9 +3,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AlertFlowError, AlertService } from '../../src/main/engine/alerts/alerts.js';
+import type { DispositionDraft } from '../../src/shared/checklist.js';
+import type { DispositionAction, DispositionKind } from '../../src/shared/contract.js';
 import type { HotListMatch } from '../../src/main/engine/hotlist/types.js';
 import { openDatabase, type Db } from '../../src/main/engine/store/db.js';
 import { ReadStore } from '../../src/main/engine/store/reads.js';
+
+const draft = (kind: DispositionKind, note = '', reason: string | null = null, actions: DispositionAction[] = []): DispositionDraft => ({
+  kind,
+  note,
+  reason,
+  actions,
+});
 
 const match = (covert = false): HotListMatch => ({
   entry: { id: 7, listName: 'ncic', plate: 'ABC123', state: 'CA', listCode: 'V', category: 'Stolen vehicle', description: 'test' },
@@ -38,15 +47,16 @@ describe('AlertService', () => {
     expect(() => alerts.checkCharacters(alert.id, true, 'u1', 110)).toThrow(/acknowledge/);
     alerts.acknowledge(alert.id, 'u1', 120);
     expect(() => alerts.checkDispatch(alert.id, 'verified-active', '', 'u1')).toThrow(AlertFlowError);
-    expect(() => alerts.dispose(alert.id, 'confirmed', '', 'u1')).toThrow(/complete the checks/);
+    expect(() => alerts.dispose(alert.id, draft('confirmed'), 'u1')).toThrow(/complete the checks/);
     alerts.checkCharacters(alert.id, true, 'u1', 130);
     alerts.checkState(alert.id, true, 'u1', 140);
     alerts.checkDispatch(alert.id, 'verified-active', ' case 12 ', 'u1', 150);
-    const done = alerts.dispose(alert.id, 'confirmed', 'stopped', 'u1', 160);
+    const done = alerts.dispose(alert.id, draft('confirmed', 'stopped', null, ['stop', 'arrest']), 'u1', 160);
     expect(done.status).toBe('disposed');
     expect(done.checks).toEqual({ charactersMatch: true, stateMatches: true, dispatch: 'verified-active', dispatchNote: 'case 12' });
-    expect(done.disposition).toEqual({ kind: 'confirmed', note: 'stopped', userId: 'u1', recordedAt: 160 });
-    expect(() => alerts.dispose(alert.id, 'other', 'again', 'u1')).toThrow(/cannot be changed/);
+    expect(done.disposition).toEqual({ kind: 'confirmed', reason: null, note: 'stopped', actions: ['stop', 'arrest'], userId: 'u1', recordedAt: 160 });
+    expect(() => alerts.dispose(alert.id, draft('other', 'again'), 'u1')).toThrow(/cannot be changed/);
+    expect(() => alerts.checkCharacters(alert.id, false, 'u1')).toThrow(/can no longer be changed/);
     expect(alerts.open()).toEqual([]);
     const actions = (db.prepare('SELECT action FROM audit_log ORDER BY id').all() as { action: string }[]).map((r) => r.action);
     expect(actions).toEqual(['hit', 'alert.acknowledge', 'alert.check', 'alert.check', 'alert.check', 'alert.dispose']);
@@ -56,9 +66,56 @@ describe('AlertService', () => {
     const alert = alerts.raise(readId, match(), 100).alert!;
     alerts.acknowledge(alert.id, 'u1');
     alerts.checkCharacters(alert.id, false, 'u1');
-    expect(() => alerts.dispose(alert.id, 'confirmed', '', 'u1')).toThrow(/cannot record "confirmed"/);
-    expect(() => alerts.dispose(alert.id, 'misread', '  ', 'u1')).toThrow(/note is required/);
-    expect(alerts.dispose(alert.id, 'misread', 'plate was 8BC123', 'u1').disposition!.kind).toBe('misread');
+    expect(() => alerts.dispose(alert.id, draft('confirmed'), 'u1')).toThrow(/"Confirmed" contradicts the answer "characters: No"/);
+    expect(() => alerts.dispose(alert.id, draft('misread', '  '), 'u1')).toThrow(/pick a reason or write a note/);
+    expect(() => alerts.checkState(alert.id, true, 'u1')).toThrow(/change that answer first/);
+    expect(alerts.dispose(alert.id, draft('misread', 'plate was 8BC123'), 'u1').disposition!.kind).toBe('misread');
+  });
+
+  it('lets every answer change until the disposition, auditing each change with the answer it replaces', () => {
+    const alert = alerts.raise(readId, match(), 100).alert!;
+    alerts.acknowledge(alert.id, 'u1', 110);
+    alerts.checkCharacters(alert.id, false, 'u1', 120);
+    // Changed back: the checklist goes on to the state and the dispatch check.
+    alerts.checkCharacters(alert.id, true, 'u1', 130);
+    alerts.checkState(alert.id, true, 'u1', 140);
+    alerts.checkDispatch(alert.id, 'not-active', 'cleared', 'u1', 150);
+    alerts.checkDispatch(alert.id, 'verified-active', 'stolen, confirmed by dispatch', 'u2', 160);
+    const changes = (db.prepare(`SELECT user_id, detail FROM audit_log WHERE action = 'alert.check.change' ORDER BY id`).all() as { user_id: string; detail: string }[]).map(
+      (r) => ({ user: r.user_id, ...(JSON.parse(r.detail) as object) }),
+    );
+    expect(changes).toEqual([
+      { user: 'u1', alertId: alert.id, check: 'characters', matches: true, previous: false },
+      { user: 'u2', alertId: alert.id, check: 'dispatch', result: 'verified-active', note: 'stolen, confirmed by dispatch', previous: { result: 'not-active', note: 'cleared' } },
+    ]);
+    expect(alerts.dispose(alert.id, draft('confirmed', '', null, ['recovered-vehicle']), 'u2', 170).disposition!.actions).toEqual(['recovered-vehicle']);
+  });
+
+  it('refuses contradictory dispositions with the reason, and accepts a consistent one', () => {
+    const alert = alerts.raise(readId, match(), 100).alert!;
+    alerts.acknowledge(alert.id, 'u1');
+    alerts.checkCharacters(alert.id, true, 'u1');
+    alerts.checkState(alert.id, false, 'u1');
+    expect(() => alerts.checkDispatch(alert.id, 'verified-active', '', 'u1')).toThrow(/state was recorded as not matching/);
+    expect(() => alerts.dispose(alert.id, draft('confirmed'), 'u1')).toThrow(/contradicts the answer "state of issuance: No"/);
+    alerts.checkState(alert.id, true, 'u1');
+    alerts.checkDispatch(alert.id, 'not-active', '', 'u1');
+    expect(() => alerts.dispose(alert.id, draft('confirmed'), 'u1')).toThrow(/contradicts the dispatch answer "Not active"/);
+    expect(() => alerts.dispose(alert.id, draft('not-on-list', '', null, ['arrest']), 'u1')).toThrow(/"Arrest" needs a "Confirmed" disposition/);
+    expect(() => alerts.dispose(alert.id, draft('not-on-list', '', 'Made up'), 'u1')).toThrow(/reason "Made up" is not one of the reasons for "Not on list"/);
+    expect(() => alerts.dispose(alert.id, draft('not-on-list', '', null, ['stop', 'stop']), 'u1')).toThrow(/listed twice/);
+    expect(db.prepare('SELECT count(*) AS n FROM dispositions').get()).toEqual({ n: 0 });
+    const done = alerts.dispose(alert.id, draft('not-on-list', ' entry cleared ', 'Dispatch: cleared', ['stop', 'warning']), 'u1', 500);
+    expect(done.disposition).toMatchObject({ kind: 'not-on-list', reason: 'Dispatch: cleared', note: 'entry cleared', actions: ['stop', 'warning'] });
+  });
+
+  it('takes the quick-pick reasons it is given, and a picked reason stands in for the note', () => {
+    const alert = alerts.raise(readId, match(), 100).alert!;
+    alerts.acknowledge(alert.id, 'u1');
+    alerts.checkCharacters(alert.id, false, 'u1');
+    const reasons = { misread: ['Trailer plate'], 'not-on-list': [], other: [], manual: [] };
+    expect(() => alerts.dispose(alert.id, draft('misread', '', 'Character misread'), 'u1', 200, reasons)).toThrow(/\(Trailer plate\)/);
+    expect(alerts.dispose(alert.id, draft('misread', '', 'Trailer plate'), 'u1', 200, reasons).disposition).toMatchObject({ reason: 'Trailer plate', note: '' });
   });
 
   it('records a repeat of the same entry within five minutes without a second alert', () => {

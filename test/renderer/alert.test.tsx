@@ -132,7 +132,7 @@ describe('alert screen', () => {
     await screen.findByTestId('patrol-view');
     expect(screen.getByTestId('open-alerts-count').textContent).toBe('0');
 
-    expect(engine.calls.map((c) => c.channel).filter((c) => c.startsWith('alerts.') && c !== 'alerts.open')).toEqual([
+    expect(engine.calls.map((c) => c.channel).filter((c) => c.startsWith('alerts.') && c !== 'alerts.open' && c !== 'alerts.reasons')).toEqual([
       'alerts.acknowledge',
       'alerts.check',
       'alerts.check',
@@ -144,7 +144,7 @@ describe('alert screen', () => {
       { alertId: 7, check: 'state', matches: true },
       { alertId: 7, check: 'dispatch', result: 'verified-active', note: 'dispatch confirms stolen' },
     ]);
-    expect(engine.callsTo('alerts.dispose')).toEqual([{ alertId: 7, kind: 'confirmed', note: '' }]);
+    expect(engine.callsTo('alerts.dispose')).toEqual([{ alertId: 7, kind: 'confirmed', note: '', reason: null, actions: [] }]);
   });
 
   it('goes straight to the disposition with Misread chosen when the characters do not match', async () => {
@@ -163,7 +163,7 @@ describe('alert screen', () => {
     expect(isDisabled('disposition-submit')).toBe(false);
     click('disposition-submit');
     await screen.findByTestId('disposition-saved');
-    expect(engine.callsTo('alerts.dispose')).toEqual([{ alertId: 7, kind: 'misread', note: 'plate reads 8BC, not BBC' }]);
+    expect(engine.callsTo('alerts.dispose')).toEqual([{ alertId: 7, kind: 'misread', note: 'plate reads 8BC, not BBC', reason: null, actions: [] }]);
   });
 
   it('goes straight to the disposition when the state does not match', async () => {

@@ -19,6 +19,7 @@ import type {
   Result,
   User,
 } from '../../src/shared/contract.js';
+import { DEFAULT_QUICK_REASONS, checkRefusal, dispositionRefusal, reasonsFor, type QuickReasons } from '../../src/shared/checklist.js';
 
 type Handler<C extends Channel> = (request: RequestOf<C>) => Result<Responses[C]> | Promise<Result<Responses[C]>>;
 type Handlers = { [C in Channel]?: Handler<C> };
@@ -115,6 +116,7 @@ export class FakeEngine implements LprApi {
   alerts: AlertView[] = [];
   images: Record<string, string | null> = {};
   manual: ManualEntryView[] = [];
+  reasons: QuickReasons = DEFAULT_QUICK_REASONS;
   /** What the next manual entry matches among this shift's reads. */
   earlierReads: Responses['hotlists.manual.add']['readsThisShift'] = [];
   private readonly listeners = new Map<EventName, Set<(payload: never) => void>>();
@@ -140,20 +142,28 @@ export class FakeEngine implements LprApi {
     this.handle('alerts.acknowledge', ({ alertId }) =>
       this.update(alertId, (a) => ({ ...a, status: 'acknowledged', acknowledgedAt: NOW })),
     );
-    this.handle('alerts.check', (request) =>
-      this.update(request.alertId, (a) => {
+    // The checklist's rules are the engine's own (shared/checklist.ts): a refused answer or disposition is refused here too.
+    this.handle('alerts.check', (request) => {
+      const current = this.alerts.find((a) => a.id === request.alertId);
+      const refused = current ? checkRefusal(current, request.check) : null;
+      if (refused) return { ok: false, error: `alert ${request.alertId}: ${refused}` };
+      return this.update(request.alertId, (a) => {
         if (request.check === 'characters') return { ...a, checks: { ...a.checks, charactersMatch: request.matches } };
         if (request.check === 'state') return { ...a, checks: { ...a.checks, stateMatches: request.matches } };
         return { ...a, checks: { ...a.checks, dispatch: request.result, dispatchNote: request.note } };
-      }),
-    );
-    this.handle('alerts.dispose', ({ alertId, kind, note }) =>
-      this.update(alertId, (a) => ({
+      });
+    });
+    this.handle('alerts.dispose', ({ alertId, kind, note, reason = null, actions = [] }) => {
+      const current = this.alerts.find((a) => a.id === alertId);
+      const refused = current ? dispositionRefusal(current, { kind, note, reason, actions }, reasonsFor(this.reasons, kind)) : null;
+      if (refused) return { ok: false, error: `alert ${alertId}: ${refused}` };
+      return this.update(alertId, (a) => ({
         ...a,
         status: 'disposed',
-        disposition: { kind, note, userId: OFFICER.id, recordedAt: NOW },
-      })),
-    );
+        disposition: { kind, reason, note, actions, userId: OFFICER.id, recordedAt: NOW },
+      }));
+    });
+    this.handle('alerts.reasons', () => ({ ok: true, value: this.reasons }));
     this.handle('hotlists.sync', () => ({
       ok: true,
       value: this.status.hotLists

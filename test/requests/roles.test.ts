@@ -37,6 +37,7 @@ const examples: { [C in Channel]: RequestOf<C> } = {
   'alerts.acknowledge': { alertId: 999 },
   'alerts.check': { alertId: 999, check: 'characters', matches: true },
   'alerts.dispose': { alertId: 999, kind: 'misread', note: 'wrong car' },
+  'alerts.reasons': {},
   'hotlists.sync': {},
   'hotlists.manual.list': {},
   'hotlists.manual.add': { plate: 'ABC123', state: 'CA', reason: 'seen at a burglary' },

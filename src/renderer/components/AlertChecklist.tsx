@@ -2,31 +2,38 @@
  * The officer's steps for one alert, one at a time, each stored by the engine
  * before the next appears: acknowledge (silences the tone), characters match,
  * state matches (IV.C.4.a), status through dispatch or MDT (IV.C.4.b), and the
- * disposition (IV.C.5). A "no" on characters or state goes straight to the
- * disposition with Misread chosen, which the officer still records.
+ * disposition (IV.C.5) with the officer's actions. A "no" on characters or
+ * state goes straight to the disposition with Misread chosen. Every answer
+ * can be changed until the disposition is submitted. The rules (next step,
+ * note required, contradictions) are the engine's own, from shared/checklist.
  */
-import { useState, type ReactNode } from 'react';
-import type { AlertView, DispatchResult, DispositionKind, Result } from '../../shared/contract.js';
+import { useEffect, useState, type ReactNode } from 'react';
+import {
+  ACTION_LABEL,
+  DISPOSITION_ACTIONS,
+  actionNeedsConfirmed,
+  checkRefusal,
+  dispositionKindRefusal,
+  dispositionRefusal,
+  nextStep,
+  noteRequired,
+  reasonsFor,
+  visualCheckFailed,
+  type CheckName,
+  type QuickReasons,
+} from '../../shared/checklist.js';
+import type { AlertView, DispatchResult, DispositionAction, DispositionKind, Result } from '../../shared/contract.js';
 import { call, useApi } from '../api.js';
 import { DISPATCH_TEXT, DISPOSITION_TEXT } from '../lib/format.js';
 import { useRequest } from '../lib/hooks.js';
 import { useAlertsStore } from '../stores/index.js';
 
-export type Step = 'acknowledge' | 'characters' | 'state' | 'dispatch' | 'disposition';
+export type Step = 'acknowledge' | CheckName | 'disposition';
 
+/** The step the checklist shows: the rules' next step ("done" shows the disposition it records). */
 export function currentStep(alert: AlertView): Step {
-  if (alert.status === 'pending') return 'acknowledge';
-  const { charactersMatch, stateMatches, dispatch } = alert.checks;
-  if (charactersMatch === null) return 'characters';
-  if (charactersMatch === false) return 'disposition';
-  if (stateMatches === null) return 'state';
-  if (stateMatches === false) return 'disposition';
-  if (dispatch === null) return 'dispatch';
-  return 'disposition';
-}
-
-function failedVisualCheck(alert: AlertView): boolean {
-  return alert.checks.charactersMatch === false || alert.checks.stateMatches === false;
+  const step = nextStep(alert);
+  return step === 'done' ? 'disposition' : step;
 }
 
 const DISPOSITIONS: readonly { kind: DispositionKind; testId: string }[] = [
@@ -42,19 +49,38 @@ const DISPATCH_OPTIONS: readonly { result: DispatchResult; testId: string }[] = 
   { result: 'not-possible', testId: 'dispatch-not-possible' },
 ];
 
-function noteRequired(kind: DispositionKind | null): boolean {
-  return kind === 'other' || kind === 'misread';
+const NO_REASONS: QuickReasons = { misread: [], 'not-on-list': [], other: [], manual: [] };
+
+/** The car's quick-pick reasons, asked of the engine once per alert screen. */
+function useQuickReasons(): QuickReasons {
+  const api = useApi();
+  const [reasons, setReasons] = useState<QuickReasons>(NO_REASONS);
+  useEffect(() => {
+    let live = true;
+    void call(api, 'alerts.reasons', {}).then((result) => {
+      if (live && result.ok) setReasons(result.value);
+    });
+    return () => {
+      live = false;
+    };
+  }, [api]);
+  return reasons;
 }
 
 export function AlertChecklist({ alert }: { alert: AlertView }) {
   const api = useApi();
-  const step = currentStep(alert);
+  // A check the officer chose to answer again; null follows the rules' next step.
+  const [editing, setEditing] = useState<CheckName | null>(null);
+  const step: Step = editing ?? currentStep(alert);
   // A second tap before the re-render must not send the request twice.
   const { busy, error, run } = useRequest();
   const [dispatchResult, setDispatchResult] = useState<DispatchResult | null>(null);
   const [dispatchNote, setDispatchNote] = useState('');
-  const [disposition, setDisposition] = useState<DispositionKind | null>(() => (failedVisualCheck(alert) ? 'misread' : null));
+  const [disposition, setDisposition] = useState<DispositionKind | null>(() => (visualCheckFailed(alert) ? 'misread' : null));
   const [dispositionNote, setDispositionNote] = useState('');
+  const [reason, setReason] = useState<string | null>(null);
+  const [actions, setActions] = useState<DispositionAction[]>([]);
+  const quickReasons = useQuickReasons();
 
   /** Runs one engine request; the answer (the whole alert) replaces what the store holds. */
   async function store(request: () => Promise<Result<AlertView>>, after?: (stored: AlertView) => void) {
@@ -70,21 +96,39 @@ export function AlertChecklist({ alert }: { alert: AlertView }) {
     store(
       () => call(api, 'alerts.check', { alertId: alert.id, check, matches }),
       (stored) => {
-        if (!matches || failedVisualCheck(stored)) setDisposition('misread');
+        setEditing(null);
+        if (visualCheckFailed(stored)) chooseKind('misread');
+        else if (disposition === 'misread' || (disposition && dispositionKindRefusal(stored, disposition))) chooseKind(null);
       },
     );
 
   const submitDispatch = () => {
     if (!dispatchResult) return;
-    void store(() => call(api, 'alerts.check', { alertId: alert.id, check: 'dispatch', result: dispatchResult, note: dispatchNote.trim() }));
+    void store(() => call(api, 'alerts.check', { alertId: alert.id, check: 'dispatch', result: dispatchResult, note: dispatchNote.trim() }), (stored) => {
+      setEditing(null);
+      if (disposition && dispositionKindRefusal(stored, disposition)) chooseKind(null);
+    });
   };
 
+  function chooseKind(kind: DispositionKind | null) {
+    setDisposition(kind);
+    setReason(null);
+    if (kind !== 'confirmed') setActions((current) => current.filter((a) => !actionNeedsConfirmed(a)));
+  }
+
+  function toggleAction(action: DispositionAction) {
+    setActions((current) => (current.includes(action) ? current.filter((a) => a !== action) : [...current, action]));
+  }
+
+  const draft = disposition ? { kind: disposition, note: dispositionNote, reason, actions } : null;
+  const refusal = draft ? dispositionRefusal(alert, draft, reasonsFor(quickReasons, draft.kind)) : null;
+
   const submitDisposition = () => {
-    if (!disposition || (noteRequired(disposition) && !dispositionNote.trim())) return;
-    const kind = disposition;
+    if (!draft || refusal) return;
+    const { kind } = draft;
     void store(
       async () => {
-        const result = await call(api, 'alerts.dispose', { alertId: alert.id, kind, note: dispositionNote.trim() });
+        const result = await call(api, 'alerts.dispose', { alertId: alert.id, kind, note: dispositionNote.trim(), reason, actions });
         // A stored disposition closes the alert, whatever status the answer carries.
         return result.ok && result.value.disposition ? { ok: true, value: { ...result.value, status: 'disposed' } } : result;
       },
@@ -92,8 +136,28 @@ export function AlertChecklist({ alert }: { alert: AlertView }) {
     );
   };
 
+  /** A "Change" button for an answered check, while the disposition is not yet recorded. */
+  const change = (check: CheckName, answered: boolean): ReactNode =>
+    answered && step !== check && alert.status === 'acknowledged' && checkRefusal(alert, check) === null ? (
+      <button
+        type="button"
+        className="btn btn-small step-change"
+        data-testid={`change-${check}`}
+        disabled={busy}
+        onClick={() => {
+          setEditing(check);
+          if (check === 'dispatch') {
+            setDispatchResult(alert.checks.dispatch);
+            setDispatchNote(alert.checks.dispatchNote ?? '');
+          }
+        }}
+      >
+        Change
+      </button>
+    ) : null;
+
   const { checks } = alert;
-  const skipped = failedVisualCheck(alert);
+  const skipped = visualCheckFailed(alert);
 
   return (
     <section className="checklist" aria-label="Checks before a stop" data-testid="alert-checklist" data-step={step}>
@@ -101,17 +165,23 @@ export function AlertChecklist({ alert }: { alert: AlertView }) {
         <StepLine n={1} title={step === 'acknowledge' ? 'Acknowledge the alert' : 'Alert acknowledged'} state={step === 'acknowledge' ? 'active' : 'done'}>
           {step === 'acknowledge' ? '' : 'Tone silenced'}
         </StepLine>
-        <StepLine n={2} title="Characters match?" state={stateOf(checks.charactersMatch, step === 'characters')}>
+        <StepLine n={2} title="Characters match?" state={stateOf(checks.charactersMatch, step === 'characters')} action={change('characters', checks.charactersMatch !== null)}>
           {answerText(checks.charactersMatch)}
         </StepLine>
         <StepLine
           n={3}
           title="State of issuance matches?"
           state={checks.charactersMatch === false ? 'skipped' : stateOf(checks.stateMatches, step === 'state')}
+          action={change('state', checks.stateMatches !== null)}
         >
           {checks.charactersMatch === false ? 'Skipped' : answerText(checks.stateMatches)}
         </StepLine>
-        <StepLine n={4} title="Dispatch / MDT status" state={skipped ? 'skipped' : checks.dispatch ? 'done' : step === 'dispatch' ? 'active' : 'todo'}>
+        <StepLine
+          n={4}
+          title="Dispatch / MDT status"
+          state={skipped ? 'skipped' : step === 'dispatch' ? 'active' : checks.dispatch ? 'done' : 'todo'}
+          action={change('dispatch', checks.dispatch !== null)}
+        >
           {skipped ? 'Skipped' : checks.dispatch ? DISPATCH_TEXT[checks.dispatch] : ''}
         </StepLine>
         <StepLine n={5} title="Disposition" state={step === 'disposition' ? 'active' : 'todo'}>
@@ -134,6 +204,8 @@ export function AlertChecklist({ alert }: { alert: AlertView }) {
             busy={busy}
             yesId="check-characters-yes"
             noId="check-characters-no"
+            current={checks.charactersMatch}
+            onCancel={editing === 'characters' ? () => setEditing(null) : undefined}
             onAnswer={(yes) => void answer('characters', yes)}
           />
         )}
@@ -145,6 +217,8 @@ export function AlertChecklist({ alert }: { alert: AlertView }) {
             busy={busy}
             yesId="check-state-yes"
             noId="check-state-no"
+            current={checks.stateMatches}
+            onCancel={editing === 'state' ? () => setEditing(null) : undefined}
             onAnswer={(yes) => void answer('state', yes)}
           />
         )}
@@ -180,9 +254,16 @@ export function AlertChecklist({ alert }: { alert: AlertView }) {
                 onChange={(e) => setDispatchNote(e.target.value)}
               />
             </label>
-            <button type="button" className="btn btn-primary btn-xl" data-testid="dispatch-submit" disabled={busy || !dispatchResult} onClick={submitDispatch}>
-              {busy ? 'Saving…' : 'Record status check'}
-            </button>
+            <div className="step-buttons">
+              {editing === 'dispatch' && (
+                <button type="button" className="btn btn-xl" data-testid="change-cancel" disabled={busy} onClick={() => setEditing(null)}>
+                  Keep {checks.dispatch ? DISPATCH_TEXT[checks.dispatch] : 'answer'}
+                </button>
+              )}
+              <button type="button" className="btn btn-primary btn-xl" data-testid="dispatch-submit" disabled={busy || !dispatchResult} onClick={submitDispatch}>
+                {busy ? 'Saving…' : 'Record status check'}
+              </button>
+            </div>
           </div>
         )}
 
@@ -193,22 +274,71 @@ export function AlertChecklist({ alert }: { alert: AlertView }) {
               {skipped ? 'The plate did not match on the visual check: record it (IV.C.5).' : 'IV.C.5: recorded for every alert.'}
             </p>
             <div className="choice-row choice-2x2">
-              {DISPOSITIONS.map(({ kind, testId }) => (
-                <button
-                  key={kind}
-                  type="button"
-                  className={disposition === kind ? 'btn choice selected' : 'btn choice'}
-                  aria-pressed={disposition === kind}
-                  data-testid={testId}
-                  disabled={busy}
-                  onClick={() => setDisposition(kind)}
-                >
-                  {DISPOSITION_TEXT[kind]}
-                </button>
-              ))}
+              {DISPOSITIONS.map(({ kind, testId }) => {
+                const why = dispositionKindRefusal(alert, kind);
+                return (
+                  <button
+                    key={kind}
+                    type="button"
+                    className={disposition === kind ? 'btn choice selected' : 'btn choice'}
+                    aria-pressed={disposition === kind}
+                    data-testid={testId}
+                    disabled={busy || why !== null}
+                    title={why ?? undefined}
+                    onClick={() => chooseKind(kind)}
+                  >
+                    {DISPOSITION_TEXT[kind]}
+                  </button>
+                );
+              })}
             </div>
+            {DISPOSITIONS.map(({ kind }) => dispositionKindRefusal(alert, kind))
+              .filter((why): why is string => why !== null)
+              .slice(0, 1)
+              .map((why) => (
+                <p key={why} className="step-policy" data-testid="disposition-contradiction">
+                  Not possible: {why}
+                </p>
+              ))}
+            {disposition && reasonsFor(quickReasons, disposition).length > 0 && (
+              <div className="chip-row" role="group" aria-label="Reason">
+                {reasonsFor(quickReasons, disposition).map((text, i) => (
+                  <button
+                    key={text}
+                    type="button"
+                    className={reason === text ? 'btn chip selected' : 'btn chip'}
+                    aria-pressed={reason === text}
+                    data-testid={`reason-${i}`}
+                    disabled={busy}
+                    onClick={() => setReason(reason === text ? null : text)}
+                  >
+                    {text}
+                  </button>
+                ))}
+              </div>
+            )}
+            {disposition && (
+              <div className="chip-row" role="group" aria-label="Action taken">
+                {DISPOSITION_ACTIONS.map((action) => {
+                  const allowed = disposition === 'confirmed' || !actionNeedsConfirmed(action);
+                  return (
+                    <button
+                      key={action}
+                      type="button"
+                      className={actions.includes(action) ? 'btn chip selected' : 'btn chip'}
+                      aria-pressed={actions.includes(action)}
+                      data-testid={`action-${action}`}
+                      disabled={busy || !allowed}
+                      onClick={() => toggleAction(action)}
+                    >
+                      {ACTION_LABEL[action]}
+                    </button>
+                  );
+                })}
+              </div>
+            )}
             <label className="field">
-              <span className="field-label">{noteRequired(disposition) ? 'Note (required)' : 'Note (optional)'}</span>
+              <span className="field-label">{noteRequired(disposition) && reason === null ? 'Note (required: or pick a reason)' : 'Note (optional)'}</span>
               <textarea
                 className="input note"
                 data-testid="disposition-note"
@@ -216,7 +346,7 @@ export function AlertChecklist({ alert }: { alert: AlertView }) {
                 maxLength={2000}
                 rows={2}
                 disabled={busy}
-                aria-required={noteRequired(disposition)}
+                aria-required={noteRequired(disposition) && reason === null}
                 onChange={(e) => setDispositionNote(e.target.value)}
               />
             </label>
@@ -224,11 +354,16 @@ export function AlertChecklist({ alert }: { alert: AlertView }) {
               type="button"
               className="btn btn-primary btn-xl"
               data-testid="disposition-submit"
-              disabled={busy || !disposition || (noteRequired(disposition) && !dispositionNote.trim())}
+              disabled={busy || !draft || refusal !== null}
               onClick={submitDisposition}
             >
               {busy ? 'Saving…' : 'Submit disposition'}
             </button>
+            {draft && refusal && (
+              <p className="step-policy" data-testid="disposition-refusal">
+                {refusal}
+              </p>
+            )}
           </div>
         )}
 
@@ -255,7 +390,7 @@ function answerText(answer: boolean | null): string {
   return answer === null ? '' : answer ? 'Yes' : 'No';
 }
 
-function StepLine({ n, title, state, children }: { n: number; title: string; state: LineState; children: ReactNode }) {
+function StepLine({ n, title, state, action, children }: { n: number; title: string; state: LineState; action?: ReactNode; children: ReactNode }) {
   const mark = state === 'done' ? '✓' : state === 'failed' ? '✗' : state === 'skipped' ? '–' : String(n);
   return (
     <li className={`step step-${state}`}>
@@ -264,6 +399,7 @@ function StepLine({ n, title, state, children }: { n: number; title: string; sta
       </span>
       <span className="step-title">{title}</span>
       <span className="step-answer">{children}</span>
+      {action}
     </li>
   );
 }
@@ -274,10 +410,13 @@ interface YesNoProps {
   busy: boolean;
   yesId: string;
   noId: string;
+  /** The stored answer when this is a change. */
+  current: boolean | null;
+  onCancel?: () => void;
   onAnswer(yes: boolean): void;
 }
 
-function YesNo({ question, policy, busy, yesId, noId, onAnswer }: YesNoProps) {
+function YesNo({ question, policy, busy, yesId, noId, current, onCancel, onAnswer }: YesNoProps) {
   return (
     <div className="step-form">
       <p className="step-question">{question}</p>
@@ -290,6 +429,11 @@ function YesNo({ question, policy, busy, yesId, noId, onAnswer }: YesNoProps) {
           No
         </button>
       </div>
+      {onCancel && (
+        <button type="button" className="btn btn-xl" data-testid="change-cancel" disabled={busy} onClick={onCancel}>
+          Keep "{current === null ? '' : current ? 'Yes' : 'No'}"
+        </button>
+      )}
     </div>
   );
 }

@@ -2,10 +2,21 @@
  * Hits and alerts, and the officer's walk through the policy's checks:
  * acknowledge the alert (silences the tone), confirm the characters and the
  * state of issuance against the image (C.4.a), record the dispatch/MDT status
- * check (C.4.b), then record the disposition (C.5). The order is enforced
- * here, not only in the UI, and every step is audited.
+ * check (C.4.b), then record the disposition (C.5). The rules live in
+ * shared/checklist.ts; they are enforced here, not only in the UI. Answers can
+ * be changed until the disposition is recorded, and every answer and change
+ * is audited.
  */
-import type { AlertView, DispatchResult, DispositionKind, HotListEntryView, MatchKind } from '../../../shared/contract.js';
+import {
+  DEFAULT_QUICK_REASONS,
+  checkRefusal,
+  dispositionRefusal,
+  reasonsFor,
+  type CheckName,
+  type DispositionDraft,
+  type QuickReasons,
+} from '../../../shared/checklist.js';
+import type { AlertView, DispatchResult, DispositionAction, DispositionKind, HotListEntryView, MatchKind } from '../../../shared/contract.js';
 import { audit } from '../governance/audit.js';
 import type { HotListMatch } from '../hotlist/types.js';
 import type { Db } from '../store/db.js';
@@ -30,6 +41,8 @@ interface AlertRow {
   entry_snapshot: string;
   d_kind: DispositionKind | null;
   d_note: string | null;
+  d_reason: string | null;
+  d_actions: string | null;
   d_user: string | null;
   d_at: number | null;
 }
@@ -37,7 +50,7 @@ interface AlertRow {
 const ALERT_QUERY = `
   SELECT a.id, a.hit_id, a.status, a.raised_at, a.acknowledged_at, a.characters_match, a.state_matches,
          a.dispatch_result, a.dispatch_note, h.read_id, h.match_kind, h.differing_positions, h.matched_plate,
-         h.entry_snapshot, d.kind AS d_kind, d.note AS d_note, d.user_id AS d_user, d.recorded_at AS d_at
+         h.entry_snapshot, d.kind AS d_kind, d.note AS d_note, d.reason AS d_reason, d.actions AS d_actions, d.user_id AS d_user, d.recorded_at AS d_at
   FROM alerts a JOIN hits h ON h.id = a.hit_id LEFT JOIN dispositions d ON d.alert_id = a.id`;
 
 const bool = (v: number | null): boolean | null => (v === null ? null : v === 1);
@@ -112,60 +125,57 @@ export class AlertService {
   }
 
   checkCharacters(alertId: number, matches: boolean, userId: string, now = Date.now()): AlertView {
-    this.requireOpen(alertId);
-    this.update(alertId, 'characters_match = ?', [matches ? 1 : 0], userId, { check: 'characters', matches }, now);
+    const alert = this.requireCheck(alertId, 'characters');
+    this.update(alertId, 'characters_match = ?', [matches ? 1 : 0], userId, { check: 'characters', matches }, alert.checks.charactersMatch, now);
     return this.get(alertId);
   }
 
   checkState(alertId: number, matches: boolean, userId: string, now = Date.now()): AlertView {
-    const alert = this.requireOpen(alertId);
-    if (alert.checks.charactersMatch === null) throw new AlertFlowError('confirm the plate characters before the state of issuance');
-    this.update(alertId, 'state_matches = ?', [matches ? 1 : 0], userId, { check: 'state', matches }, now);
+    const alert = this.requireCheck(alertId, 'state');
+    this.update(alertId, 'state_matches = ?', [matches ? 1 : 0], userId, { check: 'state', matches }, alert.checks.stateMatches, now);
     return this.get(alertId);
   }
 
   checkDispatch(alertId: number, result: DispatchResult, note: string, userId: string, now = Date.now()): AlertView {
-    const alert = this.requireOpen(alertId);
-    if (alert.checks.charactersMatch === null || alert.checks.stateMatches === null) {
-      throw new AlertFlowError('confirm the plate characters and the state of issuance before the dispatch check');
-    }
-    this.update(alertId, 'dispatch_result = ?, dispatch_note = ?', [result, note.trim()], userId, { check: 'dispatch', result, note: note.trim() }, now);
+    const alert = this.requireCheck(alertId, 'dispatch');
+    const previous = alert.checks.dispatch === null ? null : { result: alert.checks.dispatch, note: alert.checks.dispatchNote };
+    this.update(alertId, 'dispatch_result = ?, dispatch_note = ?', [result, note.trim()], userId, { check: 'dispatch', result, note: note.trim() }, previous, now);
     return this.get(alertId);
   }
 
-  dispose(alertId: number, kind: DispositionKind, note: string, userId: string, now = Date.now()): AlertView {
-    const alert = this.requireOpen(alertId);
-    const { charactersMatch, stateMatches, dispatch } = alert.checks;
-    const mismatch = charactersMatch === false || stateMatches === false;
-    if (!mismatch && (charactersMatch === null || stateMatches === null || dispatch === null)) {
-      throw new AlertFlowError('complete the checks (characters, state, dispatch) before recording the disposition');
-    }
-    if (kind === 'confirmed' && mismatch) {
-      throw new AlertFlowError('cannot record "confirmed": the characters or the state were recorded as not matching');
-    }
-    const trimmed = note.trim();
-    if ((kind === 'other' || kind === 'misread') && trimmed === '') {
-      throw new AlertFlowError(`a note is required for the disposition "${kind}"`);
-    }
+  /**
+   * Records the disposition, refused with the checklist's reason when it
+   * contradicts the answers (shared/checklist.ts). `reasons` are the car's
+   * quick-pick reasons; a picked reason must be one of those for the kind.
+   */
+  dispose(alertId: number, draft: DispositionDraft, userId: string, now = Date.now(), reasons: QuickReasons = DEFAULT_QUICK_REASONS): AlertView {
+    const alert = this.get(alertId);
+    const refused = dispositionRefusal(alert, draft, reasonsFor(reasons, draft.kind));
+    if (refused) throw new AlertFlowError(`alert ${alertId}: ${refused}`);
+    const note = draft.note.trim();
     this.db.transaction(() => {
-      this.db.prepare('INSERT INTO dispositions (alert_id, kind, note, user_id, recorded_at) VALUES (?, ?, ?, ?, ?)').run(alertId, kind, trimmed, userId, now);
+      this.db
+        .prepare('INSERT INTO dispositions (alert_id, kind, note, user_id, recorded_at, reason, actions) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(alertId, draft.kind, note, userId, now, draft.reason, JSON.stringify(draft.actions));
       this.db.prepare(`UPDATE alerts SET status = 'disposed' WHERE id = ?`).run(alertId);
-      audit(this.db, { userId, action: 'alert.dispose', detail: { alertId, kind, note: trimmed } }, now);
+      audit(this.db, { userId, action: 'alert.dispose', detail: { alertId, kind: draft.kind, reason: draft.reason, note, actions: draft.actions } }, now);
     })();
     return this.get(alertId);
   }
 
-  private requireOpen(alertId: number): AlertView {
+  private requireCheck(alertId: number, check: CheckName): AlertView {
     const alert = this.get(alertId);
-    if (alert.status === 'disposed') throw new AlertFlowError(`alert ${alertId} already has a disposition; it cannot be changed`);
-    if (alert.status === 'pending') throw new AlertFlowError(`acknowledge alert ${alertId} first`);
+    const refused = checkRefusal(alert, check);
+    if (refused) throw new AlertFlowError(`alert ${alertId}: ${refused}`);
     return alert;
   }
 
-  private update(alertId: number, set: string, values: unknown[], userId: string, detail: Record<string, unknown>, now: number): void {
+  /** Stores an answer; a changed answer is audited as a change with the answer it replaces. */
+  private update(alertId: number, set: string, values: unknown[], userId: string, detail: Record<string, unknown>, previous: unknown, now: number): void {
     this.db.transaction(() => {
       this.db.prepare(`UPDATE alerts SET ${set}, checks_by = ? WHERE id = ?`).run(...values, userId, alertId);
-      audit(this.db, { userId, action: 'alert.check', detail: { alertId, ...detail } }, now);
+      const changed = previous !== null;
+      audit(this.db, { userId, action: changed ? 'alert.check.change' : 'alert.check', detail: changed ? { alertId, ...detail, previous } : { alertId, ...detail } }, now);
     })();
   }
 
@@ -195,7 +205,14 @@ export class AlertService {
       },
       disposition:
         row.d_kind !== null
-          ? { kind: row.d_kind, note: row.d_note ?? '', userId: row.d_user ?? '', recordedAt: row.d_at ?? 0 }
+          ? {
+              kind: row.d_kind,
+              reason: row.d_reason,
+              note: row.d_note ?? '',
+              actions: JSON.parse(row.d_actions ?? '[]') as DispositionAction[],
+              userId: row.d_user ?? '',
+              recordedAt: row.d_at ?? 0,
+            }
           : null,
     };
   }

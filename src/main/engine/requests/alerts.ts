@@ -1,6 +1,6 @@
 /**
- * The alert checklist (C.4.a, C.4.b) and the disposition (C.5). The order of
- * the steps is enforced by the AlertService, not here.
+ * The alert checklist (C.4.a, C.4.b) and the disposition (C.5). The rules
+ * (shared/checklist.ts) are enforced by the AlertService, not here.
  */
 import { assertNever } from '../../../shared/contract.js';
 import { PATROL, handlers } from './types.js';
@@ -31,6 +31,11 @@ export const alertHandlers = handlers({
   },
   'alerts.dispose': {
     roles: PATROL,
-    handle: ({ alertId, kind, note }, { engine, user, now }) => engine.alerts.dispose(alertId, kind, note, user.id, now),
+    handle: ({ alertId, kind, note, reason, actions }, { engine, user, now }) =>
+      engine.alerts.dispose(alertId, { kind, note, reason, actions }, user.id, now, engine.carSettings.current.reasons),
+  },
+  'alerts.reasons': {
+    roles: PATROL,
+    handle: (_request, { engine }) => engine.carSettings.current.reasons,
   },
 });

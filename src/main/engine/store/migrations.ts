@@ -404,4 +404,13 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE reads ADD COLUMN gps_clock_offset_ms INTEGER;
     `,
   },
+  {
+    version: 80,
+    name: 'dispositions: quick-pick reason and the officer\'s actions (stop, arrest, citation, recovery)',
+    sql: `
+      -- actions: a JSON array of action codes (shared/checklist.ts DISPOSITION_ACTIONS), B.1.d results.
+      ALTER TABLE dispositions ADD COLUMN reason TEXT;
+      ALTER TABLE dispositions ADD COLUMN actions TEXT NOT NULL DEFAULT '[]';
+    `,
+  },
 ];
