@@ -5,11 +5,12 @@
 import { useEffect, useRef } from 'react';
 import type { LprApi } from '../shared/contract.js';
 import { ApiProvider, useApi } from './api.js';
-import { alertTone, setToneFlag } from './audio/tone.js';
+import { alertTone, setToneFlag, toneKind } from './audio/tone.js';
 import type { ConnectionSource } from './bridge/ws-client.js';
 import { AlertScreen } from './components/AlertScreen.js';
 import { ConnectionBanner, SavedToast } from './components/Banners.js';
 import { ErrorBoundary } from './components/ErrorBoundary.js';
+import { FailureBanners } from './components/FailureBanners.js';
 import { HistoryScreen } from './components/HistoryScreen.js';
 import { HotListsPanel } from './components/HotListsPanel.js';
 import { LockScreen } from './components/LockScreen.js';
@@ -18,6 +19,7 @@ import { RecordsPanel } from './components/RecordsPanel.js';
 import { AdminScreen } from './admin/AdminScreen.js';
 import { useIdleLock } from './lib/idle-lock.js';
 import { PatrolView } from './components/PatrolView.js';
+import { startScreenMemory } from './lib/ui-memory.js';
 import {
   selectCurrentAlert,
   useAdminStore,
@@ -60,6 +62,7 @@ function Shell({ connection }: { connection: ConnectionSource | undefined }) {
   const lockAfterMinutes = useStatusStore((s) => s.status?.lockAfterMinutes ?? 0);
 
   useEffect(() => subscribeToEngine(api), [api]);
+  useEffect(() => startScreenMemory(), []);
 
   useEffect(() => {
     void resumeSession(api);
@@ -92,11 +95,13 @@ function Shell({ connection }: { connection: ConnectionSource | undefined }) {
   const signedIn = phase === 'signed-in';
   // The tone sounds over the lock screen too: a hit must be heard whoever is at the car.
   const tonePlaying = signedIn && current !== null && current.status === 'pending';
+  // Each list sounds its own tone (urgent, standard or quiet).
+  const tone = toneKind(current?.match.tone ?? 'standard');
   useIdleLock(api, { active: signedIn && !locked, minutes: lockAfterMinutes, busy: tonePlaying });
   useEffect(() => {
-    if (tonePlaying) alertTone.start();
+    if (tonePlaying) alertTone.start(tone);
     else alertTone.stop();
-  }, [tonePlaying]);
+  }, [tonePlaying, tone]);
   useEffect(() => {
     setToneFlag(alertTone.playing ? 'playing' : 'silent');
     return () => alertTone.stop();
@@ -133,6 +138,7 @@ function Shell({ connection }: { connection: ConnectionSource | undefined }) {
   return (
     <div className="app">
       <ConnectionBanner />
+      {phase !== 'starting' && <FailureBanners />}
       {screen}
       <SavedToast />
     </div>

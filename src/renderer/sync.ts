@@ -7,6 +7,8 @@
 import type { LprApi } from '../shared/contract.js';
 import { call } from './api.js';
 import { forgetSignIn, rememberSignIn, resumeToken } from './lib/resume.js';
+import { restoreScreen } from './lib/ui-memory.js';
+import { useDraftsStore } from './stores/drafts.js';
 import { RECENT_READS_LIMIT } from './stores/reads.js';
 import { useAdminStore, useAlertsStore, useHotListsStore, useReadsStore, useSessionStore, useStatusStore } from './stores/index.js';
 
@@ -45,7 +47,10 @@ export async function loadShift(api: LprApi): Promise<string[]> {
   else errors.push(status.error);
   if (reads.ok) useReadsStore.getState().setReads(reads.value);
   else errors.push(reads.error);
-  if (alerts.ok) useAlertsStore.getState().setOpen(alerts.value);
+  if (alerts.ok) {
+    useAlertsStore.getState().setOpen(alerts.value);
+    useDraftsStore.getState().keepOnly(alerts.value.map((a) => a.id));
+  }
   else errors.push(alerts.error);
   if (useHotListsStore.getState().open) await loadManualEntries(api);
   return errors;
@@ -73,13 +78,16 @@ export async function resumeSession(api: LprApi): Promise<void> {
   }
   if (!user) {
     if (session.phase === 'signed-in') {
-      clearShift();
+      // Signed out first: the screen's memory keeps the drafts for when this officer signs in again.
       session.signedOut('The engine ended the session. Sign in again.');
+      clearShift();
     } else if (session.phase === 'starting') {
       session.signedOut();
     }
     return;
   }
+  // Back to the same alert or panel, with what was typed, when this officer was here before the reload or restart.
+  if (session.phase !== 'signed-in') restoreScreen(user.id);
   session.signedIn(user);
   await loadShift(api);
 }

@@ -179,6 +179,11 @@ export const alertViewSchema = z.object({
       recordedAt: z.number(),
     })
     .nullable(),
+  /** The entry read again while this alert was open (one alert per entry per pass): the latest sighting. */
+  seenAgain: z
+    .object({ count: z.number().int().positive(), lastAt: z.number(), cameraId: z.string(), readId: idSchema })
+    .nullable()
+    .optional(),
 });
 export type AlertView = z.infer<typeof alertViewSchema>;
 
@@ -376,6 +381,10 @@ export const engineStatusSchema = z.object({
   readsThisShift: z.number().int(),
   hitsThisShift: z.number().int(),
   gps: gpsFixSchema.nullable(),
+  /** Whether a GPS receiver is attached (a missing fix then means it lost the satellites). */
+  gpsReceiver: z.boolean().optional(),
+  /** Reads less sure than this are kept (matching, history) but not listed in the officer's feed (car settings, screen). */
+  feedConfidenceFloor: z.number().min(0).max(1).optional(),
   recognizer: z.string(),
   /** No user exists yet: the screen asks for the first administrator. */
   needsFirstAdministrator: z.boolean(),

@@ -118,14 +118,46 @@ describe('AlertService', () => {
     expect(alerts.dispose(alert.id, draft('misread', '', 'Trailer plate'), 'u1', 200, reasons).disposition).toMatchObject({ reason: 'Trailer plate', note: '' });
   });
 
-  it('records a repeat of the same entry within five minutes without a second alert', () => {
-    const first = alerts.raise(readId, match(), 1_000);
+  it('records a repeat of the same entry within five minutes of a disposed alert without a second alert', () => {
+    const first = alerts.raise(readId, match(), 1_000).alert!;
+    alerts.acknowledge(first.id, 'u1', 1_100);
+    alerts.checkCharacters(first.id, false, 'u1', 1_200);
+    alerts.dispose(first.id, 'misread', 'not the vehicle', 'u1', 1_300);
     const repeat = alerts.raise(readId, match(), 1_000 + 4 * 60_000);
-    expect(repeat).toMatchObject({ alert: null, repeatOf: first.alert!.id });
+    expect(repeat).toMatchObject({ alert: null, repeatOf: first.id, updated: null });
     const later = alerts.raise(readId, match(), 1_000 + 6 * 60_000);
     expect(later.alert).not.toBeNull();
     expect(db.prepare('SELECT count(*) AS n FROM hits').get()).toEqual({ n: 3 });
-    expect(alerts.open().map((a) => a.id)).toEqual([first.alert!.id, later.alert!.id]);
+    expect(alerts.open().map((a) => a.id)).toEqual([later.alert!.id]);
+  });
+
+  it('updates the open alert when its entry is seen again, however long after, instead of raising another', () => {
+    const first = alerts.raise(readId, match(), 1_000).alert!;
+    expect(first.seenAgain).toBeNull();
+    const reads = new ReadStore(db);
+    const rear = reads.add({
+      plate: 'ABC123', confidence: 0.8, state: 'CA', stateConfidence: 0.9, box: [0, 0, 10, 5], candidates: [],
+      cameraId: 'rear', capturedAt: 20 * 60_000, gps: null, cropJpeg: null, contextJpeg: null,
+    }).id;
+    const again = alerts.raise(rear, match(), 20 * 60_000 + 50);
+    expect(again.alert).toBeNull();
+    expect(again.repeatOf).toBe(first.id);
+    expect(again.updated).toMatchObject({ id: first.id, status: 'pending', seenAgain: { count: 1, lastAt: 20 * 60_000, cameraId: 'rear', readId: rear } });
+    // The checks already stored stay; a third sighting counts on.
+    alerts.acknowledge(first.id, 'u1', 21 * 60_000);
+    const third = alerts.raise(readId, match(), 40 * 60_000);
+    expect(third.updated).toMatchObject({ status: 'acknowledged', seenAgain: { count: 2, cameraId: 'front', readId } });
+    expect(alerts.open().map((a) => a.id)).toEqual([first.id]);
+    expect(db.prepare('SELECT count(*) AS n FROM hits').get()).toEqual({ n: 3 });
+    const repeats = db.prepare(`SELECT count(*) AS n FROM audit_log WHERE action = 'hit.repeat'`).get();
+    expect(repeats).toEqual({ n: 2 });
+  });
+
+  it('finds the open alert of an entry through an index', () => {
+    const plan = db
+      .prepare(`EXPLAIN QUERY PLAN SELECT a.id FROM alerts a JOIN hits h ON h.id = a.hit_id WHERE h.entry_id = ? AND a.status != 'disposed' ORDER BY a.id DESC LIMIT 1`)
+      .all(7) as { detail: string }[];
+    expect(plan.map((r) => r.detail).join(' | ')).toMatch(/hits_entry/);
   });
 
   it('records a covert hit without an alert and queues it for upload', () => {

@@ -86,6 +86,24 @@ describe('alert screen', () => {
     expect(screen.queryByTestId('alert-record-number')).toBeNull();
     expect(screen.getByTestId('alert-entry-record').textContent).toBe('None on the list');
     expect(screen.queryByTestId('alert-other-records')).toBeNull();
+  it('shows large exactly what the camera read, and the alternative it matched on, every differing position marked', async () => {
+    const { engine } = await renderSignedIn();
+    const read = makeRead({ id: 6, plate: 'BXR4I27', candidates: [{ plate: 'BXR4I27', confidence: 0.6 }, { plate: '8XR4127', confidence: 0.3 }] });
+    await raise(
+      engine,
+      makeAlert({
+        read,
+        entry: { ...makeAlert().entry, plate: '8XR4127' },
+        match: { kind: 'lookalike', differingPositions: [0], readPlate: '8XR4127', priority: 1, tone: 'standard' },
+      }),
+    );
+    const readPlate = screen.getByTestId('alert-read-plate');
+    expect(readPlate.textContent).toBe('BXR4I27');
+    expect([...readPlate.querySelectorAll('.ch-diff')].map((e) => e.textContent)).toEqual(['B', 'I']);
+    expect([...screen.getByTestId('alert-entry-plate').querySelectorAll('.ch-diff')].map((e) => e.textContent)).toEqual(['8', '1']);
+    const alternative = screen.getByTestId('alert-alternative-plate');
+    expect(alternative.textContent).toBe('8XR4127');
+    expect([...alternative.querySelectorAll('.ch-diff')].map((e) => e.textContent)).toEqual(['8', '1']);
   });
 
   it('shows the closer view when the engine replaces the read\'s images while the alert is open', async () => {

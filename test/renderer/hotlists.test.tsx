@@ -172,7 +172,8 @@ describe('hot lists panel', () => {
     const engine = new FakeEngine();
     twoLists(engine);
     await renderSignedIn(engine);
-    click('banner-sync');
+    // Each failing list's banner offers the sync; any of them starts it.
+    fireEvent.click(screen.getAllByTestId('banner-sync')[0]!);
     await screen.findByTestId('hotlists-panel');
     expect(engine.callsTo('hotlists.sync')).toHaveLength(1);
     expect(await screen.findByTestId('hotlists-sync-result')).toBeTruthy();
@@ -215,7 +216,7 @@ describe('manual entries (C.6)', () => {
     expect(rows[1]!.textContent).toMatch(/\d\d:\d\d:\d\d/);
     expect(rows[1]!.textContent).toContain('Front');
     expect(rows[1]!.textContent).toContain('Partial');
-    expect(rows[0]!.textContent).toContain('??');
+    expect(rows[0]!.textContent).toContain('not read');
     expect(rows[0]!.textContent).toContain('Rear');
     await waitFor(() => expect(within(rows[1]!).getByRole('img').getAttribute('src')).toBe(`${PNG_DATA_URL}#crop-31`));
 
@@ -279,7 +280,7 @@ describe('manual entries (C.6)', () => {
     await openPanel(engine);
     type('manual-plate', 'KLM456');
     click('manual-submit');
-    expect(text('manual-error')).toContain('policy IV.C.6 requires a reason');
+    expect(text('manual-error')).toContain('every plate entered by hand needs a reason');
     expect(engine.callsTo('hotlists.manual.add')).toHaveLength(0);
     expect(document.activeElement).toBe(screen.getByTestId('manual-reason'));
   });

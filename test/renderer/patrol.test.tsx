@@ -53,7 +53,7 @@ describe('patrol view', () => {
     expect(header.textContent).toContain('Rear: Failed');
     expect(screen.getByTestId('gps-state').textContent).toContain('Fix±4 m');
     expect(screen.getByTestId('hotlist-age').textContent).toContain('2 h 00 min');
-    expect(screen.queryByTestId('stale-warning')).toBeNull();
+    expect(document.querySelector('[data-failure="hotlist:NCIC"]')).toBeNull();
   });
 
   it("opens a camera's panel from its chip; the officer takes it out of service with a reason", async () => {
@@ -81,15 +81,15 @@ describe('patrol view', () => {
 
   it('warns clearly when a hot list is stale, live from status events', async () => {
     const { engine } = await renderSignedIn();
-    expect(screen.queryByTestId('stale-warning')).toBeNull();
+    expect(document.querySelector('[data-failure="hotlist:NCIC"]')).toBeNull();
     engine.emit(
       'status',
       makeStatus({ hotLists: [{ name: 'NCIC', entries: 10, updatedAt: NOW - 30 * 3_600_000, stale: true, kind: 'imported', lastError: null }] }),
     );
-    const warning = screen.getByTestId('stale-warning');
-    expect(warning.textContent).toContain('STALE');
-    expect(warning.textContent).toContain('NCIC');
+    const warning = document.querySelector('[data-failure="hotlist:NCIC"]')!;
+    expect(warning.textContent).toContain('Hot list NCIC is out of date');
     expect(warning.textContent).toContain('30 h');
+    expect(warning.textContent).not.toMatch(/IV\.C|Policy/);
   });
 
   it('says in plain words why a list is stale (old data, failed sync)', async () => {
@@ -133,5 +133,44 @@ describe('patrol view', () => {
     fireEvent.click(screen.getByTestId('logout'));
     expect((await screen.findByRole('alert')).textContent).toContain('disk full');
     expect(screen.getByTestId('patrol-view')).toBeTruthy();
+  });
+
+  it('keeps unsure reads off the feed under the configured floor, and says how many', async () => {
+    const engine = new FakeEngine();
+    engine.status = makeStatus({ feedConfidenceFloor: 0.4 });
+    engine.reads = [makeRead({ id: 1, plate: 'ABC1234', confidence: 0.97 }), makeRead({ id: 2, plate: '1', confidence: 0.06, capturedAt: NOW - 1_000 })];
+    await renderSignedIn(engine);
+    await waitFor(() => expect(screen.getAllByTestId('read-row')).toHaveLength(1));
+    expect(screen.getByTestId('reads-hidden').textContent).toContain('1 unsure read under 40% not listed');
+    engine.emit('status', makeStatus({ feedConfidenceFloor: 0.05 }));
+    expect(screen.getAllByTestId('read-row')).toHaveLength(2);
+  });
+
+  it('marks the read that raised an open alert and later sightings of its plate', async () => {
+    const engine = new FakeEngine();
+    const hit = makeRead({ id: 1, plate: 'HOT123', capturedAt: NOW - 60_000 });
+    engine.reads = [hit, makeRead({ id: 2, plate: 'HOT123', capturedAt: NOW - 5_000 }), makeRead({ id: 3, plate: 'OTHER1', capturedAt: NOW - 4_000 })];
+    engine.alerts = [makeAlert({ read: hit, status: 'acknowledged', acknowledgedAt: NOW - 50_000 })];
+    await renderSignedIn(engine);
+    fireEvent.click(screen.getByTestId('alert-defer'));
+    await screen.findByTestId('patrol-view');
+    const mark = (id: number) => document.querySelector<HTMLElement>(`[data-testid="read-row"][data-read-id="${id}"]`)!.dataset.mark;
+    expect(mark(1)).toBe('hit');
+    expect(mark(2)).toBe('seen-again');
+    expect(mark(3)).toBeUndefined();
+  });
+
+  it('opens a read from the feed with its images, other readings and position', async () => {
+    const engine = new FakeEngine();
+    engine.reads = [makeRead({ candidates: [{ plate: 'ABC1234', confidence: 0.97 }, { plate: 'A8C1234', confidence: 0.02 }] })];
+    await renderSignedIn(engine);
+    fireEvent.click((await screen.findAllByTestId('read-row-open'))[0]!);
+    const detail = screen.getByTestId('read-detail');
+    expect(detail.textContent).toContain('ABC1234');
+    expect(screen.getByTestId('read-detail-candidates').textContent).toContain('A8C1234 · 2%');
+    expect(screen.getByTestId('read-detail-position').textContent).toBe('42.36010, -71.05890');
+    await waitFor(() => expect(within(detail).getAllByRole('img')).toHaveLength(2));
+    fireEvent.click(screen.getByTestId('read-detail-close'));
+    expect(screen.queryByTestId('read-detail')).toBeNull();
   });
 });

@@ -9,6 +9,9 @@ import { FakeEngine, NOW, OFFICER } from './fake-engine.js';
 export function installRendererHooks(): void {
   beforeEach(() => {
     resetAllStores();
+    // What a screen keeps across reloads must not leak from one test into the next.
+    window.localStorage.clear();
+    window.sessionStorage.clear();
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(NOW);
   });

@@ -225,7 +225,11 @@ export class Engine {
     const matches = groupByVehicle(this.matcher.match({ plate: read.plate, state: read.state, candidates: read.candidates }));
     const raised: AlertView[] = [];
     for (const match of matches) {
-      const { alert } = this.alerts.raise(read.id, match, this.now());
+      const { alert, updated } = this.alerts.raise(read.id, match, this.now());
+      if (updated) {
+        log.info({ alert: updated.id, plate: read.plate, seenAgain: updated.seenAgain?.count }, 'open alert seen again');
+        this.emit('alert', updated);
+      }
       if (alert) {
         raised.push(alert);
         log.info({ alert: alert.id, plate: read.plate, list: match.entry.listName, kind: match.kind, latencyMs: this.now() - read.capturedAt }, 'alert raised');
@@ -290,6 +294,8 @@ export class Engine {
       // Alerts, not hits: repeats of an open alert and covert hits are not news to the officer.
       hitsThisShift: since === null ? 0 : (this.db.prepare('SELECT count(*) AS n FROM alerts WHERE raised_at >= ?').get(since) as { n: number }).n,
       gps: user ? (this.options.gps?.current() ?? null) : null,
+      gpsReceiver: this.options.gps !== undefined,
+      feedConfidenceFloor: this.carSettings.current.screen.feedConfidenceFloor,
       recognizer: this.options.recognizer.name,
       needsFirstAdministrator: countUsers(this.db) === 0,
       lockAfterMinutes: this.carSettings.current.screen.lockAfterMinutes,

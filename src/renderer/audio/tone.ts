@@ -9,10 +9,37 @@
 type AudioContextCtor = new () => AudioContext;
 
 const HIGH_HZ = 960;
-const LOW_HZ = 770;
-/** Each pitch lasts this long. */
-const HALF_PERIOD_S = 0.35;
 const VOLUME = 0.45;
+
+/**
+ * The three tones a list can be given (hotlists.json "tone"), told apart by
+ * rhythm and timbre as well as pitch: urgent is a fast siren, standard a
+ * slower two-tone, quiet a soft single-pitch beep.
+ */
+export type ToneKind = 'urgent' | 'standard' | 'quiet';
+
+export interface ToneProfile {
+  readonly wave: OscillatorType;
+  /** The two pitches the tone alternates between (equal for a single pitch). */
+  readonly highHz: number;
+  readonly lowHz: number;
+  /** How long each pitch, or each beep and each gap, lasts. */
+  readonly halfPeriodS: number;
+  readonly volume: number;
+  /** Beeps with silence between them instead of alternating pitches. */
+  readonly pulsed: boolean;
+}
+
+export const TONE_PROFILES: Record<ToneKind, ToneProfile> = {
+  urgent: { wave: 'square', highHz: 1100, lowHz: 780, halfPeriodS: 0.15, volume: 0.5, pulsed: false },
+  standard: { wave: 'square', highHz: 960, lowHz: 770, halfPeriodS: 0.35, volume: VOLUME, pulsed: false },
+  quiet: { wave: 'sine', highHz: 660, lowHz: 660, halfPeriodS: 0.6, volume: 0.25, pulsed: true },
+};
+
+/** A list's tone name as configured; unknown names sound as standard. */
+export function toneKind(name: string): ToneKind {
+  return name === 'urgent' || name === 'quiet' ? name : 'standard';
+}
 
 function audioContextCtor(): AudioContextCtor | null {
   const w = globalThis as unknown as { AudioContext?: AudioContextCtor; webkitAudioContext?: AudioContextCtor };
@@ -23,6 +50,7 @@ export class AlertTone {
   private context: AudioContext | null = null;
   private voice: { stop(): void } | null = null;
   private wanted = false;
+  private kind: ToneKind = 'standard';
 
   /**
    * Create or resume the AudioContext. Call from a user gesture (the login
@@ -46,8 +74,15 @@ export class AlertTone {
     return this.wanted;
   }
 
-  start(): void {
-    if (this.wanted) return;
+  /** Sounds the tone of this kind until stopped; a different kind replaces the one sounding. */
+  start(kind: ToneKind = 'standard'): void {
+    if (this.wanted && kind === this.kind) return;
+    if (this.wanted) {
+      const voice = this.voice;
+      this.voice = null;
+      voice?.stop();
+    }
+    this.kind = kind;
     this.wanted = true;
     setToneFlag('playing');
     this.prime();
@@ -98,26 +133,7 @@ export class AlertTone {
     if (!ctx) return;
     try {
       const t = ctx.currentTime;
-      const carrier = ctx.createOscillator();
-      carrier.type = 'square';
-      carrier.frequency.setValueAtTime((HIGH_HZ + LOW_HZ) / 2, t);
-      // A square LFO added to the carrier's frequency flips it between the two pitches.
-      const lfo = ctx.createOscillator();
-      lfo.type = 'square';
-      lfo.frequency.setValueAtTime(1 / (2 * HALF_PERIOD_S), t);
-      const depth = ctx.createGain();
-      depth.gain.setValueAtTime((HIGH_HZ - LOW_HZ) / 2, t);
-      lfo.connect(depth).connect(carrier.frequency);
-      // Square waves are harsh; a low-pass keeps the tone piercing but not shrill.
-      const filter = ctx.createBiquadFilter();
-      filter.type = 'lowpass';
-      filter.frequency.setValueAtTime(3000, t);
-      const volume = ctx.createGain();
-      volume.gain.setValueAtTime(0, t);
-      volume.gain.linearRampToValueAtTime(VOLUME, t + 0.02);
-      carrier.connect(filter).connect(volume).connect(ctx.destination);
-      carrier.start(t);
-      lfo.start(t);
+      const { carrier, lfo, volume } = buildVoice(ctx, TONE_PROFILES[this.kind], t);
       this.voice = {
         stop: () => {
           try {
@@ -136,6 +152,43 @@ export class AlertTone {
       console.warn('alert tone: could not start', error);
     }
   }
+}
+
+/**
+ * The audio graph of one tone, on any context (the live one, or an
+ * OfflineAudioContext that renders it for inspection). A square LFO either
+ * flips the carrier between two pitches or, for a pulsed tone, gates it.
+ */
+export function buildVoice(ctx: BaseAudioContext, profile: ToneProfile, t: number): { carrier: OscillatorNode; lfo: OscillatorNode; volume: GainNode } {
+  const carrier = ctx.createOscillator();
+  carrier.type = profile.wave;
+  carrier.frequency.setValueAtTime((profile.highHz + profile.lowHz) / 2, t);
+  const lfo = ctx.createOscillator();
+  lfo.type = 'square';
+  lfo.frequency.setValueAtTime(1 / (2 * profile.halfPeriodS), t);
+  const depth = ctx.createGain();
+  // Square waves are harsh; a low-pass keeps the tone piercing but not shrill.
+  const filter = ctx.createBiquadFilter();
+  filter.type = 'lowpass';
+  filter.frequency.setValueAtTime(3000, t);
+  const volume = ctx.createGain();
+  volume.gain.setValueAtTime(0, t);
+  volume.gain.linearRampToValueAtTime(profile.volume, t + 0.02);
+  if (profile.pulsed) {
+    // The LFO swings -1..1; half its swing on a gain of one half gates the sound on and off.
+    const gate = ctx.createGain();
+    gate.gain.setValueAtTime(0.5, t);
+    depth.gain.setValueAtTime(0.5, t);
+    lfo.connect(depth).connect(gate.gain);
+    carrier.connect(filter).connect(gate).connect(volume).connect(ctx.destination);
+  } else {
+    depth.gain.setValueAtTime((profile.highHz - profile.lowHz) / 2, t);
+    lfo.connect(depth).connect(carrier.frequency);
+    carrier.connect(filter).connect(volume).connect(ctx.destination);
+  }
+  carrier.start(t);
+  lfo.start(t);
+  return { carrier, lfo, volume };
 }
 
 export function setToneFlag(flag: 'playing' | 'silent'): void {

@@ -27,6 +27,7 @@ import { call, useApi } from '../api.js';
 import { DISPATCH_TEXT, DISPOSITION_TEXT } from '../lib/format.js';
 import { useRequest } from '../lib/hooks.js';
 import { useAlertsStore } from '../stores/index.js';
+import { useAlertDraft } from '../stores/drafts.js';
 
 export type Step = 'acknowledge' | CheckName | 'disposition';
 
@@ -74,10 +75,14 @@ export function AlertChecklist({ alert }: { alert: AlertView }) {
   const step: Step = editing ?? currentStep(alert);
   // A second tap before the re-render must not send the request twice.
   const { busy, error, run } = useRequest();
-  const [dispatchResult, setDispatchResult] = useState<DispatchResult | null>(null);
-  const [dispatchNote, setDispatchNote] = useState('');
-  const [disposition, setDisposition] = useState<DispositionKind | null>(() => (visualCheckFailed(alert) ? 'misread' : null));
-  const [dispositionNote, setDispositionNote] = useState('');
+  // Choices and notes not yet stored live in the drafts store, so a reload or an engine restart keeps them.
+  const [draft, setDraft] = useAlertDraft(alert.id);
+  const { dispatchResult, dispatchNote, dispositionNote } = draft;
+  const disposition = draft.disposition ?? (visualCheckFailed(alert) ? 'misread' : null);
+  const setDispatchResult = (dispatchResult: DispatchResult | null) => setDraft({ dispatchResult });
+  const setDispatchNote = (dispatchNote: string) => setDraft({ dispatchNote });
+  const setDisposition = (disposition: DispositionKind | null) => setDraft({ disposition });
+  const setDispositionNote = (dispositionNote: string) => setDraft({ dispositionNote });
   const [reason, setReason] = useState<string | null>(null);
   const [actions, setActions] = useState<DispositionAction[]>([]);
   const quickReasons = useQuickReasons();

@@ -4,6 +4,7 @@
  * checks (C.4.a, C.4.b) and the disposition (C.5).
  */
 import type { AlertView } from '../../shared/contract.js';
+import { differingPositions } from '../../shared/plates.js';
 import { MATCH_KIND_TEXT, formatClock, formatConfidence } from '../lib/format.js';
 import { URGENCY_LABEL, alertUrgency } from '../lib/urgency.js';
 import { useAlertsStore, useStatusStore } from '../stores/index.js';
@@ -20,6 +21,8 @@ export function AlertScreen({ alert }: { alert: AlertView }) {
   const newWaiting = open.filter((a) => a.id !== alert.id && a.status === 'pending').length;
   // Putting alerts aside is only offered once every open one has been acknowledged.
   const canDefer = !open.some((a) => a.status === 'pending');
+  const seenCameraId = alert.seenAgain?.cameraId ?? '';
+  const seenCamera = useStatusStore((s) => s.status?.cameras.find((c) => c.id === seenCameraId)?.name ?? seenCameraId);
 
   return (
     <div className={`alert-screen urgency-${urgency}`} data-testid="alert-screen" data-alert-id={alert.id} role="alertdialog" aria-labelledby="alert-title">
@@ -29,6 +32,12 @@ export function AlertScreen({ alert }: { alert: AlertView }) {
             <span className="urgency-tag">{URGENCY_LABEL[urgency]}</span>
             <span>Hot list hit · {alert.entry.listName}</span>
             <span>Raised {formatClock(alert.raisedAt)}</span>
+            {alert.seenAgain && (
+              <span className="seen-again" data-testid="alert-seen-again">
+                Seen again {formatClock(alert.seenAgain.lastAt)}, {seenCamera} camera
+                {alert.seenAgain.count > 1 ? ` (${alert.seenAgain.count} times since this alert)` : ''}
+              </span>
+            )}
           </div>
           <h1 id="alert-title" className="alert-title">
             <span data-testid="alert-category">{alert.entry.category}</span>
@@ -54,6 +63,7 @@ export function AlertScreen({ alert }: { alert: AlertView }) {
               {waiting} more waiting{newWaiting > 0 ? ` (${newWaiting} new)` : ''}
             </span>
           )}
+          {waiting > 0 && <AlertQueue open={open} currentId={alert.id} canSwitch={alert.status !== 'pending'} />}
           {canDefer && (
             <button type="button" className="btn defer" data-testid="alert-defer" onClick={() => useAlertsStore.getState().setDeferred(true)}>
               Back to patrol
@@ -70,6 +80,37 @@ export function AlertScreen({ alert }: { alert: AlertView }) {
   );
 }
 
+/**
+ * The other open alerts, most urgent first, each a button. Switching is
+ * offered once the alert on screen is acknowledged, so its tone is never
+ * silenced by looking elsewhere.
+ */
+function AlertQueue({ open, currentId, canSwitch }: { open: AlertView[]; currentId: number; canSwitch: boolean }) {
+  const others = open.filter((a) => a.id !== currentId);
+  return (
+    <nav className="alert-queue-list" aria-label="Other open alerts" data-testid="alert-queue-list">
+      {!canSwitch && <span className="queue-list-label">Acknowledge this one to switch</span>}
+      {others.map((other) => (
+        <button
+          key={other.id}
+          type="button"
+          className={other.status === 'pending' ? 'btn queue-item queue-item-new' : 'btn queue-item'}
+          data-testid="alert-queue-item"
+          data-alert-id={other.id}
+          disabled={!canSwitch}
+          onClick={() => useAlertsStore.getState().select(other.id)}
+        >
+          <span className="queue-item-plate">{other.entry.plate}</span>
+          <span className="queue-item-what">
+            {URGENCY_LABEL[alertUrgency(other)]} · {other.entry.category}
+            {other.status === 'pending' ? ' · new' : ''}
+          </span>
+        </button>
+      ))}
+    </nav>
+  );
+}
+
 function stateNote(readState: string | null, entryState: string | null): string {
   if (entryState === null) return ' The list entry applies to any state.';
   if (readState === null) return ' The camera could not read the state: check it on the vehicle.';
@@ -81,9 +122,14 @@ function Comparison({ alert }: { alert: AlertView }) {
   const { read, entry, match } = alert;
   const cameraName = useStatusStore((s) => s.status?.cameras.find((c) => c.id === read.cameraId)?.name ?? read.cameraId);
   const kind = MATCH_KIND_TEXT[match.kind];
+  // Large: exactly what the camera read. When the hit came from one of its other readings, that one is shown
+  // beneath, and every position where the three differ is marked (positions line up only at equal lengths).
   const readPlate = match.readPlate || read.plate;
-  // Positions are given in the read plate; they line up with the entry only when the lengths agree.
-  const entryHighlight = entry.plate.length === readPlate.length ? match.differingPositions : [];
+  const matchedOnAlternative = readPlate !== read.plate;
+  const comparable = entry.plate.length === read.plate.length && !/[*?]/.test(entry.plate);
+  const readHighlight = comparable ? differingPositions(read.plate, entry.plate) : matchedOnAlternative ? [] : match.differingPositions;
+  const entryHighlight = comparable ? readHighlight : [];
+  const alternativeHighlight = readPlate.length === read.plate.length ? differingPositions(readPlate, read.plate) : [];
   const stateDiffers = read.state === null || entry.state === null || read.state !== entry.state;
 
   return (
@@ -99,16 +145,21 @@ function Comparison({ alert }: { alert: AlertView }) {
         <div className="compare-head">Camera read</div>
         <div className="compare-head">Hot list entry</div>
 
-        <ReadImage readId={read.id} kind="crop" alt={`Plate crop of read ${readPlate}`} className="alert-crop" testId="alert-crop-image" />
+        <ReadImage readId={read.id} kind="crop" alt={`Plate crop of read ${read.plate}`} className="alert-crop" testId="alert-crop-image" />
         <div className="entry-plate-card" aria-hidden="true">
           <span className="entry-plate-state">{entry.state ?? 'ANY STATE'}</span>
           <span className="entry-plate-chars">{entry.plate}</span>
         </div>
 
         <div className="compare-cell">
-          <span className="cell-label">Plate read</span>
-          <PlateText plate={readPlate} highlight={match.differingPositions} size="large" testId="alert-read-plate" />
-          {readPlate !== read.plate && <span className="compare-note">Best reading was {read.plate}; matched on an alternative reading.</span>}
+          <span className="cell-label">Camera read</span>
+          <PlateText plate={read.plate} highlight={readHighlight} size="large" testId="alert-read-plate" />
+          {matchedOnAlternative && (
+            <span className="compare-note" data-testid="alert-alternative">
+              Matched on the camera's other reading{' '}
+              <PlateText plate={readPlate} highlight={alternativeHighlight} testId="alert-alternative-plate" />
+            </span>
+          )}
         </div>
         <div className="compare-cell">
           <span className="cell-label">Plate on list</span>

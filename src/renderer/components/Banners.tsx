@@ -20,6 +20,8 @@ const SAVED_VISIBLE_MS = 3500;
 
 export function SavedToast() {
   const saved = useAlertsStore((s) => s.saved);
+  // Said outright, so the next alert under the confirmation is not taken for the one just saved.
+  const nextOpen = useAlertsStore((s) => s.open.some((a) => a.id !== s.saved?.alertId));
   useEffect(() => {
     if (!saved) return;
     const timer = setTimeout(() => useAlertsStore.getState().setSaved(null), SAVED_VISIBLE_MS);
@@ -27,11 +29,14 @@ export function SavedToast() {
   }, [saved]);
   if (!saved) return null;
   return (
-    <div className="saved-toast" role="status" data-testid="disposition-saved">
+    <div className="saved-toast" role="status" data-testid="disposition-saved" onClick={() => useAlertsStore.getState().setSaved(null)}>
       <span className="saved-mark" aria-hidden="true">
         ✓
       </span>
-      Disposition saved: {saved.plate} — {DISPOSITION_TEXT[saved.kind]}
+      <span className="saved-text">
+        <strong>Alert closed.</strong> {saved.plate}: disposition “{DISPOSITION_TEXT[saved.kind]}” saved.
+        {nextOpen && <span className="saved-next"> The screen now shows the next open alert.</span>}
+      </span>
     </div>
   );
 }

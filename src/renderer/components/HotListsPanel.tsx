@@ -40,7 +40,7 @@ export function HotListsPanel() {
           ‹ Back to patrol
         </button>
         <h1 className="panel-bar-title">Hot lists</h1>
-        <span className="panel-bar-meta">Policy 5.04 IV.C.3 · C.6</span>
+        <span className="panel-bar-meta">Sync at the start of each shift</span>
         <OpenAlertsChip />
       </header>
       <div className="hotlists-body">
@@ -89,7 +89,7 @@ function HotListsSection() {
       <div className="section-title">
         <h2>Lists on this car</h2>
       </div>
-      <p className="section-policy">Start of each day: make sure the lists are current (IV.C.3).</p>
+      <p className="section-policy">Start of each day: make sure the lists are current.</p>
       <button
         type="button"
         className="btn btn-primary btn-xl btn-sync"

@@ -9,6 +9,7 @@ import { alertTone } from '../audio/tone.js';
 import { useSessionStore, useStatusStore } from '../stores/index.js';
 import { FirstAdministrator } from './FirstAdministrator.js';
 import { rememberSignIn } from '../lib/resume.js';
+import { restoreScreen } from '../lib/ui-memory.js';
 import { loadShift } from '../sync.js';
 
 type Field = 'user' | 'pin';
@@ -54,6 +55,7 @@ function SignIn() {
       setPin('');
       return;
     }
+    restoreScreen(result.value.id);
     useSessionStore.getState().signedIn(rememberSignIn(result.value));
     void loadShift(api);
   }
@@ -71,7 +73,7 @@ function SignIn() {
       <form className="login-card" onSubmit={submit} noValidate>
         <div className="login-fields">
           <h1 className="login-title">Plate reader sign-in</h1>
-          <p className="login-sub">Trained operators only (Policy 5.04 IV.C.2)</p>
+          <p className="login-sub">Only officers trained on the plate reader can sign in</p>
           {notice && <p className="login-notice">{notice}</p>}
           <label className="field">
             <span className="field-label">Officer ID</span>

@@ -65,7 +65,7 @@ export function ManualEntryForm({ onAdded }: { onAdded?: () => void }) {
     const plate = cleanPlate(draft.plate);
     const reason = draft.reason.trim();
     if (!plate) return refuse('plate', 'Enter the plate. Use * or ? for characters you do not know.');
-    if (reason.length < 3) return refuse('reason', 'Enter why this plate is of interest: policy IV.C.6 requires a reason.');
+    if (reason.length < 3) return refuse('reason', 'Enter why this plate is of interest: every plate entered by hand needs a reason.');
     let expiresInHours: number | undefined;
     if (draft.expiry.trim() !== '') {
       expiresInHours = Number(draft.expiry);
@@ -99,7 +99,7 @@ export function ManualEntryForm({ onAdded }: { onAdded?: () => void }) {
     <form className="manual-form" onSubmit={submit} noValidate aria-label="Add a plate by hand">
       <div className="section-title">
         <h2>Add a plate by hand</h2>
-        <span className="panel-meta">IV.C.6: the reason is recorded</span>
+        <span className="panel-meta">The reason is kept with the entry</span>
       </div>
       <div className="manual-fields">
         <label className="field field-plate">
@@ -273,7 +273,7 @@ function EarlierReadRow({ read }: { read: EarlierRead }) {
       <PlateText plate={read.plate} />
       <div className="read-cell read-state">
         <span className="cell-label">State</span>
-        <span className="cell-value">{read.state ?? '??'}</span>
+        <span className="cell-value">{read.state ?? 'not read'}</span>
       </div>
       <div className="read-cell read-time">
         <span className="cell-label">Time</span>

@@ -1,12 +1,9 @@
-/** The screen while driving: status header, stale-list warning, live reads, open alerts. */
-import { useApi } from '../api.js';
-import { formatAge, formatClock, formatConfidence } from '../lib/format.js';
-import { useNow } from '../lib/hooks.js';
+/** The screen while driving: status header, live reads, open alerts (failures show above every screen: FailureBanners). */
+import { formatClock, formatConfidence } from '../lib/format.js';
 import { useAlertsStore, useReadsStore, useStatusStore } from '../stores/index.js';
-import { syncHotLists } from '../sync.js';
 import type { ReadSummary } from '../../shared/contract.js';
-import { openHotLists } from './HotListsPanel.js';
 import { PlateText } from './PlateText.js';
+import { ReadDetail } from './ReadDetail.js';
 import { ReadImage } from './ReadImage.js';
 import { StatusHeader } from './StatusHeader.js';
 
@@ -14,103 +11,93 @@ export function PatrolView() {
   return (
     <div className="patrol" data-testid="patrol-view">
       <StatusHeader />
-      <HotListWarning />
       <div className="patrol-body">
         <ReadsPanel />
         <SidePanel />
       </div>
+      <ReadDetail />
     </div>
   );
 }
 
-function HotListWarning() {
-  const api = useApi();
-  const hotLists = useStatusStore((s) => s.status?.hotLists);
-  const now = useNow();
-  if (!hotLists) return null;
-  const syncNow = (
-    <button
-      type="button"
-      className="btn banner-btn"
-      data-testid="banner-sync"
-      onClick={() => {
-        openHotLists();
-        void syncHotLists(api);
-      }}
-    >
-      Sync now
-    </button>
-  );
-  if (hotLists.length === 0) {
-    return (
-      <div className="warning-banner" role="alert" data-testid="no-hotlist-warning">
-        <strong>NO HOT LIST LOADED</strong>
-        <span>Reads are not being checked. Sync the hot lists (Policy 5.04 IV.C.3).</span>
-        {syncNow}
-      </div>
-    );
-  }
-  const stale = hotLists.filter((l) => l.stale);
-  if (stale.length === 0) return null;
-  return (
-    <div className="warning-banner" role="alert" data-testid="stale-warning">
-      <strong>STALE HOT LIST</strong>
-      <span>
-        {stale
-          .map((l) => `${l.name}: ${l.staleReason ?? (l.updatedAt === null ? 'never synced' : `data ${formatAge(l.updatedAt, now)} old`)}`)
-          .join(' · ')}
-        . Sync before relying on hits (Policy 5.04 IV.C.3).
-      </span>
-      {syncNow}
-    </div>
-  );
+/** When the engine does not say: the car settings' default. */
+const DEFAULT_FEED_FLOOR = 0.5;
+
+/** How each read of the feed relates to the open alerts: the read that raised one, or a later sighting of its plate. */
+function useHotMarks(): (read: ReadSummary) => 'hit' | 'seen-again' | null {
+  const open = useAlertsStore((s) => s.open);
+  return (read: ReadSummary) => {
+    for (const alert of open) {
+      if (alert.read.id === read.id) return 'hit';
+    }
+    for (const alert of open) {
+      if (read.capturedAt > alert.read.capturedAt && (alert.seenAgain?.readId === read.id || read.plate === alert.read.plate || read.plate === alert.entry.plate)) return 'seen-again';
+    }
+    return null;
+  };
 }
 
 function ReadsPanel() {
   const reads = useReadsStore((s) => s.reads);
+  const cameras = useStatusStore((s) => s.status?.cameras);
+  const floor = useStatusStore((s) => s.status?.feedConfidenceFloor ?? DEFAULT_FEED_FLOOR);
+  const markOf = useHotMarks();
+  // With every camera down an empty list is not "quiet": say so.
+  const noneWorking = cameras !== undefined && !cameras.some((c) => c.state === 'live' || c.state === 'starting');
+  // Junk reads (a tail light at 5%) stay in the engine for matching and history, not on the officer's screen; hot ones always show.
+  const shown = reads.filter((r) => r.confidence >= floor || markOf(r) !== null);
+  const hidden = reads.length - shown.length;
   return (
     <section className="reads-panel" aria-label="Recent reads">
       <div className="panel-title">
         <h2>Recent reads</h2>
-        <span className="panel-meta">newest first</span>
+        <span className="panel-meta" data-testid="reads-hidden">
+          newest first{hidden > 0 ? ` · ${hidden} unsure ${hidden === 1 ? 'read' : 'reads'} under ${Math.round(floor * 100)}% not listed` : ''}
+        </span>
       </div>
       <ol className="reads-list" data-testid="reads-list">
-        {reads.length === 0 && <li className="reads-empty">No plates read yet this shift.</li>}
-        {reads.map((read) => (
-          <ReadRow key={read.id} read={read} />
+        {shown.length === 0 && (
+          <li className="reads-empty" data-testid="reads-empty">
+            {noneWorking ? 'No camera is working: no plates are being read.' : 'No plates read yet this shift.'}
+          </li>
+        )}
+        {shown.map((read) => (
+          <ReadRow key={read.id} read={read} mark={markOf(read)} />
         ))}
       </ol>
     </section>
   );
 }
 
-function ReadRow({ read }: { read: ReadSummary }) {
+function ReadRow({ read, mark }: { read: ReadSummary; mark: 'hit' | 'seen-again' | null }) {
   const cameraName = useStatusStore((s) => s.status?.cameras.find((c) => c.id === read.cameraId)?.name ?? read.cameraId);
-  const hit = useAlertsStore((s) => s.open.some((a) => a.read.id === read.id));
   const lowConfidence = read.confidence < 0.8;
   return (
-    <li className={hit ? 'read-row read-row-hit' : 'read-row'} data-testid="read-row" data-read-id={read.id}>
-      <ReadImage readId={read.id} kind="crop" alt={`Plate ${read.plate}`} className="read-thumb" />
-      <div className="read-plate">
-        <PlateText plate={read.plate} />
-        {hit && <span className="hit-tag">HIT</span>}
-      </div>
-      <div className="read-cell read-state">
-        <span className="cell-label">State</span>
-        <span className="cell-value">{read.state ?? '??'}</span>
-      </div>
-      <div className={lowConfidence ? 'read-cell read-conf low' : 'read-cell read-conf'}>
-        <span className="cell-label">Conf.</span>
-        <span className="cell-value">{formatConfidence(read.confidence)}</span>
-      </div>
-      <div className="read-cell read-camera">
-        <span className="cell-label">Camera</span>
-        <span className="cell-value">{cameraName}</span>
-      </div>
-      <div className="read-cell read-time">
-        <span className="cell-label">Time</span>
-        <span className="cell-value">{formatClock(read.capturedAt)}</span>
-      </div>
+    <li className={mark ? 'read-row read-row-hit' : 'read-row'} data-testid="read-row" data-read-id={read.id} data-mark={mark ?? undefined}>
+      <button type="button" className="read-row-open" aria-label={`Open the read of ${read.plate}`} data-testid="read-row-open" onClick={() => useReadsStore.getState().setDetail(read.id)}>
+        <ReadImage readId={read.id} kind="crop" alt={`Plate ${read.plate}`} className="read-thumb" />
+        <span className="read-plate">
+          <PlateText plate={read.plate} />
+          {mark === 'hit' && <span className="hit-tag">HIT</span>}
+          {mark === 'seen-again' && <span className="hit-tag seen-tag">SEEN AGAIN</span>}
+        </span>
+        <span className="read-cell read-state">
+          <span className="cell-label">State</span>
+          <span className="cell-value">{read.state ?? 'not read'}</span>
+        </span>
+        <span className={lowConfidence ? 'read-cell read-conf low' : 'read-cell read-conf'}>
+          <span className="cell-label">Sure</span>
+          <span className="cell-value">{formatConfidence(read.confidence)}</span>
+        </span>
+        <span className="read-cell read-camera">
+          <span className="cell-label">Camera</span>
+          <span className="cell-value">{cameraName}</span>
+        </span>
+        <span className="read-cell read-time">
+          <span className="cell-label">Time</span>
+          <span className="cell-value">{formatClock(read.capturedAt)}</span>
+        </span>
+      </button>
     </li>
   );
 }
@@ -141,7 +128,6 @@ function SidePanel() {
         <span className="tile-value">{status?.hitsThisShift ?? '—'}</span>
         <span className="tile-label">hits this shift</span>
       </div>
-      {status?.recognizer && <div className="side-note">Recognizer: {status.recognizer}</div>}
     </aside>
   );
 }

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { call, useApi } from '../api.js';
 import { forgetSignIn } from '../lib/resume.js';
+import { forgetScreen } from '../lib/ui-memory.js';
 import { CAMERA_STATE_TEXT, formatAge } from '../lib/format.js';
 import { useNow } from '../lib/hooks.js';
 import { useSessionStore, useStatusStore } from '../stores/index.js';
@@ -39,8 +40,9 @@ export function StatusHeader() {
       return;
     }
     forgetSignIn();
-    clearShift();
+    forgetScreen();
     useSessionStore.getState().signedOut();
+    clearShift();
   }
 
   return (

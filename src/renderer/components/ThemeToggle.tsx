@@ -33,7 +33,7 @@ export function ThemeToggle() {
       onClick={() => setTheme(theme === 'night' ? 'day' : 'night')}
       aria-label={theme === 'night' ? 'Switch to day colours' : 'Switch to night colours'}
     >
-      {theme === 'night' ? '☀ Day' : '☾ Night'}
+      {theme === 'night' ? '☾ Night colours' : '☀ Day colours'}
     </button>
   );
 }

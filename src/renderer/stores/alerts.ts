@@ -24,6 +24,8 @@ export interface AlertsState {
   /** Adds or updates an alert (events and answers both carry the whole AlertView). */
   upsert(alert: AlertView): void;
   setDeferred(deferred: boolean): void;
+  /** The officer tapped another open alert in the queue. */
+  select(alertId: number): void;
   setSaved(saved: SavedDisposition | null): void;
   clear(): void;
 }
@@ -57,6 +59,7 @@ export const useAlertsStore = create<AlertsState>()((set) => ({
       return { ...normalise([...rest, alert], s.deferred ? null : s.currentId), deferred: false };
     }),
   setDeferred: (deferred) => set({ deferred }),
+  select: (alertId) => set((s) => (s.open.some((a) => a.id === alertId) ? { currentId: alertId, deferred: false } : {})),
   setSaved: (saved) => set({ saved }),
   clear: () => set(initial),
 }));

@@ -17,6 +17,9 @@ export function imageKey(readId: number, kind: ImageKind): string {
 export interface ReadsState {
   reads: ReadSummary[];
   images: Record<string, ImageSlot>;
+  /** The read whose detail is open (a tap on a feed row), or null. */
+  detail: number | null;
+  setDetail(readId: number | null): void;
   setReads(reads: ReadSummary[]): void;
   addRead(read: ReadSummary): void;
   setImage(readId: number, kind: ImageKind, slot: ImageSlot): void;
@@ -48,6 +51,8 @@ function pruneImages(images: Record<string, ImageSlot>, reads: ReadSummary[]): R
 export const useReadsStore = create<ReadsState>()((set) => ({
   reads: [],
   images: {},
+  detail: null,
+  setDetail: (detail) => set({ detail }),
   setReads: (reads) => set({ reads: newestFirst(reads) }),
   addRead: (read) =>
     set((s) => {
@@ -61,9 +66,9 @@ export const useReadsStore = create<ReadsState>()((set) => ({
       for (const kind of ['crop', 'context', 'closer-crop', 'closer-context'] as const) delete images[imageKey(readId, kind)];
       return { images };
     }),
-  clear: () => set({ reads: [], images: {} }),
+  clear: () => set({ reads: [], images: {}, detail: null }),
 }));
 
 export function resetReadsStore(): void {
-  useReadsStore.setState({ reads: [], images: {} });
+  useReadsStore.setState({ reads: [], images: {}, detail: null });
 }

@@ -45,22 +45,29 @@ interface AlertRow {
   d_actions: string | null;
   d_user: string | null;
   d_at: number | null;
+  seen_again_count: number;
+  seen_again_at: number | null;
+  seen_again_camera: string | null;
+  seen_again_read_id: number | null;
 }
 
 const ALERT_QUERY = `
   SELECT a.id, a.hit_id, a.status, a.raised_at, a.acknowledged_at, a.characters_match, a.state_matches,
          a.dispatch_result, a.dispatch_note, h.read_id, h.match_kind, h.differing_positions, h.matched_plate,
-         h.entry_snapshot, d.kind AS d_kind, d.note AS d_note, d.reason AS d_reason, d.actions AS d_actions, d.user_id AS d_user, d.recorded_at AS d_at
+         h.entry_snapshot, d.kind AS d_kind, d.note AS d_note, d.reason AS d_reason, d.actions AS d_actions, d.user_id AS d_user, d.recorded_at AS d_at,
+         a.seen_again_count, a.seen_again_at, a.seen_again_camera, a.seen_again_read_id
   FROM alerts a JOIN hits h ON h.id = a.hit_id LEFT JOIN dispositions d ON d.alert_id = a.id`;
 
 const bool = (v: number | null): boolean | null => (v === null ? null : v === 1);
 
 export interface RaisedHit {
   readonly hitId: number;
-  /** Null for covert hits (recorded, never shown in the car) and for repeats of a recent alert. */
+  /** Null for covert hits (recorded, never shown in the car) and for repeats of an open or recent alert. */
   readonly alert: AlertView | null;
-  /** The recent alert this hit repeats, when it does. */
+  /** The open or recent alert this hit repeats, when it does. */
   readonly repeatOf: number | null;
+  /** The open alert this hit updated ("seen again"), to be shown again in its new state; no new tone. */
+  readonly updated: AlertView | null;
 }
 
 /**
@@ -89,17 +96,32 @@ export class AlertService {
       audit(this.db, { userId: null, action: 'hit', detail: { hitId, readId, entryId: match.entry.id, kind: match.kind, covert: match.covert } }, now);
       if (match.covert) {
         this.db.prepare(`INSERT INTO upload_queue (kind, record_id, queued_at) VALUES ('covert-hit', ?, ?)`).run(hitId, now);
-        return { hitId, alert: null, repeatOf: null };
+        return { hitId, alert: null, repeatOf: null, updated: null };
+      }
+      // One alert per entry per pass: while an alert for this entry is open, a
+      // further sighting updates it ("seen again") instead of raising another.
+      const open = this.db
+        .prepare(`SELECT a.id FROM alerts a JOIN hits h ON h.id = a.hit_id WHERE h.entry_id = ? AND a.status != 'disposed' ORDER BY a.id DESC LIMIT 1`)
+        .get(match.entry.id) as { id: number } | undefined;
+      if (open) {
+        const read = this.reads.get(readId);
+        this.db
+          .prepare(
+            `UPDATE alerts SET seen_again_count = seen_again_count + 1, seen_again_at = ?, seen_again_camera = ?, seen_again_read_id = ? WHERE id = ?`,
+          )
+          .run(read?.capturedAt ?? now, read?.cameraId ?? '', readId, open.id);
+        audit(this.db, { userId: null, action: 'hit.repeat', detail: { hitId, alertId: open.id, open: true } }, now);
+        return { hitId, alert: null, repeatOf: open.id, updated: this.get(open.id) };
       }
       const recent = this.db
         .prepare(`SELECT a.id FROM alerts a JOIN hits h ON h.id = a.hit_id WHERE h.entry_id = ? AND a.raised_at >= ? ORDER BY a.id DESC LIMIT 1`)
         .get(match.entry.id, now - this.repeatWindowMs) as { id: number } | undefined;
       if (recent) {
         audit(this.db, { userId: null, action: 'hit.repeat', detail: { hitId, alertId: recent.id } }, now);
-        return { hitId, alert: null, repeatOf: recent.id };
+        return { hitId, alert: null, repeatOf: recent.id, updated: null };
       }
       const alert = this.db.prepare(`INSERT INTO alerts (hit_id, status, raised_at) VALUES (?, 'pending', ?)`).run(hitId, now);
-      return { hitId, alert: this.get(Number(alert.lastInsertRowid)), repeatOf: null };
+      return { hitId, alert: this.get(Number(alert.lastInsertRowid)), repeatOf: null, updated: null };
     })();
   }
 
@@ -213,6 +235,10 @@ export class AlertService {
               userId: row.d_user ?? '',
               recordedAt: row.d_at ?? 0,
             }
+          : null,
+      seenAgain:
+        row.seen_again_count > 0 && row.seen_again_read_id !== null
+          ? { count: row.seen_again_count, lastAt: row.seen_again_at ?? 0, cameraId: row.seen_again_camera ?? '', readId: row.seen_again_read_id }
           : null,
     };
   }

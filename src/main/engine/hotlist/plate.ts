@@ -67,13 +67,7 @@ export function isPattern(plate: string): boolean {
   return plate.includes('*') || plate.includes('?');
 }
 
-/** Positions where two equal-length plates differ. */
-export function differingPositions(read: string, entry: string): number[] {
-  const out: number[] = [];
-  const n = Math.max(read.length, entry.length);
-  for (let i = 0; i < n; i++) if (read[i] !== entry[i]) out.push(i);
-  return out;
-}
+export { differingPositions } from '../../../shared/plates.js';
 
 export interface CompiledPattern {
   readonly pattern: string;

@@ -405,6 +405,19 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    version: 70,
+    name: 'alerts: repeat sightings of the entry while the alert is open',
+    sql: `
+      -- The same entry read again while its alert is still open updates that alert
+      -- (one alert per entry per pass) instead of raising another with a siren.
+      ALTER TABLE alerts ADD COLUMN seen_again_count INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE alerts ADD COLUMN seen_again_at INTEGER;
+      ALTER TABLE alerts ADD COLUMN seen_again_camera TEXT;
+      ALTER TABLE alerts ADD COLUMN seen_again_read_id INTEGER;
+      CREATE INDEX hits_entry ON hits (entry_id);
+    `,
+  },
+  {
     version: 80,
     name: 'dispositions: quick-pick reason and the officer\'s actions (stop, arrest, citation, recovery)',
     sql: `

@@ -1,0 +1,134 @@
+/**
+ * What is broken, in the officer's words: each failed or reconnecting camera,
+ * a GPS receiver without a position, a hot list that is missing, out of date
+ * or whose last sync failed. Each notice says what happened, why, and what to
+ * do; it stays until the engine's status says the fault is gone.
+ */
+import type { CameraStatus, EngineStatus } from '../../shared/contract.js';
+import { formatAge } from './format.js';
+
+export type FailureSubject = 'camera' | 'gps' | 'hotlist';
+
+export interface FailureNotice {
+  /** Stable per fault (e.g. "camera:front"), for keys and tests. */
+  readonly id: string;
+  readonly subject: FailureSubject;
+  /** 'bad': something is not working; 'warn': it works, with a reservation. */
+  readonly severity: 'bad' | 'warn';
+  readonly title: string;
+  readonly reason: string;
+  readonly action: string;
+  /** The notice offers "Sync now". */
+  readonly offersSync?: boolean;
+}
+
+function cameraNotice(camera: CameraStatus, now: number): FailureNotice | null {
+  const id = `camera:${camera.id}`;
+  const notRead = `Plates this camera sees are not being read.`;
+  const retryAt = camera.nextRetryAt ?? null;
+  const reconnecting =
+    camera.state === 'reconnecting' || ((camera.state === 'failed' || camera.state === 'stopped') && retryAt !== null) || (camera.state === 'starting' && camera.lastError !== null);
+  if (reconnecting) {
+    const next = retryAt !== null && retryAt > now ? ` Next try in ${Math.ceil((retryAt - now) / 1000)} s.` : ' Trying now.';
+    return {
+      id,
+      subject: 'camera',
+      severity: 'bad',
+      title: `${camera.name} camera lost: reconnecting`,
+      reason: `It stopped sending pictures (${camera.lastError ?? 'no reason given'}).${next}`,
+      action: `${notRead} It reconnects by itself; if this stays, check its cable and power.`,
+    };
+  }
+  switch (camera.state) {
+    case 'failed':
+      return {
+        id,
+        subject: 'camera',
+        severity: 'bad',
+        title: `${camera.name} camera has failed`,
+        reason: camera.lastError ?? 'The camera gave no reason.',
+        action: `${notRead} Check its cable and power, then restart the reader or call the administrator.`,
+      };
+    case 'stopped':
+      return {
+        id,
+        subject: 'camera',
+        severity: 'bad',
+        title: `${camera.name} camera has stopped`,
+        reason: camera.lastError ?? 'Its video ended.',
+        action: `${notRead} Restart the reader or call the administrator.`,
+      };
+    case 'starting':
+    case 'live':
+    case 'reconnecting':
+    case 'out-of-service':
+      return null;
+  }
+}
+
+export function failureNotices(status: EngineStatus | null, now: number): FailureNotice[] {
+  if (!status) return [];
+  const notices: FailureNotice[] = [];
+  if (status.cameras.length === 0) {
+    notices.push({
+      id: 'camera:none',
+      subject: 'camera',
+      severity: 'bad',
+      title: 'No camera connected',
+      reason: 'The reader has no camera set up.',
+      action: 'No plates are being read. Call the administrator to set up the cameras.',
+    });
+  }
+  for (const camera of status.cameras) {
+    const notice = cameraNotice(camera, now);
+    if (notice) notices.push(notice);
+  }
+  if (status.user && status.gpsReceiver && status.gps === null) {
+    notices.push({
+      id: 'gps',
+      subject: 'gps',
+      severity: 'warn',
+      title: 'No GPS position',
+      reason: 'The GPS receiver has lost the satellites.',
+      action: 'Reads are saved without a location until it finds them again. If this stays, check the GPS antenna and its cable.',
+    });
+  }
+  if (status.hotLists.length === 0) {
+    notices.push({
+      id: 'hotlist:none',
+      subject: 'hotlist',
+      severity: 'bad',
+      title: 'No hot list loaded',
+      reason: 'Reads are not being checked against any list.',
+      action: 'Sync the hot lists now, or tell dispatch you have no list.',
+      offersSync: true,
+    });
+  }
+  for (const list of status.hotLists) {
+    const age = list.updatedAt === null ? null : formatAge(list.updatedAt, now);
+    if (list.stale) {
+      notices.push({
+        id: `hotlist:${list.name}`,
+        subject: 'hotlist',
+        severity: 'bad',
+        title: `Hot list ${list.name} is out of date`,
+        reason:
+          list.staleReason ??
+          (age === null ? 'It has never been synced.' : `Last updated ${age} ago${list.lastError ? `; the last sync failed: ${list.lastError}` : ''}.`),
+        action: 'Hits on it may be wrong or missing. Sync now, and check a hit with dispatch before acting on it.',
+        offersSync: true,
+      });
+    } else if (list.lastError) {
+      notices.push({
+        id: `hotlist:${list.name}`,
+        subject: 'hotlist',
+        severity: 'warn',
+        title: `Hot list ${list.name}: the last sync failed`,
+        reason: list.lastError,
+        action: `The copy from ${age === null ? 'before' : `${age} ago`} is still in use. Sync again when the network is back.`,
+        offersSync: true,
+      });
+    }
+  }
+  return notices;
+}

@@ -1,0 +1,51 @@
+/**
+ * What the officer has chosen or typed for an alert but not yet stored in the
+ * engine: the dispatch result and its note, the disposition and its note.
+ * Kept per alert, so switching alerts, a reload or an engine restart loses
+ * none of it (lib/ui-memory.ts keeps it in the screen's local storage).
+ */
+import { create } from 'zustand';
+import type { DispatchResult, DispositionKind } from '../../shared/contract.js';
+
+export interface AlertDraft {
+  dispatchResult: DispatchResult | null;
+  dispatchNote: string;
+  disposition: DispositionKind | null;
+  dispositionNote: string;
+}
+
+export const EMPTY_ALERT_DRAFT: AlertDraft = { dispatchResult: null, dispatchNote: '', disposition: null, dispositionNote: '' };
+
+export interface DraftsState {
+  /** By alert id. */
+  alerts: Record<number, AlertDraft>;
+  setAlertDraft(alertId: number, change: Partial<AlertDraft>): void;
+  /** Keeps only the drafts of these (open) alerts. */
+  keepOnly(alertIds: readonly number[]): void;
+  restore(alerts: Record<number, AlertDraft>): void;
+  clear(): void;
+}
+
+export const useDraftsStore = create<DraftsState>()((set) => ({
+  alerts: {},
+  setAlertDraft: (alertId, change) =>
+    set((s) => ({ alerts: { ...s.alerts, [alertId]: { ...EMPTY_ALERT_DRAFT, ...s.alerts[alertId], ...change } } })),
+  keepOnly: (alertIds) =>
+    set((s) => {
+      const kept: Record<number, AlertDraft> = {};
+      for (const id of alertIds) if (s.alerts[id]) kept[id] = s.alerts[id];
+      return { alerts: kept };
+    }),
+  restore: (alerts) => set({ alerts }),
+  clear: () => set({ alerts: {} }),
+}));
+
+/** The draft of one alert and a setter that merges a change into it. */
+export function useAlertDraft(alertId: number): [AlertDraft, (change: Partial<AlertDraft>) => void] {
+  const draft = useDraftsStore((s) => s.alerts[alertId]) ?? EMPTY_ALERT_DRAFT;
+  return [draft, (change) => useDraftsStore.getState().setAlertDraft(alertId, change)];
+}
+
+export function resetDraftsStore(): void {
+  useDraftsStore.setState({ alerts: {} });
+}
