@@ -86,6 +86,8 @@ describe('alert screen', () => {
     expect(screen.queryByTestId('alert-record-number')).toBeNull();
     expect(screen.getByTestId('alert-entry-record').textContent).toBe('None on the list');
     expect(screen.queryByTestId('alert-other-records')).toBeNull();
+  });
+
   it('shows large exactly what the camera read, and the alternative it matched on, every differing position marked', async () => {
     const { engine } = await renderSignedIn();
     const read = makeRead({ id: 6, plate: 'BXR4I27', candidates: [{ plate: 'BXR4I27', confidence: 0.6 }, { plate: '8XR4127', confidence: 0.3 }] });

@@ -103,9 +103,11 @@ describe('patrol view', () => {
         ],
       }),
     );
-    const warning = await screen.findByTestId('stale-warning');
-    expect(warning.textContent).toContain("NCIC: its data is 5 days old by the file's date");
-    expect(warning.textContent).toContain('dmv: the last update failed (HTTP 503)');
+    await waitFor(() => expect(document.querySelector('[data-failure="hotlist:NCIC"]')).not.toBeNull());
+    expect(document.querySelector('[data-failure="hotlist:NCIC"]')!.textContent).toContain("its data is 5 days old by the file's date");
+    // Beyond the two most serious faults, the others are one tap away.
+    fireEvent.click(screen.getByTestId('failure-more'));
+    expect(document.querySelector('[data-failure="hotlist:dmv"]')!.textContent).toContain('the last update failed (HTTP 503)');
   });
 
   it('warns when no GPS fix', async () => {
