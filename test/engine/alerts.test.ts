@@ -122,7 +122,7 @@ describe('AlertService', () => {
     const first = alerts.raise(readId, match(), 1_000).alert!;
     alerts.acknowledge(first.id, 'u1', 1_100);
     alerts.checkCharacters(first.id, false, 'u1', 1_200);
-    alerts.dispose(first.id, 'misread', 'not the vehicle', 'u1', 1_300);
+    alerts.dispose(first.id, draft('misread', 'not the vehicle'), 'u1', 1_300);
     const repeat = alerts.raise(readId, match(), 1_000 + 4 * 60_000);
     expect(repeat).toMatchObject({ alert: null, repeatOf: first.id, updated: null });
     const later = alerts.raise(readId, match(), 1_000 + 6 * 60_000);

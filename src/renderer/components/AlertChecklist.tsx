@@ -76,9 +76,9 @@ export function AlertChecklist({ alert }: { alert: AlertView }) {
   // A second tap before the re-render must not send the request twice.
   const { busy, error, run } = useRequest();
   // Choices and notes not yet stored live in the drafts store, so a reload or an engine restart keeps them.
-  const [draft, setDraft] = useAlertDraft(alert.id);
-  const { dispatchResult, dispatchNote, dispositionNote } = draft;
-  const disposition = draft.disposition ?? (visualCheckFailed(alert) ? 'misread' : null);
+  const [saved, setDraft] = useAlertDraft(alert.id);
+  const { dispatchResult, dispatchNote, dispositionNote } = saved;
+  const disposition = saved.disposition ?? (visualCheckFailed(alert) ? 'misread' : null);
   const setDispatchResult = (dispatchResult: DispatchResult | null) => setDraft({ dispatchResult });
   const setDispatchNote = (dispatchNote: string) => setDraft({ dispatchNote });
   const setDisposition = (disposition: DispositionKind | null) => setDraft({ disposition });
