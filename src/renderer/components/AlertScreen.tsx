@@ -225,7 +225,11 @@ function OtherRecords({ entry }: { entry: AlertView['entry'] }) {
             <span>{r.category}</span>
             <span className="alert-code">{r.listCode}</span>
             <span>{r.listName}</span>
-            {r.description && <span className="other-record-description">{r.description}</span>}
+            {r.description && (
+              <span className="other-record-description" title={r.description}>
+                {r.description}
+              </span>
+            )}
           </li>
         ))}
       </ul>
