@@ -27,6 +27,7 @@ const commands: Record<string, () => Promise<Command>> = {
   history: async () => (await import('./commands/history.js')).command,
   evidence: async () => (await import('./commands/evidence.js')).command,
   equipment: async () => (await import('./commands/equipment.js')).command,
+  deployment: async () => (await import('./commands/deployment.js')).command,
 };
 
 function help(): string {
@@ -46,6 +47,7 @@ function help(): string {
     '  history search PLATE --justification T justified, audited search of stored reads (C.8)',
     '  evidence export|verify|log             evidence packages (ZIP + SHA-256 manifest), dissemination log (D.1)',
     '  equipment check --camera ID=SOURCE... is each camera working (ok, black, frozen, blurred, dark, bright, no-signal)',
+    '  deployment approve-code|list           a supervisor\'s one-time code approving a special detail; deployments',
     '',
     '--data-dir DIR selects the database and its files (default $LPR_DATA_DIR or ~/.local/share/patrol-lpr).',
   ].join('\n');

@@ -1,5 +1,5 @@
 /**
- * The renderer's root: which screen shows (sign-in, patrol, hot lists,
+ * The renderer's root: which screen shows (sign-in, patrol, shift, hot lists,
  * alert), the engine subscriptions, the alert tone, and the connection banner.
  */
 import { useEffect, useRef } from 'react';
@@ -20,6 +20,7 @@ import { AdminScreen } from './admin/AdminScreen.js';
 import { useIdleLock } from './lib/idle-lock.js';
 import { PatrolView } from './components/PatrolView.js';
 import { startScreenMemory } from './lib/ui-memory.js';
+import { ShiftScreen } from './components/ShiftScreen.js';
 import {
   selectCurrentAlert,
   useAdminStore,
@@ -30,6 +31,7 @@ import {
   useRecordsStore,
   useSessionStore,
   useStatusStore,
+  useShiftStore,
 } from './stores/index.js';
 import { resumeSession, subscribeToEngine } from './sync.js';
 
@@ -60,6 +62,7 @@ function Shell({ connection }: { connection: ConnectionSource | undefined }) {
   const adminOpen = useAdminStore((s) => s.open);
   const locked = useStatusStore((s) => s.status?.locked ?? false);
   const lockAfterMinutes = useStatusStore((s) => s.status?.lockAfterMinutes ?? 0);
+  const shiftOpen = useShiftStore((s) => s.open);
 
   useEffect(() => subscribeToEngine(api), [api]);
   useEffect(() => startScreenMemory(), []);
@@ -123,6 +126,8 @@ function Shell({ connection }: { connection: ConnectionSource | undefined }) {
   } else if (current && !deferred) {
     // An alert takes over from any other screen.
     screen = <AlertScreen key={current.id} alert={current} />;
+  } else if (shiftOpen) {
+    screen = <ShiftScreen />;
   } else if (hotListsOpen) {
     screen = <HotListsPanel />;
   } else if (historyOpen) {

@@ -195,6 +195,47 @@ export type AlertView = z.infer<typeof alertViewSchema>;
  */
 export const cameraStateSchema = z.enum(['starting', 'live', 'reconnecting', 'failed', 'stopped', 'out-of-service']);
 export type CameraState = z.infer<typeof cameraStateSchema>;
+export const deploymentKindSchema = z.enum(['routine', 'special']);
+export type DeploymentKind = z.infer<typeof deploymentKindSchema>;
+
+/** A routine patrol or a special detail (B.1.d, C.7); a special detail starts once a supervisor approves it. */
+export const deploymentViewSchema = z.object({
+  id: idSchema,
+  kind: deploymentKindSchema,
+  purpose: z.string(),
+  officerId: z.string(),
+  status: z.enum(['awaiting-approval', 'active', 'ended', 'withdrawn']),
+  requestedAt: z.number(),
+  approvedBy: z.string().nullable(),
+  approvedAt: z.number().nullable(),
+  /** The supervisor signed in on the officer's screen, or gave a one-time code. */
+  approvalMethod: z.enum(['supervisor-pin', 'code']).nullable(),
+  startedAt: z.number().nullable(),
+  endedAt: z.number().nullable(),
+});
+export type DeploymentView = z.infer<typeof deploymentViewSchema>;
+
+/** What happened in a span of time: reads, alerts raised, how they were disposed, what the officer did. */
+export const shiftCountersSchema = z.object({
+  reads: z.number().int(),
+  /** Alerts raised (covert hits and repeats of an open alert are not counted). */
+  hits: z.number().int(),
+  confirmedHits: z.number().int(),
+  /** Alerts of the span still without a disposition. */
+  undisposed: z.number().int(),
+  dispositions: z.record(dispositionKindSchema, z.number().int()),
+  actions: z.record(dispositionActionSchema, z.number().int()),
+});
+export type ShiftCounters = z.infer<typeof shiftCountersSchema>;
+
+export const shiftSummarySchema = z.object({
+  officer: userSchema,
+  from: z.number(),
+  to: z.number(),
+  counters: shiftCountersSchema,
+  deployments: z.array(z.object({ deployment: deploymentViewSchema, counters: shiftCountersSchema.nullable() })),
+});
+export type ShiftSummary = z.infer<typeof shiftSummarySchema>;
 
 export const cameraStatusSchema = z.object({
   id: z.string(),
@@ -429,6 +470,17 @@ export const requestSchemas = {
   }),
   /** The quick-pick reasons configured for dispositions and manual entries. */
   'alerts.reasons': z.object({}),
+  /** The signed-in officer's deployment in progress or waiting for approval. */
+  'deployments.current': z.object({}),
+  'deployments.start': z.object({ kind: deploymentKindSchema, purpose: z.string().trim().max(300) }),
+  /** A supervisor approves a special detail: signed in on this screen (id and PIN), or with a one-time code. */
+  'deployments.approve': z.union([
+    z.object({ deploymentId: idSchema, supervisorId: z.string().min(1).max(64), pin: z.string().min(4).max(64) }),
+    z.object({ deploymentId: idSchema, code: z.string().trim().min(4, 'type the approval code').max(32) }),
+  ]),
+  'deployments.end': z.object({ deploymentId: idSchema }),
+  /** The signed-in officer's shift: counters since sign-in and each deployment's. */
+  'shift.summary': z.object({}),
   /** Sync every configured hot list now (C.3); progress arrives as hotListSync events. */
   'hotlists.sync': z.object({}),
   'hotlists.manual.list': z.object({}),
@@ -517,6 +569,11 @@ export interface Responses {
   'alerts.check': AlertView;
   'alerts.dispose': AlertView;
   'alerts.reasons': QuickReasons;
+  'deployments.current': DeploymentView | null;
+  'deployments.start': DeploymentView;
+  'deployments.approve': DeploymentView;
+  'deployments.end': DeploymentView;
+  'shift.summary': ShiftSummary;
   'hotlists.sync': { list: string; outcome: string; entries: number; error: string | null }[];
   'hotlists.manual.list': ManualEntryView[];
   'hotlists.manual.add': { entry: ManualEntryView; readsThisShift: z.infer<typeof earlierReadSchema>[] };

@@ -8,6 +8,7 @@ import { act } from '@testing-library/react';
 import type {
   AlertView,
   Channel,
+  DeploymentView,
   EngineStatus,
   EventName,
   EventOf,
@@ -17,9 +18,10 @@ import type {
   RequestOf,
   Responses,
   Result,
+  ShiftCounters,
   User,
 } from '../../src/shared/contract.js';
-import { DEFAULT_QUICK_REASONS, checkRefusal, dispositionRefusal, reasonsFor, type QuickReasons } from '../../src/shared/checklist.js';
+import { DEFAULT_QUICK_REASONS, DISPOSITION_ACTIONS, checkRefusal, dispositionRefusal, reasonsFor, type QuickReasons } from '../../src/shared/checklist.js';
 
 type Handler<C extends Channel> = (request: RequestOf<C>) => Result<Responses[C]> | Promise<Result<Responses[C]>>;
 type Handlers = { [C in Channel]?: Handler<C> };
@@ -107,6 +109,10 @@ export const MANUAL_DEFAULT_HOURS = 24;
 export const MANUAL_MAX_HOURS = 168;
 
 export const OFFICER: User = { id: '1234', name: 'Ofc. Rivera', role: 'officer' };
+/** The supervisor who approves special details in these tests, by PIN on the screen or by code. */
+export const SUPERVISOR: User = { id: 'sgt7', name: 'Sgt. Okafor', role: 'supervisor' };
+export const SUPERVISOR_PIN = '975310';
+export const SUPERVISOR_CODE = 'KX7MP4RT';
 
 export class FakeEngine implements LprApi {
   readonly calls: { channel: Channel; request: unknown }[] = [];
@@ -117,6 +123,7 @@ export class FakeEngine implements LprApi {
   images: Record<string, string | null> = {};
   manual: ManualEntryView[] = [];
   reasons: QuickReasons = DEFAULT_QUICK_REASONS;
+  deployments: DeploymentView[] = [];
   /** What the next manual entry matches among this shift's reads. */
   earlierReads: Responses['hotlists.manual.add']['readsThisShift'] = [];
   private readonly listeners = new Map<EventName, Set<(payload: never) => void>>();
@@ -164,6 +171,51 @@ export class FakeEngine implements LprApi {
       }));
     });
     this.handle('alerts.reasons', () => ({ ok: true, value: this.reasons }));
+    this.handle('deployments.current', () => ({ ok: true, value: this.deployments.find((d) => d.status === 'active' || d.status === 'awaiting-approval') ?? null }));
+    this.handle('deployments.start', ({ kind, purpose }) => {
+      if (kind === 'special' && purpose.trim().length < 3) return { ok: false, error: 'a special detail needs its purpose (policy C.7)' };
+      const deployment: DeploymentView = {
+        id: 40 + this.deployments.length,
+        kind,
+        purpose: purpose.trim(),
+        officerId: OFFICER.id,
+        status: kind === 'routine' ? 'active' : 'awaiting-approval',
+        requestedAt: NOW,
+        approvedBy: null,
+        approvedAt: null,
+        approvalMethod: null,
+        startedAt: kind === 'routine' ? NOW : null,
+        endedAt: null,
+      };
+      this.deployments = [...this.deployments, deployment];
+      return { ok: true, value: deployment };
+    });
+    this.handle('deployments.approve', (request) => {
+      const byCode = 'code' in request;
+      const approved = byCode ? request.code.replace(/[\s-]/g, '').toUpperCase() === SUPERVISOR_CODE : request.supervisorId === SUPERVISOR.id && request.pin === SUPERVISOR_PIN;
+      if (!approved) return { ok: false, error: byCode ? 'that approval code is not valid; check it with the supervisor' : 'unknown officer ID or wrong PIN' };
+      return this.updateDeployment(request.deploymentId, (d) => ({
+        ...d,
+        status: 'active',
+        approvedBy: SUPERVISOR.id,
+        approvedAt: NOW,
+        approvalMethod: byCode ? 'code' : 'supervisor-pin',
+        startedAt: NOW,
+      }));
+    });
+    this.handle('deployments.end', ({ deploymentId }) =>
+      this.updateDeployment(deploymentId, (d) => ({ ...d, status: d.status === 'active' ? 'ended' : 'withdrawn', endedAt: NOW })),
+    );
+    this.handle('shift.summary', () => ({
+      ok: true,
+      value: {
+        officer: OFFICER,
+        from: NOW - 3_600_000,
+        to: NOW,
+        counters: this.counters(),
+        deployments: this.deployments.map((deployment) => ({ deployment, counters: deployment.startedAt === null ? null : this.counters() })),
+      },
+    }));
     this.handle('hotlists.sync', () => ({
       ok: true,
       value: this.status.hotLists
@@ -194,6 +246,26 @@ export class FakeEngine implements LprApi {
       this.manual = this.manual.filter((e) => e.id !== id);
       return { ok: true, value: null };
     });
+  }
+
+  /** Counters as the engine counts them, from this fake's reads and alerts. */
+  counters(): ShiftCounters {
+    const disposed = this.alerts.flatMap((a) => (a.disposition ? [a.disposition] : []));
+    const dispositions = { confirmed: 0, misread: 0, 'not-on-list': 0, other: 0 };
+    const actions = Object.fromEntries(DISPOSITION_ACTIONS.map((a) => [a, 0])) as ShiftCounters['actions'];
+    for (const d of disposed) {
+      dispositions[d.kind] += 1;
+      for (const action of d.actions) actions[action] += 1;
+    }
+    return { reads: this.reads.length, hits: this.alerts.length, confirmedHits: dispositions.confirmed, undisposed: this.alerts.length - disposed.length, dispositions, actions };
+  }
+
+  private updateDeployment(id: number, change: (d: DeploymentView) => DeploymentView): Result<DeploymentView> {
+    const found = this.deployments.find((d) => d.id === id);
+    if (!found) return { ok: false, error: `deployment ${id} does not exist` };
+    const updated = change(found);
+    this.deployments = this.deployments.map((d) => (d.id === id ? updated : d));
+    return { ok: true, value: updated };
   }
 
   handle<C extends Channel>(channel: C, handler: Handler<C>): void {

@@ -102,6 +102,8 @@ describe('login', () => {
   it('signs out', async () => {
     const { engine } = await renderSignedIn();
     fireEvent.click(screen.getByTestId('logout'));
+    // Sign-out shows the shift summary first.
+    fireEvent.click(await screen.findByTestId('signout-confirm'));
     await screen.findByTestId('login-user');
     expect(engine.callsTo('session.logout')).toHaveLength(1);
   });

@@ -133,7 +133,9 @@ describe('patrol view', () => {
     engine.handle('session.logout', () => ({ ok: false, error: 'disk full' }));
     await renderSignedIn(engine);
     fireEvent.click(screen.getByTestId('logout'));
-    expect((await screen.findByRole('alert')).textContent).toContain('disk full');
+    fireEvent.click(await screen.findByTestId('signout-confirm'));
+    expect((await screen.findByTestId('shift-error')).textContent).toContain('disk full');
+    fireEvent.click(screen.getByTestId('shift-close'));
     expect(screen.getByTestId('patrol-view')).toBeTruthy();
   });
 

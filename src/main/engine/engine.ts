@@ -24,6 +24,9 @@ import { cameraService, setCameraService } from './camera/service.js';
 import type { GrabberFactory } from './camera/grabber.js';
 import { audit } from './governance/audit.js';
 import { countUsers } from './governance/users.js';
+import { DeploymentService } from './deployments/deployments.js';
+import { LatestSlot } from './camera/slot.js';
+import { isLiveSource, openSource, type Frame, type FrameSource } from './camera/source.js';
 import type { GpsSource } from './gps/gps.js';
 import { createHotListMatcher, defaultHotListsConfig, groupByVehicle, hotListStatus, type HotListsConfig } from './hotlist/index.js';
 import { runSyncWorker } from './hotlist/sync-runner.js';
@@ -69,6 +72,7 @@ export class Engine {
   readonly db: Db;
   readonly reads: ReadStore;
   readonly alerts: AlertService;
+  readonly deployments: DeploymentService;
   private readonly matcher: HotListMatcher;
   private readonly events = new EventEmitter();
   private readonly cameras = new Map<string, CameraPipeline>();
@@ -94,6 +98,7 @@ export class Engine {
     this.dataDir = path.dirname(path.resolve(options.dbFile));
     this.reads = new ReadStore(this.db);
     this.alerts = new AlertService(this.db, this.reads);
+    this.deployments = new DeploymentService(this.db);
     this.matcher = createHotListMatcher(this.db);
     this.sessionTokens = new SessionTokens(this.db);
     this.carSettings = { file: options.carSettings?.file ?? null, current: options.carSettings?.current ?? defaultCarSettings() };

@@ -1,16 +1,15 @@
-/** The patrol view's header: who is signed in, cameras, GPS fix, hot-list ages (a tap opens the hot lists), sign-out. */
+/** The patrol view's header: who is signed in, cameras, GPS fix, hot-list ages (a tap opens the hot lists), the Shift screen (deployment, summary) and sign-out through the shift summary. */
 import { useState } from 'react';
-import { call, useApi } from '../api.js';
-import { forgetSignIn } from '../lib/resume.js';
-import { forgetScreen } from '../lib/ui-memory.js';
+import { useApi } from '../api.js';
 import { CAMERA_STATE_TEXT, formatAge } from '../lib/format.js';
 import { useNow } from '../lib/hooks.js';
 import { useSessionStore, useStatusStore } from '../stores/index.js';
-import { clearShift, lockScreen } from '../sync.js';
+import { lockScreen } from '../sync.js';
 import { openHistory } from './HistoryScreen.js';
 import { openRecords } from './RecordsPanel.js';
 import { openAdmin } from '../admin/AdminScreen.js';
 import { openHotLists } from './HotListsPanel.js';
+import { openShift } from './ShiftScreen.js';
 import { ThemeToggle } from './ThemeToggle.js';
 import { CameraService } from './CameraService.js';
 
@@ -19,7 +18,7 @@ export function StatusHeader() {
   const user = useSessionStore((s) => s.user);
   const status = useStatusStore((s) => s.status);
   const now = useNow();
-  const [busy, setBusy] = useState(false);
+  const busy = false;
   const [error, setError] = useState<string | null>(null);
   const [serviceCamera, setServiceCamera] = useState<string | null>(null);
   const shownCamera = status?.cameras.find((c) => c.id === serviceCamera) ?? null;
@@ -28,21 +27,6 @@ export function StatusHeader() {
     setError(null);
     const problem = await lockScreen(api);
     if (problem) setError(`Lock failed: ${problem}`);
-  }
-
-  async function logout() {
-    setBusy(true);
-    setError(null);
-    const result = await call(api, 'session.logout', {});
-    setBusy(false);
-    if (!result.ok) {
-      setError(result.error);
-      return;
-    }
-    forgetSignIn();
-    forgetScreen();
-    useSessionStore.getState().signedOut();
-    clearShift();
   }
 
   return (
@@ -151,8 +135,11 @@ export function StatusHeader() {
         <button type="button" className="btn btn-quiet" data-testid="lock" onClick={lock} disabled={busy}>
           Lock
         </button>
-        <button type="button" className="btn btn-quiet" data-testid="logout" onClick={logout} disabled={busy}>
-          {busy ? 'Signing out…' : 'Sign out'}
+        <button type="button" className="btn" data-testid="shift-open" onClick={() => openShift(false)}>
+          Shift
+        </button>
+        <button type="button" className="btn btn-quiet" data-testid="logout" onClick={() => openShift(true)} disabled={busy}>
+          Sign out
         </button>
       </div>
       {error && (

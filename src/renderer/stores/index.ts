@@ -8,6 +8,7 @@ import { resetHotListsStore } from './hotlists.js';
 import { resetReadsStore } from './reads.js';
 import { resetRecordsStore } from './records.js';
 import { resetSessionStore } from './session.js';
+import { resetShiftStore } from './shift.js';
 import { resetStatusStore } from './status.js';
 
 export { useAdminStore } from './admin.js';
@@ -19,6 +20,7 @@ export { useHotListsStore } from './hotlists.js';
 export { useReadsStore } from './reads.js';
 export { useRecordsStore } from './records.js';
 export { useSessionStore } from './session.js';
+export { useShiftStore } from './shift.js';
 export { useStatusStore } from './status.js';
 
 export function resetAllStores(): void {
@@ -31,5 +33,6 @@ export function resetAllStores(): void {
   resetReadsStore();
   resetRecordsStore();
   resetSessionStore();
+  resetShiftStore();
   resetStatusStore();
 }

@@ -8,6 +8,7 @@ import { evidenceHandlers } from './evidence.js';
 import { historyHandlers } from './history.js';
 import { cameraHandlers } from './cameras.js';
 import { auditHandlers } from './audit.js';
+import { deploymentHandlers } from './deployments.js';
 import { hotListHandlers } from './hotlists.js';
 import { readHandlers } from './reads.js';
 import { retentionHandlers } from './retention.js';
@@ -20,6 +21,7 @@ export const allHandlers: HandlerMap<Channel> = {
   ...sessionHandlers,
   ...readHandlers,
   ...alertHandlers,
+  ...deploymentHandlers,
   ...hotListHandlers,
   ...settingsHandlers,
   ...historyHandlers,

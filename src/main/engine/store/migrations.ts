@@ -426,4 +426,40 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE dispositions ADD COLUMN actions TEXT NOT NULL DEFAULT '[]';
     `,
   },
+  {
+    version: 81,
+    name: 'deployments (routine patrol, special detail) and one-time approval codes',
+    sql: `
+      -- B.1.d, C.7: a special detail stays 'awaiting-approval' until a supervisor approves it.
+      CREATE TABLE deployments (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('routine', 'special')),
+        purpose TEXT NOT NULL,
+        officer_id TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('awaiting-approval', 'active', 'ended', 'withdrawn')),
+        requested_at INTEGER NOT NULL,
+        approved_by TEXT,
+        approved_at INTEGER,
+        approval_method TEXT CHECK (approval_method IN ('supervisor-pin', 'code')),
+        started_at INTEGER,
+        ended_at INTEGER,
+        CHECK (kind = 'routine' OR status IN ('awaiting-approval', 'withdrawn') OR approved_by IS NOT NULL)
+      ) STRICT;
+      CREATE INDEX deployments_officer ON deployments (officer_id, status);
+      CREATE INDEX deployments_open ON deployments (status) WHERE status IN ('awaiting-approval', 'active');
+
+      -- Only the SHA-256 of a code is kept; a code approves one deployment once.
+      CREATE TABLE deployment_approval_codes (
+        code_hash TEXT PRIMARY KEY,
+        supervisor_id TEXT NOT NULL,
+        issued_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER,
+        used_for INTEGER REFERENCES deployments (id)
+      ) STRICT;
+
+      -- The shift summary counts alerts by the time they were raised.
+      CREATE INDEX IF NOT EXISTS alerts_raised_at ON alerts (raised_at);
+    `,
+  },
 ];
