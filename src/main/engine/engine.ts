@@ -19,14 +19,12 @@ import {
   type Result,
 } from '../../shared/contract.js';
 import { AlertService } from './alerts/alerts.js';
+import { DeploymentService } from './deployments/deployments.js';
 import { CameraPipeline, type CameraConfig, type CameraPass, type CameraSupervision, type ObservationPayload } from './camera/pipeline.js';
 import { cameraService, setCameraService } from './camera/service.js';
 import type { GrabberFactory } from './camera/grabber.js';
 import { audit } from './governance/audit.js';
 import { countUsers } from './governance/users.js';
-import { DeploymentService } from './deployments/deployments.js';
-import { LatestSlot } from './camera/slot.js';
-import { isLiveSource, openSource, type Frame, type FrameSource } from './camera/source.js';
 import type { GpsSource } from './gps/gps.js';
 import { createHotListMatcher, defaultHotListsConfig, groupByVehicle, hotListStatus, type HotListsConfig } from './hotlist/index.js';
 import { runSyncWorker } from './hotlist/sync-runner.js';
@@ -97,8 +95,8 @@ export class Engine {
     this.db = openDatabase(options.dbFile);
     this.dataDir = path.dirname(path.resolve(options.dbFile));
     this.reads = new ReadStore(this.db);
-    this.alerts = new AlertService(this.db, this.reads);
     this.deployments = new DeploymentService(this.db);
+    this.alerts = new AlertService(this.db, this.reads);
     this.matcher = createHotListMatcher(this.db);
     this.sessionTokens = new SessionTokens(this.db);
     this.carSettings = { file: options.carSettings?.file ?? null, current: options.carSettings?.current ?? defaultCarSettings() };
