@@ -90,10 +90,10 @@ async function until<T>(what: string, check: () => T | undefined | null | false,
 
 async function signedIn(engine: Engine) {
   if (!engine.db.prepare("SELECT 1 FROM users WHERE id = 'o1'").get()) {
-    addUser(engine.db, { id: 'o1', name: 'Officer One', role: 'officer', trained: true, pin: '1111' }, null);
+    addUser(engine.db, { id: 'o1', name: 'Officer One', role: 'officer', trained: true, pin: '111199' }, null);
   }
   const screen = engine.connect(() => undefined);
-  expect(await screen.invoke('session.login', { userId: 'o1', pin: '1111' })).toMatchObject({ ok: true });
+  expect(await screen.invoke('session.login', { userId: 'o1', pin: '111199' })).toMatchObject({ ok: true });
   return screen;
 }
 

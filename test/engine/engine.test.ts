@@ -157,8 +157,8 @@ describe('Engine', () => {
     const closer = cv.imdecode(engine.reads.extraImage(id, 'crop')!);
     expect([closer.cols, closer.rows]).toEqual([200, 100]);
     const screen = engine.connect(() => undefined);
-    addUser(engine.db, { id: 'o1', name: 'Officer One', role: 'officer', trained: true, pin: '1111' }, null);
-    await screen.invoke('session.login', { userId: 'o1', pin: '1111' });
+    addUser(engine.db, { id: 'o1', name: 'Officer One', role: 'officer', trained: true, pin: '111199' }, null);
+    await screen.invoke('session.login', { userId: 'o1', pin: '111199' });
     expect(await screen.invoke('reads.image', { readId: id, kind: 'closer-context' })).toMatchObject({ ok: true, value: expect.stringMatching(/^data:image\/jpeg;base64,/) });
     expect(auditTrail(engine.db).filter((r) => r.action === 'read.extra-view').map((r) => r.detail)).toEqual([{ readId: id, viewId: 1, capturedAt: expect.any(Number) }]);
     // The database itself refuses to rewrite the evidence.
