@@ -4,7 +4,7 @@
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = ['node:*', 'fs', 'fs/promises', 'path', 'os', 'child_process', 'crypto', 'http', 'https', 'net', 'stream', 'url', 'util', 'worker_threads', 'events', 'zlib', 'readline', 'buffer'];
-const nativeModules = ['better-sqlite3', 'onnxruntime-node', '@u4/opencv4nodejs', 'serialport', 'pino', 'ws'];
+const nativeModules = ['better-sqlite3', 'better-sqlite3-multiple-ciphers', 'onnxruntime-node', '@u4/opencv4nodejs', 'serialport', 'pino', 'ws'];
 
 // Turns import patterns ('node:*', '**/renderer/**', 'electron') into one regular
 // expression on a dynamic import()'s source, so `await import('electron')` is

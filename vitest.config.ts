@@ -10,6 +10,8 @@ export default defineConfig({
     hookTimeout: 300_000,
     pool: 'forks',
     reporters: ['default'],
-    env: { LPR_LOG_LEVEL: process.env.LPR_LOG_LEVEL ?? 'silent' },
+    // Every test database is encrypted with this key (as the car's is with its own), so the
+    // whole suite runs through SQLCipher; tests of a missing or wrong key unset or change it.
+    env: { LPR_LOG_LEVEL: process.env.LPR_LOG_LEVEL ?? 'silent', LPR_DB_KEY: 'test-suite-key-not-secret' },
   },
 });

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Engine } from '../src/main/engine/engine.js';
+import { newRawKey } from '../src/main/engine/store/key.js';
 import { importHotListCsv } from '../src/main/engine/hotlist/index.js';
 import { createRecognizer } from '../src/main/engine/recognition/index.js';
 import { projectRoot } from '../src/main/engine/paths.js';
@@ -14,7 +15,7 @@ import { projectRoot } from '../src/main/engine/paths.js';
 export async function benchAlertLatency(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lpr-bench-'));
   const recognizer = await createRecognizer({ threads: 1 });
-  const engine = new Engine({ dbFile: path.join(dir, 'lpr.sqlite'), recognizer });
+  const engine = new Engine({ dbFile: path.join(dir, 'lpr.sqlite'), dbKey: newRawKey(), recognizer });
   await importHotListCsv(engine.db, path.join(projectRoot(), 'demo', 'hotlist.csv'), { list: 'demo' });
   const latencies: number[] = [];
   engine.on('alert', (alert) => latencies.push(Date.now() - alert.read.capturedAt));

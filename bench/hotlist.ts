@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../src/main/engine/store/db.js';
+import { newRawKey } from '../src/main/engine/store/key.js';
 import { createHotListMatcher, importHotListNcic, NCIC_CODES, type ReadToMatch } from '../src/main/engine/hotlist/index.js';
 import { foldPlate } from '../src/main/engine/hotlist/plate.js';
 
@@ -58,7 +59,7 @@ function benchRow(i: number): [number, string, string, string, string, string, n
  * in 100,000-row transactions, then one index on the lookup key. Seconds.
  */
 function plainInsert(file: string, lines: number): number {
-  const db = openDatabase(file);
+  const db = openDatabase(file, undefined, { key: newRawKey() });
   try {
     const t0 = performance.now();
     db.exec(`CREATE TABLE plain (id INTEGER PRIMARY KEY, plate TEXT NOT NULL, state TEXT NOT NULL, list_code TEXT NOT NULL,
@@ -76,7 +77,7 @@ function plainInsert(file: string, lines: number): number {
   }
 }
 
-async function generate(file: string, lines: number): Promise<void> {
+export async function generateNcicExtract(file: string, lines: number): Promise<void> {
   const out = fs.createWriteStream(file);
   const write = async (text: string) => {
     if (!out.write(text)) await once(out, 'drain');
@@ -127,10 +128,10 @@ export async function benchHotList(): Promise<void> {
   try {
     const file = path.join(dir, 'ncic.txt');
     const g0 = performance.now();
-    await generate(file, lines);
+    await generateNcicExtract(file, lines);
     console.log(`hotlist: generated ${lines} NCIC lines (${mb(fs.statSync(file).size)}) in ${((performance.now() - g0) / 1000).toFixed(1)} s`);
 
-    const db = openDatabase(path.join(dir, 'lpr.sqlite'));
+    const db = openDatabase(path.join(dir, 'lpr.sqlite'), undefined, { key: newRawKey() });
     let peakRss = process.memoryUsage().rss;
     const rssBefore = peakRss;
     const sampler = setInterval(() => {

@@ -7,6 +7,7 @@ import { benchCameras } from './cameras.js';
 import { benchHotList } from './hotlist.js';
 import { benchRecognition } from './recognition.js';
 import { benchRetention } from './retention.js';
+import { benchStorage } from './storage.js';
 
 const all: Record<string, () => Promise<void>> = {
   recognition: () => benchRecognition(),
@@ -14,6 +15,7 @@ const all: Record<string, () => Promise<void>> = {
   hotlist: benchHotList,
   retention: benchRetention,
   cameras: () => benchCameras(process.argv.slice(2)),
+  storage: benchStorage,
 };
 
 /** Flags that take a value (the value is not a benchmark's name). */

@@ -5,6 +5,7 @@
 import { parseArgs, UsageError } from './args.js';
 import { CommandFailed, makeContext, type CliContext } from './context.js';
 import type { ParsedArgs } from './args.js';
+import { DatabaseKeyError } from '../main/engine/store/key.js';
 
 export interface Command {
   readonly summary: string;
@@ -28,6 +29,7 @@ const commands: Record<string, () => Promise<Command>> = {
   evidence: async () => (await import('./commands/evidence.js')).command,
   equipment: async () => (await import('./commands/equipment.js')).command,
   deployment: async () => (await import('./commands/deployment.js')).command,
+  db: async () => (await import('./commands/db.js')).command,
 };
 
 function help(): string {
@@ -41,6 +43,7 @@ function help(): string {
     '  demo [--port N]                        the main job on the built-in demo footage',
     '  user add|list                          officers and administrators',
     '  eval DIR [--split val]                 measure reading accuracy on an annotated set',
+    '  db check|rekey|new-key                 check the database, change its key, make a key',
     '  settings check|show [FILE]             check the car\'s settings file (cameras, GPS, thresholds)',
     '  audit verify|list                      check the hash-chained audit trail; list it with filters',
     '  retention show|purge|hold              retention periods, purge by hand, legal holds',
@@ -50,6 +53,8 @@ function help(): string {
     '  deployment approve-code|list           a supervisor\'s one-time code approving a special detail; deployments',
     '',
     '--data-dir DIR selects the database and its files (default $LPR_DATA_DIR or ~/.local/share/patrol-lpr).',
+    "The database is encrypted: give its key with --key-file FILE or $LPR_DB_KEY (a passphrase of 12 or more",
+    "characters, or x'64 hex digits'); `lpr db new-key` makes one.",
   ].join('\n');
 }
 
@@ -57,7 +62,7 @@ function help(): string {
 function commandIndex(argv: readonly string[]): number {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '--data-dir') i++;
+    if (arg === '--data-dir' || arg === '--key-file') i++;
     else if (!arg.startsWith('-')) return i;
   }
   return -1;
@@ -79,7 +84,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const rest = [...argv];
   rest.splice(at, 1);
   try {
-    const args = parseArgs(rest, new Set(['data-dir', ...command.valuedFlags]));
+    const args = parseArgs(rest, new Set(['data-dir', 'key-file', ...command.valuedFlags]));
     if (args.flags.has('help')) {
       process.stdout.write(command.usage + '\n');
       return 0;
@@ -89,6 +94,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof UsageError) {
       process.stderr.write(`lpr ${name}: ${error.message}\n${command.usage}\n`);
       return 2;
+    }
+    if (error instanceof DatabaseKeyError) {
+      process.stderr.write(`lpr ${name}: ${error.message}\n`);
+      return 78;
     }
     if (error instanceof CommandFailed) {
       process.stderr.write(`lpr ${name}: ${error.message}\n`);

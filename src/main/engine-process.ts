@@ -17,7 +17,14 @@ interface ParentPort {
 }
 
 export type ToEngine =
-  | { type: 'start'; dataDir: string; /** Add the demo officer, hot list and footage camera (in the demo's own folder). */ demo: boolean }
+  | {
+      type: 'start';
+      dataDir: string;
+      /** Add the demo officer, hot list and footage camera (in the demo's own folder). */
+      demo: boolean;
+      /** The database key (passphrase or x'HEX'), unlocked by the main process. */
+      dbKey: string;
+    }
   | { type: 'invoke'; screen: number; id: number; channel: string; request: unknown }
   | { type: 'close-screen'; screen: number };
 
@@ -54,7 +61,12 @@ port.on('message', ({ data }) => {
   if (message.type === 'start') {
     void (async () => {
       try {
-        running = await startEngine({ dataDir: message.dataDir, demo: message.demo, say: (line) => log.info(line) });
+        running = await startEngine({
+          dataDir: message.dataDir,
+          demo: message.demo,
+          dbKey: { text: message.dbKey, from: "the app's protected key" },
+          say: (line) => log.info(line),
+        });
         port.postMessage({ type: 'ready', recognizer: running.recognizer.name, cameras: running.cameras.map((c) => c.id) } satisfies FromEngine);
         for (const pending of queued.splice(0)) await serveInvoke(pending);
       } catch (error) {

@@ -8,7 +8,7 @@ import { ApiProvider, useApi } from './api.js';
 import { alertTone, setToneFlag, toneKind } from './audio/tone.js';
 import type { ConnectionSource } from './bridge/ws-client.js';
 import { AlertScreen } from './components/AlertScreen.js';
-import { ConnectionBanner, SavedToast } from './components/Banners.js';
+import { ConnectionBanner, SavedToast, StorageBanner } from './components/Banners.js';
 import { ErrorBoundary } from './components/ErrorBoundary.js';
 import { FailureBanners } from './components/FailureBanners.js';
 import { HistoryScreen } from './components/HistoryScreen.js';
@@ -144,6 +144,7 @@ function Shell({ connection }: { connection: ConnectionSource | undefined }) {
     <div className="app">
       <ConnectionBanner />
       {phase !== 'starting' && <FailureBanners />}
+      <StorageBanner />
       {screen}
       <SavedToast />
     </div>

@@ -410,6 +410,21 @@ export const purgeCountsSchema = z.object({
 });
 export type PurgeCountsView = z.infer<typeof purgeCountsSchema>;
 
+/** The store's health: the banner every screen shows when it is not "ok". */
+export const storageStatusSchema = z.object({
+  /** ok; full or failing: reads and alerts kept in memory until it recovers; damaged: restart to start a fresh file. */
+  state: z.enum(['ok', 'full', 'failing', 'damaged']),
+  message: z.string().nullable(),
+  /** Reads waiting in memory to be written. */
+  buffered: z.number().int().nonnegative(),
+  /** Reads lost to a full buffer (never one with an alert). */
+  lost: z.number().int().nonnegative(),
+  freeBytes: z.number().nonnegative().nullable(),
+  /** The database was found damaged at start-up, moved aside intact and a fresh one started. */
+  replaced: z.object({ movedTo: z.string(), at: z.number(), problems: z.array(z.string()) }).nullable(),
+});
+export type StorageStatus = z.infer<typeof storageStatusSchema>;
+
 export const engineStatusSchema = z.object({
   /** Who is signed in on this connection (each screen has its own session). */
   user: userSchema.nullable(),
@@ -433,6 +448,8 @@ export const engineStatusSchema = z.object({
   lockAfterMinutes: z.number().min(0),
   /** The shortest PIN the car accepts for a new or reset PIN. */
   pinMinLength: z.number().int(),
+  /** Absent only from an engine of an older version. */
+  storage: storageStatusSchema.optional(),
 });
 export type EngineStatus = z.infer<typeof engineStatusSchema>;
 

@@ -115,6 +115,16 @@ export const carSettingsSchema = z
       })
       .strict()
       .prefault({}),
+    /** Free-space mark and the in-memory buffer that carry the car through a full or failing disk. */
+    storage: z
+      .object({
+        /** Below this much free disk space (MB) the images of the oldest reads without a hit are dropped first. */
+        lowSpaceMb: z.number().int().min(0).max(1_000_000).default(1024),
+        /** Reads kept in memory with their images while the disk is full or failing. */
+        bufferReads: z.number().int().min(10).max(100_000).default(500),
+      })
+      .strict()
+      .default({ lowSpaceMb: 1024, bufferReads: 500 }),
   })
   .strict();
 export type CarSettings = z.infer<typeof carSettingsSchema>;

@@ -4,11 +4,12 @@
  * through the checklist and disposition, and the disposition is read back from
  * SQLite. Saves a screenshot of the alert screen to test-results/.
  */
-import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eSkipReason, pageProblems, projectRoot, signInAsDemo, startDemoApp, type DemoApp } from '../helpers/chromium.js';
+import { openDatabase } from '../../src/main/engine/store/db.js';
+import { demoDbKey } from '../../src/main/engine/store/key.js';
 
 const skipReason = e2eSkipReason();
 if (skipReason) console.warn(`alert-flow E2E ${skipReason}`);
@@ -55,7 +56,7 @@ describe.skipIf(skipReason !== null)('alert flow end to end (browser mode)', () 
     await page.getByTestId('disposition-saved').waitFor({ timeout: 10_000 });
     expect(problems).toEqual([]);
 
-    const db = new Database(path.join(dataDir, 'lpr.sqlite'), { readonly: true, fileMustExist: true });
+    const db = openDatabase(path.join(dataDir, 'lpr.sqlite'), undefined, { key: demoDbKey(), readonly: true });
     try {
       const row = db
         .prepare(

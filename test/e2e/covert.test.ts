@@ -4,11 +4,12 @@
  * hit is recorded and queued for the agency, but nothing the screen receives or
  * shows (alert, counters, list chips, sync messages) names the list or the hit.
  */
-import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eSkipReason, pageProblems, signInAsDemo, startDemoApp, type DemoApp } from '../helpers/chromium.js';
+import { openDatabase } from '../../src/main/engine/store/db.js';
+import { demoDbKey } from '../../src/main/engine/store/key.js';
 
 const skipReason = e2eSkipReason();
 if (skipReason) console.warn(`covert E2E ${skipReason}`);
@@ -37,7 +38,7 @@ describe.skipIf(skipReason !== null)('covert hits end to end (browser mode)', ()
     await signInAsDemo(page, app.url);
 
     // The covert plate passes after the sign-in's sync has loaded the list (the footage loops).
-    const db = new Database(path.join(dataDir, 'lpr.sqlite'), { readonly: true, fileMustExist: true });
+    const db = openDatabase(path.join(dataDir, 'lpr.sqlite'), undefined, { key: demoDbKey(), readonly: true });
     try {
       await expect
         .poll(() => (db.prepare("SELECT count(*) AS n FROM upload_queue WHERE kind = 'covert-hit'").get() as { n: number }).n, { timeout: 180_000, interval: 500 })

@@ -4,12 +4,13 @@
  * list's outcome, and a manual entry with its reason (C.6) is searched against
  * the reads already taken this shift.
  */
-import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eSkipReason, pageProblems, projectRoot, signInAsDemo, startDemoApp, type DemoApp } from '../helpers/chromium.js';
+import { openDatabase } from '../../src/main/engine/store/db.js';
+import { DEMO_DB_KEY_TEXT, demoDbKey } from '../../src/main/engine/store/key.js';
 
 const skipReason = e2eSkipReason();
 if (skipReason) console.warn(`hot lists E2E ${skipReason}`);
@@ -23,7 +24,8 @@ describe.skipIf(skipReason !== null)('hot lists end to end (browser mode)', () =
       const list = path.join(dataDir, 'quiet.csv');
       fs.writeFileSync(list, 'plate,state,list_code,description\nZZZ9999,CA,V,not in the footage\n');
       execFileSync(process.execPath, [path.join(projectRoot, 'bin', 'lpr.js'), 'hotlist', 'import', list, '--list', 'demo', '--data-dir', dataDir], {
-        env: { ...process.env, LPR_LOG_LEVEL: 'silent' },
+        // The demo's folder opens with the demo's published key.
+        env: { ...process.env, LPR_LOG_LEVEL: 'silent', LPR_DB_KEY: DEMO_DB_KEY_TEXT },
       });
     });
   });
@@ -58,7 +60,7 @@ describe.skipIf(skipReason !== null)('hot lists end to end (browser mode)', () =
     await page.screenshot({ path: path.join(projectRoot, 'test-results', 'manual-entry.png') });
 
     // The footage loops: the car's next pass hits the new partial entry and raises an alert.
-    const db = new Database(path.join(dataDir, 'lpr.sqlite'), { readonly: true, fileMustExist: true });
+    const db = openDatabase(path.join(dataDir, 'lpr.sqlite'), undefined, { key: demoDbKey(), readonly: true });
     try {
       await expect
         .poll(

@@ -5,13 +5,14 @@ import { parseArgs, UsageError } from '../../src/cli/args.js';
 import { command } from '../../src/cli/commands/hotlist.js';
 import { CommandFailed, type CliContext } from '../../src/cli/context.js';
 import { hotListStatusSchema } from '../../src/shared/contract.js';
+import { keyFromEnvironment } from '../../src/main/engine/store/key.js';
 import { NCIC_HEADER, ncicLine, tempDir, writeFile } from './helpers.js';
 
 async function lpr(dataDir: string, ...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
   const args = parseArgs(argv, new Set(['data-dir', ...command.valuedFlags]));
-  const ctx: CliContext = { dataDir, dbFile: path.join(dataDir, 'lpr.sqlite'), stdout: (l) => out.push(l), stderr: (l) => err.push(l) };
+  const ctx: CliContext = { dataDir, dbFile: path.join(dataDir, 'lpr.sqlite'), dbKey: keyFromEnvironment(), stdout: (l) => out.push(l), stderr: (l) => err.push(l) };
   const code = await command.run(args, ctx);
   return { code, out, err };
 }

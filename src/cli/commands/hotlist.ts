@@ -54,7 +54,7 @@ function loadConfig(args: ParsedArgs, ctx: CliContext): HotListsConfig {
 async function withDb<T>(ctx: CliContext, work: (db: Db) => Promise<T>): Promise<T> {
   let db: Db;
   try {
-    db = openDatabase(ctx.dbFile);
+    db = openDatabase(ctx.dbFile, undefined, { key: ctx.dbKey });
   } catch (error) {
     throw new CommandFailed((error as Error).message);
   }

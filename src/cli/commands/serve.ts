@@ -12,6 +12,7 @@ import type { EngineName } from '../../main/engine/recognition/index.js';
 import { projectRoot } from '../../main/engine/paths.js';
 import { SettingsError } from '../../main/engine/settings/car-settings.js';
 import { startEngine, type StartOptions } from '../../main/engine/start.js';
+import { DatabaseKeyError } from '../../main/engine/store/key.js';
 import { startBrowserMode } from '../browser-mode.js';
 import { intFlag, stringFlag, stringFlags, UsageError, type ParsedArgs } from '../args.js';
 import { CommandFailed, type CliContext } from '../context.js';
@@ -62,11 +63,12 @@ export async function serve(args: ParsedArgs, ctx: CliContext, demo: boolean): P
       dataDir: ctx.dataDir,
       ...(settingsFlag ? { settingsFile: path.resolve(settingsFlag) } : {}),
       overrides,
+      dbKey: ctx.dbKey,
       demo,
       say: ctx.stderr,
     });
   } catch (error) {
-    if (error instanceof SettingsError) throw new CommandFailed(error.message, 78);
+    if (error instanceof SettingsError || error instanceof DatabaseKeyError) throw new CommandFailed(error.message, 78);
     throw new CommandFailed(`cannot start: ${(error as Error).message}`, 70);
   }
   const rendererDir = path.join(projectRoot(), 'dist', 'renderer');

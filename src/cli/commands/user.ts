@@ -100,7 +100,7 @@ export const command: Command = {
     const actions = ['add', 'list', 'disable', 'enable', 'reset-pin', 'trained'];
     if (!action || !actions.includes(action)) throw new UsageError(`expected one of: ${actions.join(', ')}`);
     const settings = accountSettings(ctx);
-    const db = openDatabase(ctx.dbFile);
+    const db = openDatabase(ctx.dbFile, undefined, { key: ctx.dbKey });
     try {
       const first = countUsers(db) === 0;
       if (first && action !== 'add') throw new CommandFailed('no users yet: add the first administrator with: lpr user add ID --name NAME --role administrator');

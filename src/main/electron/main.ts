@@ -4,12 +4,13 @@
  * parses each request with the contract's schema and forwards it. Main never
  * decodes a frame.
  */
-import { app, BrowserWindow, ipcMain, utilityProcess, type IpcMainInvokeEvent, type UtilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, utilityProcess, type IpcMainInvokeEvent, type UtilityProcess } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseRequest, type Result } from '../../shared/contract.js';
 import { envFlag } from '../engine/env.js';
 import type { FromEngine, ToEngine } from '../engine-process.js';
+import { loadOrCreateDbKey } from './db-key.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // dist/src/main/electron → project root
@@ -31,7 +32,9 @@ let restarts = 0;
  */
 export function engineConfig(env: NodeJS.ProcessEnv = process.env, userData = app.getPath('userData')): ToEngine {
   const dataDir = env.LPR_DATA_DIR ?? path.join(userData, 'data');
-  return { type: 'start', dataDir, demo: envFlag('LPR_DEMO', env) };
+  // The key is made on first run and kept protected by safeStorage beside the data.
+  const key = loadOrCreateDbKey(userData, safeStorage, env);
+  return { type: 'start', dataDir, demo: envFlag('LPR_DEMO', env), dbKey: key.text };
 }
 
 /** Starts the engine process and restarts it (with back-off) when it dies. */
@@ -67,7 +70,15 @@ function startEngine(): void {
       setTimeout(startEngine, delay);
     }
   });
-  child.postMessage(engineConfig());
+  let config: ToEngine;
+  try {
+    config = engineConfig();
+  } catch (error) {
+    dialog.showErrorBox('The database cannot be opened', (error as Error).message);
+    app.exit(78);
+    return;
+  }
+  child.postMessage(config);
 }
 
 function fromOurWindow(event: IpcMainInvokeEvent): boolean {

@@ -9,7 +9,6 @@ import type { Mat } from '@u4/opencv4nodejs';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import {
-  type AlertView,
   type CameraStatus,
   type EngineStatus,
   type EventName,
@@ -33,7 +32,10 @@ import type { SyncProgress } from './hotlist/sync.js';
 import type { HotListMatcher } from './hotlist/types.js';
 import { logger } from './log.js';
 import type { Recognizer } from './recognition/recognizer.js';
-import { openDatabase, type Db } from './store/db.js';
+import type { Db } from './store/db.js';
+import { markDamaged, openCarDatabase, type ReplacedDatabase } from './store/health.js';
+import { ReadRecorder } from './store/recorder.js';
+import { keyFromEnvironment, type DbKey } from './store/key.js';
 import { ReadStore } from './store/reads.js';
 import type { TrackedRead } from './tracking/tracker.js';
 import { allHandlers } from './requests/index.js';
@@ -51,6 +53,8 @@ export type { CameraConfig } from './camera/pipeline.js';
 
 export interface EngineOptions {
   readonly dbFile: string;
+  /** The database key; default $LPR_DB_KEY. */
+  readonly dbKey?: DbKey | null;
   readonly recognizer: Recognizer;
   readonly gps?: GpsSource;
   /** List sources, staleness limit and manual-entry limits (hotlists.json). */
@@ -58,6 +62,8 @@ export interface EngineOptions {
   /** Where sync keeps partial downloads between attempts. */
   readonly downloadDir?: string;
   readonly now?: () => number;
+  /** How often a failed store is retried and free space checked (default 5 s). */
+  readonly storageRetryMs?: number;
   /** The car's settings in force and the file they came from (null: started without one, as in tests). */
   readonly carSettings?: { readonly file: string | null; readonly current: CarSettings };
   /** Camera time-outs and reopen back-off (tests shorten them). */
@@ -71,6 +77,10 @@ export class Engine {
   readonly reads: ReadStore;
   readonly alerts: AlertService;
   readonly deployments: DeploymentService;
+  /** Stores each read with its hits and alerts in one transaction; rides through a full or failing disk. */
+  readonly recorder: ReadRecorder;
+  /** The database found damaged at start-up and moved aside (the administrator is told). */
+  private readonly replacedDatabase: ReplacedDatabase | null;
   private readonly matcher: HotListMatcher;
   private readonly events = new EventEmitter();
   private readonly cameras = new Map<string, CameraPipeline>();
@@ -82,6 +92,7 @@ export class Engine {
   private nextConnection = 1;
   readonly sessionTokens: SessionTokens;
   private readonly now: () => number;
+  private readonly dbKey: DbKey | null;
   readonly hotListsConfig: HotListsConfig;
   private syncing: Promise<Responses['hotlists.sync']> | null = null;
   /** The folder of the database: evidence exports go under it. */
@@ -92,7 +103,10 @@ export class Engine {
   constructor(private readonly options: EngineOptions) {
     this.now = options.now ?? Date.now;
     this.hotListsConfig = options.hotLists ?? defaultHotListsConfig();
-    this.db = openDatabase(options.dbFile);
+    this.dbKey = options.dbKey !== undefined ? options.dbKey : keyFromEnvironment();
+    const opened = openCarDatabase(options.dbFile, this.dbKey, this.now());
+    this.db = opened.db;
+    this.replacedDatabase = opened.replaced;
     this.dataDir = path.dirname(path.resolve(options.dbFile));
     this.reads = new ReadStore(this.db);
     this.deployments = new DeploymentService(this.db);
@@ -100,6 +114,20 @@ export class Engine {
     this.matcher = createHotListMatcher(this.db);
     this.sessionTokens = new SessionTokens(this.db);
     this.carSettings = { file: options.carSettings?.file ?? null, current: options.carSettings?.current ?? defaultCarSettings() };
+    const storage = this.carSettings.current.storage;
+    // One hit per vehicle record (records that share plate, state and code are grouped).
+    const matcher = this.matcher;
+    this.recorder = new ReadRecorder(this.db, this.reads, this.alerts, { match: (read) => groupByVehicle(matcher.match(read)) }, {
+      now: this.now,
+      bufferReads: storage.bufferReads,
+      lowSpaceBytes: storage.lowSpaceMb * 2 ** 20,
+      dataDir: options.dbFile === ':memory:' ? null : path.dirname(path.resolve(options.dbFile)),
+      retryMs: options.storageRetryMs ?? 5000,
+      onChange: () => this.emitStatus(),
+      onDamaged: (error) => markDamaged(options.dbFile, error, this.now()),
+    });
+    // A read stored without its match result (a crash, an older version) is matched now.
+    this.recorder.rematchUnmatched();
     this.events.setMaxListeners(100);
   }
 
@@ -203,10 +231,14 @@ export class Engine {
     if (this.recentPlates.size > 500) this.recentPlates.delete(this.recentPlates.keys().next().value!);
   }
 
-  /** Stores a tracked Read and matches it against the hot lists. */
+  /**
+   * Stores a tracked Read with the hits and alerts it raises (one transaction)
+   * and tells the screens. While storage fails the read is matched and its
+   * alerts shown from memory; it is written when the store recovers.
+   */
   acceptRead(cameraId: string, tracked: TrackedRead<ObservationPayload>): ReadSummary {
     const { payload } = tracked.best;
-    const read = this.reads.add({
+    const { read, alerts } = this.recorder.record({
       plate: tracked.plate,
       confidence: tracked.confidence,
       state: payload.state,
@@ -220,26 +252,11 @@ export class Engine {
       contextJpeg: encodeJpeg(fitWidth(payload.frame, 1280), 80),
     });
     this.emit('read', read);
-    this.matchRead(read);
-    return read;
-  }
-
-  private matchRead(read: ReadSummary): AlertView[] {
-    const matches = groupByVehicle(this.matcher.match({ plate: read.plate, state: read.state, candidates: read.candidates }));
-    const raised: AlertView[] = [];
-    for (const match of matches) {
-      const { alert, updated } = this.alerts.raise(read.id, match, this.now());
-      if (updated) {
-        log.info({ alert: updated.id, plate: read.plate, seenAgain: updated.seenAgain?.count }, 'open alert seen again');
-        this.emit('alert', updated);
-      }
-      if (alert) {
-        raised.push(alert);
-        log.info({ alert: alert.id, plate: read.plate, list: match.entry.listName, kind: match.kind, latencyMs: this.now() - read.capturedAt }, 'alert raised');
-        this.emit('alert', alert);
-      }
+    for (const alert of alerts) {
+      log.info({ alert: alert.id, plate: read.plate, list: alert.entry.listName, kind: alert.match.kind, latencyMs: this.now() - read.capturedAt }, 'alert raised');
+      this.emit('alert', alert);
     }
-    return raised;
+    return read;
   }
 
   async stopCameras(): Promise<void> {
@@ -262,6 +279,7 @@ export class Engine {
   async close(): Promise<void> {
     await this.stopCameras();
     this.events.removeAllListeners();
+    this.recorder.close();
     this.db.close();
   }
 
@@ -303,6 +321,7 @@ export class Engine {
       needsFirstAdministrator: countUsers(this.db) === 0,
       lockAfterMinutes: this.carSettings.current.screen.lockAfterMinutes,
       pinMinLength: this.carSettings.current.accounts.pinMinLength,
+      storage: { ...this.recorder.status(), replaced: this.replacedDatabase ? { ...this.replacedDatabase, problems: [...this.replacedDatabase.problems] } : null },
     };
   }
 
@@ -378,6 +397,7 @@ export class Engine {
   private async runSync(userId: string | null): Promise<Responses['hotlists.sync']> {
     const input: SyncWorkerInput = {
       dbFile: this.options.dbFile,
+      dbKey: this.dbKey,
       config: this.hotListsConfig,
       downloadDir: this.options.downloadDir ?? path.join(path.dirname(this.options.dbFile), 'downloads'),
       userId,

@@ -18,6 +18,7 @@ import { createRecognizer, type EngineName } from './recognition/index.js';
 import type { Recognizer } from './recognition/recognizer.js';
 import { RetentionSchedule } from './records/retention.js';
 import { loadCarSettings, resolveInDataDir, SETTINGS_FILE } from './settings/car-settings.js';
+import { demoDbKey, keyFromEnvironment, type DbKey } from './store/key.js';
 
 const log = logger('start');
 
@@ -34,6 +35,8 @@ export interface StartOptions {
     readonly threads?: number;
     readonly hotListsFile?: string;
   };
+  /** The database key; default $LPR_DB_KEY. The demo always uses its own published key. */
+  readonly dbKey?: DbKey | null;
   /** Play the demo footage with the demo officer and list, in the demo's own data folder. */
   readonly demo?: boolean;
   readonly now?: () => number;
@@ -81,6 +84,7 @@ export async function startEngine(options: StartOptions): Promise<RunningEngine>
     if (settings.gps) gps = await openSerialGps(settings.gps.device, settings.gps.baud);
     engine = new Engine({
       dbFile: path.join(dataDir, 'lpr.sqlite'),
+      dbKey: options.demo ? demoDbKey() : options.dbKey !== undefined ? options.dbKey : keyFromEnvironment(),
       recognizer,
       gps,
       hotLists: loadHotListsConfig(resolveInDataDir(dataDir, settings.hotListsFile)),

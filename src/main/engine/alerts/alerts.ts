@@ -16,7 +16,7 @@ import {
   type DispositionDraft,
   type QuickReasons,
 } from '../../../shared/checklist.js';
-import type { AlertView, DispatchResult, DispositionAction, DispositionKind, HotListEntryView, MatchKind } from '../../../shared/contract.js';
+import type { AlertView, DispatchResult, DispositionAction, DispositionKind, HotListEntryView, MatchKind, ReadSummary } from '../../../shared/contract.js';
 import { audit } from '../governance/audit.js';
 import type { HotListMatch } from '../hotlist/types.js';
 import type { Db } from '../store/db.js';
@@ -83,8 +83,55 @@ export class AlertService {
     private readonly repeatWindowMs = REPEAT_WINDOW_MS,
   ) {}
 
-  /** Records a hit for a stored read and raises an alert unless the list is covert. */
-  raise(readId: number, match: HotListMatch, now = Date.now()): RaisedHit {
+  /**
+   * What a hit on this match would do now: nothing on screen for a covert list,
+   * a repeat of a recent alert on the same entry, or a new alert. `heldAlertFor`
+   * adds alerts raised in memory while storage failed.
+   */
+  outcome(match: HotListMatch, now: number, heldAlertFor: (entryId: number, since: number) => number | null = () => null): { kind: 'covert' } | { kind: 'repeat'; of: number } | { kind: 'alert' } {
+    if (match.covert) return { kind: 'covert' };
+    const since = now - this.repeatWindowMs;
+    const recent = this.recentAlertFor(match.entry.id, since) ?? heldAlertFor(match.entry.id, since);
+    return recent !== null ? { kind: 'repeat', of: recent } : { kind: 'alert' };
+  }
+
+  private recentAlertFor(entryId: number, since: number): number | null {
+    const row = this.db
+      .prepare(`SELECT a.id FROM alerts a JOIN hits h ON h.id = a.hit_id WHERE h.entry_id = ? AND a.raised_at >= ? ORDER BY a.id DESC LIMIT 1`)
+      .get(entryId, since) as { id: number } | undefined;
+    return row?.id ?? null;
+  }
+
+  /**
+   * The alert a hit raises, before it is stored: shown and sounded from memory
+   * while storage fails, stored later under the same id.
+   */
+  provisional(alertId: number, read: ReadSummary, match: HotListMatch, now: number): AlertView {
+    return {
+      id: alertId,
+      status: 'pending',
+      raisedAt: now,
+      read,
+      entry: { ...match.entry },
+      match: {
+        kind: match.kind,
+        differingPositions: [...match.differingPositions],
+        readPlate: match.matchedPlate,
+        priority: match.priority,
+        tone: match.alertTone ?? 'standard',
+      },
+      acknowledgedAt: null,
+      checks: { charactersMatch: null, stateMatches: null, dispatch: null, dispatchNote: null },
+      disposition: null,
+    };
+  }
+
+  /**
+   * Records a hit for a stored read and raises an alert unless the list is
+   * covert. `reservedAlertId`: the alert was already decided and shown from
+   * memory under this id while storage failed; it is stored as it was shown.
+   */
+  raise(readId: number, match: HotListMatch, now = Date.now(), reservedAlertId: number | null = null): RaisedHit {
     return this.db.transaction((): RaisedHit => {
       const hit = this.db
         .prepare(
@@ -113,14 +160,12 @@ export class AlertService {
         audit(this.db, { userId: null, action: 'hit.repeat', detail: { hitId, alertId: open.id, open: true } }, now);
         return { hitId, alert: null, repeatOf: open.id, updated: this.get(open.id) };
       }
-      const recent = this.db
-        .prepare(`SELECT a.id FROM alerts a JOIN hits h ON h.id = a.hit_id WHERE h.entry_id = ? AND a.raised_at >= ? ORDER BY a.id DESC LIMIT 1`)
-        .get(match.entry.id, now - this.repeatWindowMs) as { id: number } | undefined;
-      if (recent) {
-        audit(this.db, { userId: null, action: 'hit.repeat', detail: { hitId, alertId: recent.id } }, now);
-        return { hitId, alert: null, repeatOf: recent.id, updated: null };
+      const recent = reservedAlertId === null ? this.recentAlertFor(match.entry.id, now - this.repeatWindowMs) : null;
+      if (recent !== null) {
+        audit(this.db, { userId: null, action: 'hit.repeat', detail: { hitId, alertId: recent } }, now);
+        return { hitId, alert: null, repeatOf: recent, updated: null };
       }
-      const alert = this.db.prepare(`INSERT INTO alerts (hit_id, status, raised_at) VALUES (?, 'pending', ?)`).run(hitId, now);
+      const alert = this.db.prepare(`INSERT INTO alerts (id, hit_id, status, raised_at) VALUES (?, ?, 'pending', ?)`).run(reservedAlertId, hitId, now);
       return { hitId, alert: this.get(Number(alert.lastInsertRowid)), repeatOf: null, updated: null };
     })();
   }

@@ -9,7 +9,7 @@
  */
 import type { HotListEntryView, MatchKind } from '../../../shared/contract.js';
 import type { Db } from '../store/db.js';
-import type { Statement } from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import { codesOf, type ListConfig } from './config.js';
 import { compilePattern, differingPositions, foldPlate, normalisePlate, type CompiledPattern } from './plate.js';
 import { generationTable, hotListVersion, settingsOf } from './store.js';

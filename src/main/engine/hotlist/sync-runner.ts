@@ -16,7 +16,7 @@ import type { SyncProgress } from './sync.js';
 export async function runSyncWorker(input: SyncWorkerInput, onProgress: (list: string, progress: SyncProgress) => void): Promise<SyncOutcome[]> {
   const workerFile = new URL('./sync-worker.js', import.meta.url);
   if (!fs.existsSync(workerFile)) {
-    const db = openDatabase(input.dbFile);
+    const db = openDatabase(input.dbFile, undefined, { key: input.dbKey });
     try {
       return await syncEveryHotList(db, input.config, { downloadDir: input.downloadDir, userId: input.userId, onProgress });
     } finally {

@@ -5,12 +5,14 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../store/db.js';
+import type { DbKey } from '../store/key.js';
 import type { HotListsConfig } from './config.js';
 import { syncEveryHotList, type SyncOutcome } from './sync-every.js';
 import type { SyncProgress } from './sync.js';
 
 export interface SyncWorkerInput {
   readonly dbFile: string;
+  readonly dbKey: DbKey | null;
   readonly config: HotListsConfig;
   readonly downloadDir: string;
   readonly userId: string | null;
@@ -26,7 +28,7 @@ if (port) {
   const input = workerData as SyncWorkerInput;
   void (async () => {
     try {
-      const db = openDatabase(input.dbFile);
+      const db = openDatabase(input.dbFile, undefined, { key: input.dbKey });
       try {
         const outcomes = await syncEveryHotList(db, input.config, {
           downloadDir: input.downloadDir,

@@ -227,6 +227,18 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    version: 20,
+    name: 'reads: when each read was matched against the hot lists',
+    sql: `
+      -- Set in the transaction that stores the read's hits and alerts. A read stored
+      -- without it (matching failed) is matched again at start-up. Reads stored before
+      -- this version were matched as they were stored.
+      ALTER TABLE reads ADD COLUMN matched_at INTEGER;
+      UPDATE reads SET matched_at = captured_at;
+      CREATE INDEX reads_unmatched ON reads (id) WHERE matched_at IS NULL;
+    `,
+  },
+  {
     version: 30,
     name: 'hot lists: the date of the data itself (extract date, file mtime or Last-Modified)',
     sql: `

@@ -64,6 +64,22 @@ function gpsOf(row: ReadRow, lat: number, lon: number): GpsFix {
   };
 }
 
+/** A read as the screens see it, before (or without) storing it. */
+export function summaryOf(id: number, read: NewRead): ReadSummary {
+  const [x, y, w, h] = read.box.map((v) => Math.round(v)) as [number, number, number, number];
+  return {
+    id,
+    plate: read.plate,
+    confidence: read.confidence,
+    state: read.state,
+    box: [x, y, w, h],
+    cameraId: read.cameraId,
+    capturedAt: read.capturedAt,
+    gps: read.gps ? { lat: read.gps.lat, lon: read.gps.lon, accuracyM: read.gps.accuracyM ?? null } : null,
+    candidates: read.candidates.map((c) => ({ plate: c.plate, confidence: c.confidence })),
+  };
+}
+
 function toSummary(row: ReadRow): ReadSummary {
   return {
     id: row.id,
@@ -84,19 +100,24 @@ export class ReadStore {
   private readonly recentStmt;
   constructor(private readonly db: Db) {
     this.insert = db.prepare(
-      `INSERT INTO reads (plate, confidence, state, state_confidence, box_x, box_y, box_w, box_h, candidates, camera_id,
+      `INSERT INTO reads (id, plate, confidence, state, state_confidence, box_x, box_y, box_w, box_h, candidates, camera_id,
         captured_at, lat, lon, gps_accuracy_m, gps_speed_kmh, gps_heading_deg, gps_quality, gps_satellites, gps_time,
         gps_clock_offset_ms, crop_jpeg, context_jpeg)
-       VALUES (@plate, @confidence, @state, @stateConfidence, @x, @y, @w, @h, @candidates, @cameraId,
+       VALUES (@id, @plate, @confidence, @state, @stateConfidence, @x, @y, @w, @h, @candidates, @cameraId,
         @capturedAt, @lat, @lon, @accuracy, @speed, @heading, @quality, @satellites, @gpsTime, @clockOffset, @crop, @context)`,
     );
     this.byId = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM reads WHERE id = ?`);
     this.recentStmt = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM reads ORDER BY captured_at DESC, id DESC LIMIT ?`);
   }
 
-  add(read: NewRead): ReadSummary {
+  /**
+   * Stores a read. `id` is given only for a read that was held in memory while
+   * storage failed: the id it was shown with then is the one it keeps.
+   */
+  add(read: NewRead, id: number | null = null): ReadSummary {
     const [x, y, w, h] = read.box.map((v) => Math.round(v));
     const info = this.insert.run({
+      id,
       plate: read.plate,
       confidence: read.confidence,
       state: read.state,
@@ -121,6 +142,41 @@ export class ReadStore {
       context: read.contextJpeg,
     });
     return this.get(Number(info.lastInsertRowid))!;
+  }
+
+  /** The largest read id stored (0 when none). */
+  maxId(): number {
+    return (this.db.prepare('SELECT coalesce(max(id), 0) AS n FROM reads').get() as { n: number }).n;
+  }
+
+  /** The read was matched against the hot lists (its hits and alerts are stored with it). */
+  markMatched(id: number, at: number): void {
+    this.db.prepare('UPDATE reads SET matched_at = ? WHERE id = ?').run(at, id);
+  }
+
+  /** Reads stored without a match result, oldest first. */
+  unmatched(limit: number): ReadSummary[] {
+    return (this.db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM reads WHERE matched_at IS NULL ORDER BY id LIMIT ?`).all(limit) as ReadRow[]).map(toSummary);
+  }
+
+  /**
+   * Drops the images of the oldest reads that have no hit (never evidence
+   * behind an alert), at most `limit` reads. Returns the ids whose images went.
+   */
+  dropOldestImagesWithoutHit(limit: number): number[] {
+    const ids = (
+      this.db
+        .prepare(
+          `SELECT r.id FROM reads r
+           WHERE (r.crop_jpeg IS NOT NULL OR r.context_jpeg IS NOT NULL)
+             AND NOT EXISTS (SELECT 1 FROM hits h WHERE h.read_id = r.id)
+           ORDER BY r.captured_at, r.id LIMIT ?`,
+        )
+        .all(limit) as { id: number }[]
+    ).map((r) => r.id);
+    const clear = this.db.prepare('UPDATE reads SET crop_jpeg = NULL, context_jpeg = NULL WHERE id = ?');
+    for (const id of ids) clear.run(id);
+    return ids;
   }
 
   get(id: number): ReadSummary | null {
