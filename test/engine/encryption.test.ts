@@ -154,7 +154,7 @@ describe('encryption at rest', () => {
     const wrong = parseDbKey('not-the-right-key-at-all', 'a test');
     expect(() => openDatabase(file, undefined, { key: wrong })).toThrow(DatabaseKeyError);
     expect(() => openDatabase(file, undefined, { key: wrong })).toThrow(`cannot open database ${file}: the key from a test does not open it`);
-    expect(() => openDatabase(file, undefined, { key: null })).toThrow(`database ${file} is encrypted and no key was given`);
+    expect(() => openDatabase(file, undefined, { key: null })).toThrow(`database ${file} is kept encrypted and no key was given`);
     expect(sha256(file)).toBe(before);
     expect(fs.existsSync(`${file}-wal`)).toBe(false);
   });
@@ -272,7 +272,7 @@ describe.skipIf(!lprBuilt)('lpr and the key', () => {
     const before = sha256(file);
     const none = await runLpr(['user', 'list', '--data-dir', dataDir], { env: envWith(undefined) });
     expect(none.code).toBe(78);
-    expect(none.stderr).toContain(`database ${file} is encrypted and no key was given: set LPR_DB_KEY`);
+    expect(none.stderr).toContain(`database ${file} is kept encrypted and no key was given: set LPR_DB_KEY`);
     const wrong = await runLpr(['hotlist', 'status', '--data-dir', dataDir], { env: envWith('a-wrong-key-for-this-car') });
     expect(wrong.code).toBe(78);
     expect(wrong.stderr).toContain(`cannot open database ${file}: the key from $LPR_DB_KEY does not open it`);

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { openDatabase, type Db } from '../../main/engine/store/db.js';
+import { DatabaseKeyError } from '../../main/engine/store/key.js';
 import {
   HotListImportError,
   HotListInputError,
@@ -56,7 +57,7 @@ async function withDb<T>(ctx: CliContext, work: (db: Db) => Promise<T>): Promise
   try {
     db = openDatabase(ctx.dbFile, undefined, { key: ctx.dbKey });
   } catch (error) {
-    throw new CommandFailed((error as Error).message);
+    throw new CommandFailed((error as Error).message, error instanceof DatabaseKeyError ? 78 : 1);
   }
   try {
     return await work(db);

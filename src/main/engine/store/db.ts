@@ -58,7 +58,7 @@ export function applyKey(db: Db, key: DbKey): void {
 
 function resolveKey(file: string, options: OpenOptions): DbKey {
   const key = options.key !== undefined ? options.key : keyFromEnvironment();
-  if (!key) throw new DatabaseKeyError(`database ${file} is encrypted and no key was given: ${KEY_HELP}`);
+  if (!key) throw new DatabaseKeyError(`database ${file} is kept encrypted and no key was given: ${KEY_HELP}`);
   return key;
 }
 
