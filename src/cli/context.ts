@@ -12,7 +12,7 @@ export interface CliContext {
   readonly dataDir: string;
   readonly dbFile: string;
   /** The database key: --key-file FILE, else $LPR_DB_KEY; null when neither is given. */
-  readonly dbKey: DbKey | null;
+  readonly dbKey?: DbKey | null;
   readonly stdout: (line: string) => void;
   readonly stderr: (line: string) => void;
 }

@@ -182,6 +182,9 @@ describe('purge', () => {
 
   it('reclaims the freed space (incremental vacuum)', () => {
     const db = freshDb();
+    // A database made by an older version, before new files were made with incremental vacuum.
+    db.pragma('auto_vacuum = NONE');
+    db.exec('VACUUM');
     const big = Buffer.alloc(200_000, 7);
     for (let i = 0; i < 20; i++) db.prepare('UPDATE reads SET crop_jpeg = ? WHERE id = ?').run(big, addRead(db, `P${i}`, 40 * DAY));
     const first = purgeExpired(db, { asOf: NOW, settings, trigger: 'test', userId: null });

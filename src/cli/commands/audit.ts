@@ -40,7 +40,7 @@ export const command: Command = {
       limit: intFlag(args, 'limit', 1, 10_000) ?? 100,
     };
     if (filter.from !== undefined && filter.to !== undefined && filter.to < filter.from) throw new UsageError('--to is before --from');
-    const db = openDatabase(ctx.dbFile);
+    const db = openDatabase(ctx.dbFile, undefined, { key: ctx.dbKey });
     try {
       if (action === 'verify') {
         const verdict = verifyAuditChain(db);

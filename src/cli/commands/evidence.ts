@@ -41,7 +41,7 @@ async function run(args: ParsedArgs, ctx: CliContext): Promise<number> {
     // In the car that made it, the package is also matched to its dissemination log entry.
     let logged: ReturnType<typeof disseminationOf> = null;
     if (result.manifestSha256 && fs.existsSync(ctx.dbFile)) {
-      const db = openDatabase(ctx.dbFile);
+      const db = openDatabase(ctx.dbFile, undefined, { key: ctx.dbKey });
       try {
         logged = disseminationOf(db, result.manifestSha256);
       } finally {
@@ -55,7 +55,7 @@ async function run(args: ParsedArgs, ctx: CliContext): Promise<number> {
     } else for (const problem of result.problems) ctx.stderr(`does not verify: ${problem}`);
     return result.ok ? 0 : 1;
   }
-  const db = openDatabase(ctx.dbFile);
+  const db = openDatabase(ctx.dbFile, undefined, { key: ctx.dbKey });
   try {
     const now = Date.now();
     if (action === 'export') {

@@ -64,7 +64,7 @@ async function run(args: ParsedArgs, ctx: CliContext): Promise<number> {
   } catch (error) {
     throw new CommandFailed((error as Error).message);
   }
-  const db = openDatabase(ctx.dbFile);
+  const db = openDatabase(ctx.dbFile, undefined, { key: ctx.dbKey });
   try {
     const now = Date.now();
     const user = await signedInUser(db, args, ['officer', 'supervisor', 'administrator'], 'a history search', now);

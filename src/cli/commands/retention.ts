@@ -46,7 +46,7 @@ async function run(args: ParsedArgs, ctx: CliContext): Promise<number> {
       throw new CommandFailed((error as Error).message);
     }
   })();
-  const db = openDatabase(ctx.dbFile);
+  const db = openDatabase(ctx.dbFile, undefined, { key: ctx.dbKey });
   try {
     const now = Date.now();
     if (action === 'show') {
