@@ -9,6 +9,7 @@ import type { Mat } from '@u4/opencv4nodejs';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import {
+  type AlertView,
   type CameraStatus,
   type EngineStatus,
   type EventName,
@@ -208,7 +209,7 @@ export class Engine {
       if (corrected) {
         this.rememberPlate(corrected.plate, stored, cameraId, read.best.at);
         this.emit('read', corrected);
-        this.matchRead(corrected);
+        this.rematchRead(corrected);
       }
       return;
     }
@@ -252,11 +253,24 @@ export class Engine {
       contextJpeg: encodeJpeg(fitWidth(payload.frame, 1280), 80),
     });
     this.emit('read', read);
+    this.announce(read, alerts);
+    return read;
+  }
+
+  /** A corrected reading of a stored read is matched again; what it raises is announced. */
+  private rematchRead(read: ReadSummary): void {
+    try {
+      this.announce(read, this.recorder.rematch(read));
+    } catch (error) {
+      log.error({ read: read.id, err: (error as Error).message }, 'could not match a corrected read again; it is matched at the next start');
+    }
+  }
+
+  private announce(read: ReadSummary, alerts: readonly AlertView[]): void {
     for (const alert of alerts) {
       log.info({ alert: alert.id, plate: read.plate, list: alert.entry.listName, kind: alert.match.kind, latencyMs: this.now() - read.capturedAt }, 'alert raised');
       this.emit('alert', alert);
     }
-    return read;
   }
 
   async stopCameras(): Promise<void> {

@@ -75,7 +75,22 @@ export function summaryOf(id: number, read: NewRead): ReadSummary {
     box: [x, y, w, h],
     cameraId: read.cameraId,
     capturedAt: read.capturedAt,
-    gps: read.gps ? { lat: read.gps.lat, lon: read.gps.lon, accuracyM: read.gps.accuracyM ?? null } : null,
+    // As it reads back once stored (same rounding), so what a screen was shown stays what is stored.
+    gps: read.gps
+      ? gpsOf(
+          {
+            gps_accuracy_m: read.gps.accuracyM ?? null,
+            gps_speed_kmh: read.gps.speedKmh ?? null,
+            gps_heading_deg: read.gps.headingDeg ?? null,
+            gps_quality: read.gps.quality ?? null,
+            gps_satellites: read.gps.satellites ?? null,
+            gps_time: read.gps.fixTime ?? null,
+            gps_clock_offset_ms: read.gps.clockOffsetMs === undefined || read.gps.clockOffsetMs === null ? null : Math.round(read.gps.clockOffsetMs),
+          } as ReadRow,
+          read.gps.lat,
+          read.gps.lon,
+        )
+      : null,
     candidates: read.candidates.map((c) => ({ plate: c.plate, confidence: c.confidence })),
   };
 }
@@ -236,7 +251,8 @@ export class ReadStore {
       const before = this.get(id);
       if (!before) throw new Error(`read ${id} does not exist`);
       this.db
-        .prepare('UPDATE reads SET plate = ?, confidence = ?, candidates = ?, state = ?, state_confidence = ? WHERE id = ?')
+        // Unmatched until the new reading is matched, so a crash in between is matched again at start-up.
+        .prepare('UPDATE reads SET plate = ?, confidence = ?, candidates = ?, state = ?, state_confidence = ?, matched_at = NULL WHERE id = ?')
         .run(reading.plate, reading.confidence, JSON.stringify(reading.candidates), reading.state, reading.stateConfidence, id);
       if (this.hasHit(id)) {
         audit(this.db, { userId: null, action: 'read.corrected', detail: { readId: id, before: { plate: before.plate, state: before.state }, after: { plate: reading.plate, state: reading.state } } }, now);

@@ -149,6 +149,11 @@ export class ReadRecorder {
     return raised;
   }
 
+  /** A stored read whose reading changed (a corrected vote): matched again with the new reading, in one transaction. */
+  rematch(read: ReadSummary): AlertView[] {
+    return this.db.transaction(() => this.matchStored(read, this.options.now(), null))();
+  }
+
   /** A held read's image (not stored yet), or undefined when the read is not held. */
   heldImage(readId: number, kind: 'crop' | 'context'): Buffer | null | undefined {
     const held = this.held.find((h) => h.id === readId);
