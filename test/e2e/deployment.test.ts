@@ -6,12 +6,12 @@
  * audit row. Then sign-out shows the shift summary. Screenshots of the shift
  * screen at 1280x800 and 1024x768, day and night, go to test-results/.
  */
-import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser } from '../../src/main/engine/governance/users.js';
 import { openDatabase } from '../../src/main/engine/store/db.js';
+import { demoDbKey } from '../../src/main/engine/store/key.js';
 import { e2eSkipReason, pageProblems, projectRoot, signInAsDemo, startDemoApp, type DemoApp } from '../helpers/chromium.js';
 
 const skipReason = e2eSkipReason();
@@ -24,7 +24,7 @@ describe.skipIf(skipReason !== null)('special detail approved by a supervisor (b
 
   beforeAll(async () => {
     demo = await startDemoApp('lpr-e2e-deploy-', (dataDir) => {
-      const db = openDatabase(path.join(dataDir, 'lpr.sqlite'));
+      const db = openDatabase(path.join(dataDir, 'lpr.sqlite'), undefined, { key: demoDbKey() });
       try {
         addUser(db, { id: SUPERVISOR.id, name: 'Sgt. Okafor', role: 'supervisor', trained: true, pin: SUPERVISOR.pin }, null);
         // An empty "demo" list: the demo footage raises no alert to take the screen mid-test.
@@ -81,7 +81,7 @@ describe.skipIf(skipReason !== null)('special detail approved by a supervisor (b
     }
     await page.setViewportSize({ width: 1280, height: 800 });
 
-    const db = new Database(path.join(dataDir, 'lpr.sqlite'), { readonly: true, fileMustExist: true });
+    const db = openDatabase(path.join(dataDir, 'lpr.sqlite'), undefined, { key: demoDbKey(), readonly: true });
     try {
       expect(db.prepare('SELECT kind, purpose, officer_id, status, approved_by, approval_method FROM deployments').all()).toEqual([
         { kind: 'special', purpose: 'Stolen-vehicle sweep, Route 9 corridor', officer_id: 'demo', status: 'active', approved_by: 'sgt', approval_method: 'supervisor-pin' },

@@ -5,10 +5,11 @@
  * verifies. Screenshots of each screen at 1280x800 and 1024x768, night and day,
  * land in test-results/.
  */
-import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { openDatabase } from '../../src/main/engine/store/db.js';
+import { DEMO_DB_KEY_TEXT, demoDbKey } from '../../src/main/engine/store/key.js';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eSkipReason, pageProblems, projectRoot, startDemoApp, type DemoApp } from '../helpers/chromium.js';
@@ -25,6 +26,15 @@ async function signIn(page: Page, who: { id: string; pin: string }): Promise<voi
   await page.getByTestId('login-pin').fill(who.pin);
   await page.getByTestId('login-submit').click();
   await page.getByTestId('patrol-view').waitFor({ timeout: 90_000 });
+}
+
+/** Sign-out goes through the shift summary (and first asks about any alert still open). */
+async function confirmSignOut(page: Page): Promise<void> {
+  const anyway = page.getByTestId('signout-anyway');
+  const confirm = page.getByTestId('signout-confirm');
+  await anyway.or(confirm).first().waitFor({ timeout: 30_000 });
+  if (await anyway.isVisible()) await anyway.click();
+  await confirm.click();
 }
 
 /** The screen as it is now, at both MDT sizes and in both themes. */
@@ -54,7 +64,7 @@ describe.skipIf(skipReason !== null)('accounts and audit end to end (browser mod
   beforeAll(async () => {
     demo = await startDemoApp('lpr-e2e-gov-', (dataDir) => {
       const lpr = path.join(projectRoot, 'bin', 'lpr.js');
-      const env = { ...process.env, LPR_LOG_LEVEL: 'silent' };
+      const env = { ...process.env, LPR_LOG_LEVEL: 'silent', LPR_DB_KEY: DEMO_DB_KEY_TEXT };
       // The first user of the car is its administrator.
       execFileSync(process.execPath, [lpr, 'user', 'add', ADMIN.id, '--name', 'Chief Ortiz', '--role', 'administrator', '--data-dir', dataDir], {
         env: { ...env, LPR_PIN: ADMIN.pin },
@@ -88,6 +98,7 @@ describe.skipIf(skipReason !== null)('accounts and audit end to end (browser mod
     await shoot(page, 'admin-users');
     await page.getByTestId('admin-close').click();
     await page.getByTestId('logout').click();
+    await confirmSignOut(page);
 
     await signIn(page, OFFICER);
     expect(await page.getByTestId('admin-open').count()).toBe(0);
@@ -101,6 +112,7 @@ describe.skipIf(skipReason !== null)('accounts and audit end to end (browser mod
     await page.getByTestId('lock-unlock').click();
     await page.getByTestId('patrol-view').waitFor({ timeout: 30_000 });
     await page.getByTestId('logout').click();
+    await confirmSignOut(page);
 
     await signIn(page, ADMIN);
     await page.getByTestId('admin-open').click();
@@ -120,9 +132,9 @@ describe.skipIf(skipReason !== null)('accounts and audit end to end (browser mod
 
     // The same trail verifies from the command line, and fails at a row edited behind its back.
     const lpr = path.join(projectRoot, 'bin', 'lpr.js');
-    const env = { ...process.env, LPR_LOG_LEVEL: 'silent' };
+    const env = { ...process.env, LPR_LOG_LEVEL: 'silent', LPR_DB_KEY: DEMO_DB_KEY_TEXT };
     expect(execFileSync(process.execPath, [lpr, 'audit', 'verify', '--data-dir', dataDir], { env }).toString()).toMatch(/audit trail verifies/);
-    const db = new Database(path.join(dataDir, 'lpr.sqlite'));
+    const db = openDatabase(path.join(dataDir, 'lpr.sqlite'), undefined, { key: demoDbKey() });
     const row = db.prepare("SELECT id FROM audit_log WHERE action = 'user.add' AND user_id = 'chief'").pluck().get() as number;
     db.prepare(`UPDATE audit_log SET detail = '{"id":"someone.else"}' WHERE id = ?`).run(row);
     db.close();

@@ -108,6 +108,10 @@ describe('drafts', () => {
     click('alert-defer');
     await screen.findByTestId('patrol-view');
     click('logout');
+    // Sign-out asks first about the open alerts, then shows the shift summary.
+    await screen.findByTestId('signout-open-alerts');
+    click('signout-anyway');
+    (await screen.findByTestId('signout-confirm')).click();
     await screen.findByTestId('login-submit');
     expect(window.localStorage.getItem('lpr.screen')).toBeNull();
   });

@@ -27,6 +27,8 @@ export function openShift(signingOut = false): void {
 export function ShiftScreen() {
   const api = useApi();
   const signingOut = useShiftStore((s) => s.signingOut);
+  // Deployments are patrol work (officers and supervisors); an administrator's shift has none.
+  const patrols = useSessionStore((s) => s.user?.role !== 'administrator');
   const openAlerts = useAlertsStore((s) => s.open.filter((a) => a.status !== 'disposed').length);
   // With an alert still open, sign-out asks before it shows anything else.
   const [openAlertsAccepted, setOpenAlertsAccepted] = useState(false);
@@ -56,10 +58,11 @@ export function ShiftScreen() {
     const result = await run(() => call(api, 'session.logout', {}));
     if (!result?.ok) return;
     forgetSignIn();
-    forgetScreen();
     clearShift();
     useShiftStore.getState().close();
     useSessionStore.getState().signedOut();
+    // Last: clearing the shift changes the stores, which the screen memory saves while still signed in.
+    forgetScreen();
   }
 
   if (signingOut && openAlerts > 0 && !openAlertsAccepted) {
@@ -91,22 +94,29 @@ export function ShiftScreen() {
         </button>
         <h1 className="panel-bar-title">{signingOut ? 'End of shift' : 'Shift'}</h1>
       </header>
-      <div className="shift-body">
-        <section className="shift-section no-print" aria-label="Deployment">
-          <h2 className="shift-heading">Deployment</h2>
-          <DeploymentControl deployment={deployment} busy={busy} request={deploymentRequest} />
-        </section>
+      <div className={patrols ? 'shift-body' : 'shift-body shift-body-single'}>
+        {patrols && (
+          <section className="shift-section no-print" aria-label="Deployment">
+            <h2 className="shift-heading">Deployment</h2>
+            <DeploymentControl deployment={deployment} busy={busy} request={deploymentRequest} />
+          </section>
+        )}
         <section className="shift-section shift-summary" aria-label="Shift summary" data-testid="shift-summary">
           <h2 className="shift-heading">Shift summary</h2>
           {summary ? <SummaryView summary={summary} /> : <p className="muted">{loadError ? `Could not load the summary: ${loadError}` : 'Loading…'}</p>}
-          {summary && (
+          {(summary || signingOut) && (
             <div className="shift-actions no-print">
-              <button type="button" className="btn" data-testid="shift-csv" onClick={() => downloadCsv(summary)}>
-                Export CSV
-              </button>
-              <button type="button" className="btn" data-testid="shift-print" onClick={() => window.print()}>
-                Print
-              </button>
+              {summary && (
+                <>
+                  <button type="button" className="btn" data-testid="shift-csv" onClick={() => downloadCsv(summary)}>
+                    Export CSV
+                  </button>
+                  <button type="button" className="btn" data-testid="shift-print" onClick={() => window.print()}>
+                    Print
+                  </button>
+                </>
+              )}
+              {/* A summary that cannot load never keeps anyone signed in. */}
               {signingOut && (
                 <button type="button" className="btn btn-primary" data-testid="signout-confirm" disabled={busy} onClick={() => void signOut()}>
                   {busy ? 'Signing out…' : 'Sign out'}

@@ -5,11 +5,12 @@
  * supervisor issued with `lpr deployment approve-code`.
  */
 import { login } from '../governance/users.js';
-import { PATROL, handlers } from './types.js';
+import { ALL_ROLES, PATROL, handlers } from './types.js';
 
 export const deploymentHandlers = handlers({
+  // Every signed-in user has a session, so every role can read its own deployment and summary (and sign out through it).
   'deployments.current': {
-    roles: PATROL,
+    roles: ALL_ROLES,
     handle: (_request, { engine, user }) => engine.deployments.current(user.id),
   },
   'deployments.start': {
@@ -29,7 +30,7 @@ export const deploymentHandlers = handlers({
     handle: ({ deploymentId }, { engine, user, now }) => engine.deployments.end(deploymentId, user, now),
   },
   'shift.summary': {
-    roles: PATROL,
+    roles: ALL_ROLES,
     handle: (_request, { engine, session, user, now }) => engine.deployments.shiftSummary(user, session.signedInAt ?? now, now),
   },
 });
