@@ -205,7 +205,7 @@ export function AlertChecklist({ alert }: { alert: AlertView }) {
         {step === 'characters' && (
           <YesNo
             question="Do the characters on the vehicle's plate match the list entry?"
-            policy="IV.C.4.a: compare the vehicle with the read image and the list entry."
+            policy="Compare the vehicle with the read image and the list entry."
             busy={busy}
             yesId="check-characters-yes"
             noId="check-characters-no"
@@ -218,7 +218,7 @@ export function AlertChecklist({ alert }: { alert: AlertView }) {
         {step === 'state' && (
           <YesNo
             question="Does the state of issuance match the list entry?"
-            policy="IV.C.4.a: check the state on the vehicle's plate."
+            policy="Check the state on the vehicle's plate."
             busy={busy}
             yesId="check-state-yes"
             noId="check-state-no"
@@ -231,7 +231,7 @@ export function AlertChecklist({ alert }: { alert: AlertView }) {
         {step === 'dispatch' && (
           <div className="step-form">
             <p className="step-question">Status of the plate, verified through dispatch or MDT query:</p>
-            <p className="step-policy">IV.C.4.b: when circumstances allow.</p>
+            <p className="step-policy">When circumstances allow.</p>
             <div className="choice-row choice-3">
               {DISPATCH_OPTIONS.map(({ result, testId }) => (
                 <button
@@ -276,7 +276,7 @@ export function AlertChecklist({ alert }: { alert: AlertView }) {
           <div className="step-form">
             <p className="step-question">Disposition of this alert</p>
             <p className="step-policy">
-              {skipped ? 'The plate did not match on the visual check: record it (IV.C.5).' : 'IV.C.5: recorded for every alert.'}
+              {skipped ? 'The plate did not match on the visual check: record it.' : 'Recorded for every alert.'}
             </p>
             <div className="choice-row choice-2x2">
               {DISPOSITIONS.map(({ kind, testId }) => {

@@ -91,7 +91,7 @@ export function HistoryScreen() {
           ‹ Patrol
         </button>
         <h1 className="panel-bar-title">History search</h1>
-        <span className="panel-bar-meta">Policy 5.04 IV.C.8 · D.1 · every search is recorded</span>
+        <span className="panel-bar-meta">Every search is recorded with its reason</span>
       </header>
       <div className="history-body">
         <form className="history-form" onSubmit={(e) => void search(e)} aria-label="History search">
