@@ -25,6 +25,24 @@ if (skipReason) console.warn(`history E2E ${skipReason}`);
 
 const HOUR = 3600_000;
 
+async function signIn(page: Page, userId: string, pin: string): Promise<void> {
+  await page.getByTestId('login-user').fill(userId);
+  await page.getByTestId('login-pin').fill(pin);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('patrol-view').waitFor({ timeout: 90_000 });
+}
+
+/** Sign-out goes through the shift summary (asking first about any alert still open). */
+async function signOut(page: Page): Promise<void> {
+  await page.getByTestId('logout').click();
+  const anyway = page.getByTestId('signout-anyway');
+  const confirm = page.getByTestId('signout-confirm');
+  await anyway.or(confirm).first().waitFor({ timeout: 30_000 });
+  if (await anyway.isVisible()) await anyway.click();
+  await confirm.click();
+  await page.getByTestId('login-user').waitFor({ timeout: 30_000 });
+}
+
 describe.skipIf(skipReason !== null)('history search and evidence end to end (browser mode)', () => {
   let dataDir: string;
   let app: ServedApp;
@@ -168,4 +186,65 @@ describe.skipIf(skipReason !== null)('history search and evidence end to end (br
     await shoot(page, 'records-retention');
     expect(problems).toEqual([]);
   }, 240_000);
+
+  it('one trail: an administrator adds an officer, who searches with a reason, exports a hit and has a special detail approved by a supervisor; the audit screen shows it all and verifies', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, hasTouch: true });
+    const problems = pageProblems(page);
+    await page.goto(app.url);
+    await signIn(page, 'adm1', '975310');
+    await page.getByTestId('admin-open').click();
+    await page.getByTestId('users-tab').waitFor({ timeout: 30_000 });
+    await page.getByTestId('new-user-id').fill('ofc9');
+    await page.getByTestId('new-user-name').fill('Ofc. Ruiz');
+    await page.getByTestId('new-user-pin').fill('864209');
+    await page.getByTestId('new-user-submit').click();
+    await page.getByTestId('new-user-done').waitFor({ timeout: 30_000 });
+    await page.getByTestId('admin-close').click();
+    await signOut(page);
+
+    await signIn(page, 'ofc9', '864209');
+    await page.getByTestId('history-open').click();
+    await page.getByTestId('history-plate').fill('7ABC123');
+    await page.getByTestId('history-case').fill('2026-00077');
+    await page.getByTestId('history-search').click();
+    await expect.poll(() => page.getByTestId('history-count').textContent(), { timeout: 30_000 }).toBe('1 read');
+    await page.getByTestId('history-export').click();
+    await page.getByTestId('export-person').fill('Det. B. Moss');
+    await page.getByTestId('export-agency').fill('State Police');
+    await page.getByTestId('export-reason').fill('stolen vehicle investigation');
+    await page.getByTestId('export-case').fill('2026-00077');
+    await page.getByTestId('export-submit').click();
+    const done = await page.getByTestId('export-done').textContent({ timeout: 30_000 });
+    expect(verifyPackage(fs.readFileSync(/Saved (\S+\.zip)/.exec(done ?? '')![1]!))).toMatchObject({ ok: true });
+    await page.getByTestId('export-close').click();
+    await page.getByTestId('history-close').click();
+
+    await page.getByTestId('shift-open').click();
+    await page.getByTestId('deploy-purpose').fill('Plate sweep, Harbor district');
+    await page.getByTestId('deploy-special').click();
+    await page.getByTestId('deploy-awaiting').waitFor({ timeout: 30_000 });
+    await page.getByTestId('approve-supervisor-id').fill('sgt2');
+    await page.getByTestId('approve-pin').fill('135790');
+    await page.getByTestId('approve-signin').click();
+    await expect.poll(() => page.getByTestId('deploy-active').textContent(), { timeout: 30_000 }).toContain('approved by sgt2');
+    await page.getByTestId('shift-close').click();
+    await signOut(page);
+
+    await signIn(page, 'adm1', '975310');
+    await page.getByTestId('admin-open').click();
+    await page.getByTestId('admin-tab-audit').click();
+    await page.locator('.audit-verdict-good').waitFor({ timeout: 30_000 });
+    const actionsOf = async (userId: string): Promise<string[]> => {
+      await page.getByTestId('audit-filter-user').fill(userId);
+      await page.getByTestId('audit-filter-apply').click();
+      await expect.poll(() => page.locator('[data-testid="audit-row"] .audit-user').first().textContent(), { timeout: 30_000 }).toBe(userId);
+      return page.locator('[data-testid="audit-row"]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-action') ?? ''));
+    };
+    expect(await actionsOf('ofc9')).toEqual(expect.arrayContaining(['session.login', 'history.search', 'evidence.export', 'deployment.request', 'session.logout']));
+    expect(await actionsOf('sgt2')).toEqual(expect.arrayContaining(['deployment.approve']));
+    expect(await actionsOf('adm1')).toEqual(expect.arrayContaining(['user.add']));
+    expect(await page.getByTestId('audit-verdict').textContent()).toMatch(/Chain verified/);
+    await shoot(page, 'audit-trail');
+    expect(problems).toEqual([]);
+  }, 300_000);
 });

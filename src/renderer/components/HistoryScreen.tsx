@@ -283,7 +283,7 @@ function ExportDialog({ source, onClose }: { source: ExportSource; onClose: () =
               Saved {done.file} ({done.reads} read{done.reads === 1 ? '' : 's'}, {done.hits} hit{done.hits === 1 ? '' : 's'}). Logged as dissemination {done.disseminationId}.
             </p>
             <p className="history-meta">Manifest SHA-256 {done.manifestSha256}</p>
-            <button type="button" className="btn btn-primary" onClick={onClose}>
+            <button type="button" className="btn btn-primary" data-testid="export-close" onClick={onClose}>
               Done
             </button>
           </>
