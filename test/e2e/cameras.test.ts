@@ -19,7 +19,7 @@ import { encodeJpeg } from '../../src/main/engine/engine.js';
 import { openDatabase } from '../../src/main/engine/store/db.js';
 import { ReadStore } from '../../src/main/engine/store/reads.js';
 import cv from '../../src/main/engine/opencv.js';
-import { e2eSkipReason, launchChromium, pageProblems, projectRoot, startServe, type ServedApp } from '../helpers/chromium.js';
+import { e2eSkipReason, launchChromium, pageProblems, projectRoot, shootAllSizes, startServe, type ServedApp } from '../helpers/chromium.js';
 import { renderPlateScene } from '../helpers/images.js';
 
 const skipReason = e2eSkipReason();
@@ -54,24 +54,6 @@ describe.skipIf(skipReason !== null)('cameras and evidence on the screen (browse
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function shoot(page: Page, name: string): Promise<void> {
-    const dir = path.join(projectRoot, 'test-results');
-    fs.mkdirSync(dir, { recursive: true });
-    for (const theme of ['night', 'day'] as const) {
-      await page.evaluate((t) => {
-        document.documentElement.dataset.theme = t;
-      }, theme);
-      for (const [width, height] of [[1280, 800], [1024, 768]] as const) {
-        await page.setViewportSize({ width, height });
-        await page.screenshot({ path: path.join(dir, `${name}-${width}x${height}-${theme}.png`) });
-      }
-    }
-    await page.evaluate(() => {
-      document.documentElement.dataset.theme = 'night';
-    });
-    await page.setViewportSize({ width: 1280, height: 800 });
-  }
-
   async function signIn(page: Page, screen = 'patrol-view'): Promise<void> {
     await page.goto(app.url);
     await page.getByTestId('login-user').fill('ofc7');
@@ -89,10 +71,10 @@ describe.skipIf(skipReason !== null)('cameras and evidence on the screen (browse
     await expect.poll(() => chips.nth(1).textContent(), { timeout: 120_000 }).toContain('side: Failed');
     await chips.nth(1).click();
     await expect.poll(() => page.getByTestId('camera-service').textContent()).toMatch(/did not open within 20 s/);
-    await shoot(page, 'camera-failed');
+    await shootAllSizes(page, 'camera-failed');
     await chips.nth(0).click();
     await page.getByTestId('camera-service-reason').fill('lens cracked');
-    await shoot(page, 'camera-service');
+    await shootAllSizes(page, 'camera-service');
     await page.getByTestId('camera-service-submit').click();
     await expect.poll(() => chips.nth(0).textContent(), { timeout: 30_000 }).toContain('front: Out of service');
     const db = openDatabase(path.join(dataDir, 'lpr.sqlite'));
@@ -130,10 +112,10 @@ describe.skipIf(skipReason !== null)('cameras and evidence on the screen (browse
     await signIn(page, 'alert-screen');
     await page.getByTestId('alert-closer-view').waitFor({ timeout: 30_000 });
     // Folded by default so the evidence keeps its room; a tap opens it.
-    await shoot(page, 'alert-closer-view');
+    await shootAllSizes(page, 'alert-closer-view');
     await page.getByTestId('alert-closer-view').locator('summary').click();
     await page.getByAltText('Closer plate crop').waitFor();
-    await shoot(page, 'alert-closer-view-open');
+    await shootAllSizes(page, 'alert-closer-view-open');
     await page.close();
   }, 300_000);
 });

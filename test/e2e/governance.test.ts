@@ -10,53 +10,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../../src/main/engine/store/db.js';
 import { DEMO_DB_KEY_TEXT, demoDbKey } from '../../src/main/engine/store/key.js';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2eSkipReason, pageProblems, projectRoot, startDemoApp, type DemoApp } from '../helpers/chromium.js';
+import { e2eSkipReason, pageProblems, projectRoot, shootAllSizes, signIn, signOut, startDemoApp, type DemoApp } from '../helpers/chromium.js';
 
 const skipReason = e2eSkipReason();
 if (skipReason) console.warn(`governance E2E ${skipReason}`);
 
 const ADMIN = { id: 'chief', pin: '5550123' };
 const OFFICER = { id: 'k.smith', pin: '482913' };
-const shots = path.join(projectRoot, 'test-results');
-
-async function signIn(page: Page, who: { id: string; pin: string }): Promise<void> {
-  await page.getByTestId('login-user').fill(who.id);
-  await page.getByTestId('login-pin').fill(who.pin);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('patrol-view').waitFor({ timeout: 90_000 });
-}
-
-/** Sign-out goes through the shift summary (and first asks about any alert still open). */
-async function confirmSignOut(page: Page): Promise<void> {
-  const anyway = page.getByTestId('signout-anyway');
-  const confirm = page.getByTestId('signout-confirm');
-  await anyway.or(confirm).first().waitFor({ timeout: 30_000 });
-  if (await anyway.isVisible()) await anyway.click();
-  await confirm.click();
-}
-
-/** The screen as it is now, at both MDT sizes and in both themes. */
-async function shoot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(shots, { recursive: true });
-  for (const theme of ['night', 'day'] as const) {
-    await page.evaluate((t) => {
-      document.documentElement.dataset.theme = t;
-    }, theme);
-    for (const [width, height] of [
-      [1280, 800],
-      [1024, 768],
-    ] as const) {
-      await page.setViewportSize({ width, height });
-      await page.screenshot({ path: path.join(shots, `${name}-${width}x${height}-${theme}.png`) });
-    }
-  }
-  await page.evaluate(() => {
-    document.documentElement.dataset.theme = 'night';
-  });
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
 
 describe.skipIf(skipReason !== null)('accounts and audit end to end (browser mode)', () => {
   let demo: DemoApp;
@@ -85,7 +46,7 @@ describe.skipIf(skipReason !== null)('accounts and audit end to end (browser mod
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const problems = pageProblems(page);
     await page.goto(app.url);
-    await signIn(page, ADMIN);
+    await signIn(page, ADMIN.id, ADMIN.pin);
 
     await page.getByTestId('admin-open').click();
     await page.getByTestId('users-tab').waitFor();
@@ -95,26 +56,24 @@ describe.skipIf(skipReason !== null)('accounts and audit end to end (browser mod
     await page.getByTestId('new-user-submit').click();
     await page.getByTestId('new-user-done').waitFor({ timeout: 30_000 });
     await page.locator('[data-testid="user-row"][data-user="k.smith"]').waitFor();
-    await shoot(page, 'admin-users');
+    await shootAllSizes(page, 'admin-users');
     await page.getByTestId('admin-close').click();
-    await page.getByTestId('logout').click();
-    await confirmSignOut(page);
+    await signOut(page);
 
-    await signIn(page, OFFICER);
+    await signIn(page, OFFICER.id, OFFICER.pin);
     expect(await page.getByTestId('admin-open').count()).toBe(0);
     await page.getByTestId('lock').click();
     await page.getByTestId('lock-screen').waitFor();
-    await shoot(page, 'lock-screen');
+    await shootAllSizes(page, 'lock-screen');
     await page.getByTestId('lock-pin').fill('000000');
     await page.getByTestId('lock-unlock').click();
     await page.getByTestId('lock-error').waitFor({ timeout: 30_000 });
     await page.getByTestId('lock-pin').fill(OFFICER.pin);
     await page.getByTestId('lock-unlock').click();
     await page.getByTestId('patrol-view').waitFor({ timeout: 30_000 });
-    await page.getByTestId('logout').click();
-    await confirmSignOut(page);
+    await signOut(page);
 
-    await signIn(page, ADMIN);
+    await signIn(page, ADMIN.id, ADMIN.pin);
     await page.getByTestId('admin-open').click();
     await page.getByTestId('admin-tab-audit').click();
     await page.locator('.audit-verdict-good').waitFor({ timeout: 30_000 });
@@ -127,7 +86,7 @@ describe.skipIf(skipReason !== null)('accounts and audit end to end (browser mod
     await expect.poll(async () => (await page.getByTestId('audit-row').allTextContents()).every((t) => t.includes(OFFICER.id))).toBe(true);
     await page.getByTestId('audit-filter-user').fill('');
     await page.getByTestId('audit-filter-apply').click();
-    await shoot(page, 'admin-audit');
+    await shootAllSizes(page, 'admin-audit');
     expect(problems).toEqual([]);
 
     // The same trail verifies from the command line, and fails at a row edited behind its back.

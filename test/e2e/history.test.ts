@@ -16,32 +16,14 @@ import { openDatabase } from '../../src/main/engine/store/db.js';
 import { ReadStore } from '../../src/main/engine/store/reads.js';
 import { encodeJpeg } from '../../src/main/engine/engine.js';
 import cv from '../../src/main/engine/opencv.js';
-import { e2eSkipReason, launchChromium, pageProblems, projectRoot, startServe, type ServedApp } from '../helpers/chromium.js';
+import { e2eSkipReason, launchChromium, pageProblems, shootAllSizes, signIn, signOut, startServe, type ServedApp } from '../helpers/chromium.js';
 import { renderPlateScene } from '../helpers/images.js';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 
 const skipReason = e2eSkipReason();
 if (skipReason) console.warn(`history E2E ${skipReason}`);
 
 const HOUR = 3600_000;
-
-async function signIn(page: Page, userId: string, pin: string): Promise<void> {
-  await page.getByTestId('login-user').fill(userId);
-  await page.getByTestId('login-pin').fill(pin);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('patrol-view').waitFor({ timeout: 90_000 });
-}
-
-/** Sign-out goes through the shift summary (asking first about any alert still open). */
-async function signOut(page: Page): Promise<void> {
-  await page.getByTestId('logout').click();
-  const anyway = page.getByTestId('signout-anyway');
-  const confirm = page.getByTestId('signout-confirm');
-  await anyway.or(confirm).first().waitFor({ timeout: 30_000 });
-  if (await anyway.isVisible()) await anyway.click();
-  await confirm.click();
-  await page.getByTestId('login-user').waitFor({ timeout: 30_000 });
-}
 
 describe.skipIf(skipReason !== null)('history search and evidence end to end (browser mode)', () => {
   let dataDir: string;
@@ -87,24 +69,6 @@ describe.skipIf(skipReason !== null)('history search and evidence end to end (br
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function shoot(page: Page, name: string): Promise<void> {
-    const dir = path.join(projectRoot, 'test-results');
-    fs.mkdirSync(dir, { recursive: true });
-    for (const theme of ['night', 'day'] as const) {
-      await page.evaluate((t) => {
-        document.documentElement.dataset.theme = t;
-      }, theme);
-      for (const [width, height] of [[1280, 800], [1024, 768]] as const) {
-        await page.setViewportSize({ width, height });
-        await page.screenshot({ path: path.join(dir, `${name}-${width}x${height}-${theme}.png`) });
-      }
-    }
-    await page.evaluate(() => {
-      document.documentElement.dataset.theme = 'night';
-    });
-    await page.setViewportSize({ width: 1280, height: 800 });
-  }
-
   it('an officer runs a justified search and exports the hit as evidence that verifies', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, hasTouch: true });
     const problems = pageProblems(page);
@@ -124,14 +88,14 @@ describe.skipIf(skipReason !== null)('history search and evidence end to end (br
     await expect.poll(() => page.getByTestId('history-count').textContent(), { timeout: 30_000 }).toBe('3 reads');
     await expect.poll(() => page.locator('img.history-crop').count(), { timeout: 30_000 }).toBe(3);
     expect(await page.getByTestId('history-map-point').count()).toBe(3);
-    await shoot(page, 'history-results');
+    await shootAllSizes(page, 'history-results');
 
     await page.getByTestId('history-export').click();
     await page.getByTestId('export-person').fill('Det. A. Ray');
     await page.getByTestId('export-agency').fill('Suffolk County DA');
     await page.getByTestId('export-reason').fill('prosecution of the driver');
     await page.getByTestId('export-case').fill('2026-00042');
-    await shoot(page, 'history-export');
+    await shootAllSizes(page, 'history-export');
     await page.getByTestId('export-submit').click();
     const done = await page.getByTestId('export-done').textContent({ timeout: 30_000 });
     const file = /Saved (\S+\.zip)/.exec(done ?? '')![1]!;
@@ -166,7 +130,7 @@ describe.skipIf(skipReason !== null)('history search and evidence end to end (br
     await page.getByTestId('hold-reason').fill('trial pending');
     await page.getByTestId('hold-place').click();
     await expect.poll(() => page.getByTestId('hold-row').first().textContent(), { timeout: 30_000 }).toContain('keeps 2 reads');
-    await shoot(page, 'records-panel');
+    await shootAllSizes(page, 'records-panel');
     expect(problems).toEqual([]);
   }, 240_000);
 
@@ -183,7 +147,7 @@ describe.skipIf(skipReason !== null)('history search and evidence end to end (br
     expect(await page.getByTestId('retention-readsWithoutHit').inputValue()).toBe('30 days');
     await page.getByTestId('retention-purge').click();
     await expect.poll(() => page.getByTestId('retention-purged').textContent(), { timeout: 30_000 }).toContain('Purged: 0 reads');
-    await shoot(page, 'records-retention');
+    await shootAllSizes(page, 'records-retention');
     expect(problems).toEqual([]);
   }, 240_000);
 
@@ -244,7 +208,7 @@ describe.skipIf(skipReason !== null)('history search and evidence end to end (br
     expect(await actionsOf('sgt2')).toEqual(expect.arrayContaining(['deployment.approve']));
     expect(await actionsOf('adm1')).toEqual(expect.arrayContaining(['user.add']));
     expect(await page.getByTestId('audit-verdict').textContent()).toMatch(/Chain verified/);
-    await shoot(page, 'audit-trail');
+    await shootAllSizes(page, 'audit-trail');
     expect(problems).toEqual([]);
   }, 300_000);
 });

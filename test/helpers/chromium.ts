@@ -86,6 +86,47 @@ export async function signInAsDemo(page: Page, url: string): Promise<void> {
   await page.getByTestId('patrol-view').waitFor({ timeout: 90_000 });
 }
 
+/** Signs in with an id and PIN and waits for the patrol view. */
+export async function signIn(page: Page, userId: string, pin: string): Promise<void> {
+  await page.getByTestId('login-user').fill(userId);
+  await page.getByTestId('login-pin').fill(pin);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('patrol-view').waitFor({ timeout: 90_000 });
+}
+
+/** Sign-out goes through the shift summary (asking first about any alert still open); waits for the sign-in screen. */
+export async function signOut(page: Page): Promise<void> {
+  await page.getByTestId('logout').click();
+  const anyway = page.getByTestId('signout-anyway');
+  const confirm = page.getByTestId('signout-confirm');
+  await anyway.or(confirm).first().waitFor({ timeout: 30_000 });
+  if (await anyway.isVisible()) await anyway.click();
+  await confirm.click();
+  await page.getByTestId('login-user').waitFor({ timeout: 30_000 });
+}
+
+/** Saves the screen as it is now at both MDT sizes in both themes (test-results/NAME-WxH-THEME.png), then goes back to 1280x800 at night. */
+export async function shootAllSizes(page: Page, name: string): Promise<void> {
+  const dir = path.join(projectRoot, 'test-results');
+  fs.mkdirSync(dir, { recursive: true });
+  for (const theme of ['night', 'day'] as const) {
+    await page.evaluate((t) => {
+      document.documentElement.dataset.theme = t;
+    }, theme);
+    for (const [width, height] of [
+      [1280, 800],
+      [1024, 768],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await page.screenshot({ path: path.join(dir, `${name}-${width}x${height}-${theme}.png`) });
+    }
+  }
+  await page.evaluate(() => {
+    document.documentElement.dataset.theme = 'night';
+  });
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
 /** Why an end-to-end test cannot run here (no Chromium, renderer not built), or null when it can. */
 export function e2eSkipReason(): string | null {
   if (chromiumMissing) return `skipped: no Chromium at ${CHROMIUM}`;
