@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser } from '../../src/main/engine/governance/users.js';
 import { openDatabase } from '../../src/main/engine/store/db.js';
 import { demoDbKey } from '../../src/main/engine/store/key.js';
-import { e2eSkipReason, pageProblems, projectRoot, signInAsDemo, startDemoApp, type DemoApp } from '../helpers/chromium.js';
+import { e2eSkipReason, pageProblems, projectRoot, shootAllSizes, signInAsDemo, startDemoApp, type DemoApp } from '../helpers/chromium.js';
 
 const skipReason = e2eSkipReason();
 if (skipReason) console.warn(`deployment E2E ${skipReason}`);
@@ -66,20 +66,7 @@ describe.skipIf(skipReason !== null)('special detail approved by a supervisor (b
     expect(await page.getByTestId('deploy-active').textContent()).toContain('approved by sgt');
     await page.getByTestId('summary-deployment-1').waitFor({ timeout: 20_000 });
 
-    for (const theme of ['night', 'day'] as const) {
-      await page.evaluate((t) => {
-        localStorage.setItem('lpr.theme', t);
-        document.documentElement.dataset.theme = t;
-      }, theme);
-      for (const [width, height] of [
-        [1280, 800],
-        [1024, 768],
-      ] as const) {
-        await page.setViewportSize({ width, height });
-        await page.screenshot({ path: path.join(shots, `shift-${width}x${height}-${theme}.png`) });
-      }
-    }
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await shootAllSizes(page, 'shift');
 
     const db = openDatabase(path.join(dataDir, 'lpr.sqlite'), undefined, { key: demoDbKey(), readonly: true });
     try {
