@@ -5,7 +5,7 @@
  * parses every payload with the schema before it acts.
  */
 import { z } from 'zod';
-import { carSettingsSchema, type CarSettings } from './settings.js';
+import { cameraSettingsSchema, carSettingsSchema, type CarSettings } from './settings.js';
 import { CASE_NUMBER_PATTERN, justificationSchema, normalisePlateQuery, PLATE_QUERY_PATTERN, type SearchReason } from './records.js';
 import { DISPOSITION_ACTIONS, type QuickReasons } from './checklist.js';
 
@@ -252,6 +252,8 @@ export const cameraStatusSchema = z.object({
   /** When a failed camera is opened again. */
   nextRetryAt: z.number().nullable(),
   outOfServiceReason: z.string().nullable(),
+  /** Why the camera looks out of line (plates only at one edge, or none through a long drive at speed while the others read); null while it looks fine. */
+  misaligned: z.string().nullable().optional(),
 });
 export type CameraStatus = z.infer<typeof cameraStatusSchema>;
 
@@ -512,6 +514,8 @@ export const requestSchemas = {
   'settings.get': z.object({}),
   /** Saves new car settings and applies them (cameras reopen); audited with the reason. */
   'settings.update': z.object({ settings: carSettingsSchema, reason: z.string().trim().min(3, 'say why the settings change').max(500) }),
+  /** A frame of a camera as entered on the settings screen (its source, size, rate and rotation), grabbed away from the engine's loop. */
+  'settings.preview': z.object({ camera: cameraSettingsSchema }),
   /** Searches stored reads and hits (C.8): refused without a justification; stored and audited with what it returned. */
   'history.search': historyQuerySchema.extend({ justification: justificationSchema }),
   /** The search reasons the agency accepts today (history.reasons in the settings, expired ones left out). */
@@ -596,7 +600,27 @@ export interface Responses {
   'hotlists.manual.add': { entry: ManualEntryView; readsThisShift: z.infer<typeof earlierReadSchema>[] };
   'hotlists.manual.remove': null;
   'settings.get': { settings: CarSettings; file: string | null };
-  'settings.update': { settings: CarSettings; file: string };
+  'settings.update': {
+    settings: CarSettings;
+    file: string;
+    /** Cameras started or restarted with their new settings, and cameras removed. */
+    camerasStarted: string[];
+    camerasStopped: string[];
+    gpsReopened: boolean;
+    /** What takes effect only when the app starts again, in words. */
+    restartNeeded: string[];
+  };
+  'settings.preview': {
+    /** data: URL of a JPEG at most 640 pixels wide. */
+    image: string;
+    /** The frame's size after rotation. */
+    width: number;
+    height: number;
+    description: string;
+    /** The running camera's latest frame, or a frame grabbed from the entered source. */
+    from: 'running' | 'source';
+    capturedAt: number;
+  };
   'history.search': HistorySearchResult;
   'history.reasons': SearchReason[];
   /** A data: URL of the JPEG, or null when the purge removed it. */

@@ -133,3 +133,74 @@ export type CarSettingsInput = z.input<typeof carSettingsSchema>;
 export function defaultCarSettings(): CarSettings {
   return carSettingsSchema.parse({});
 }
+
+/** One problem of a settings object: the key path it concerns and what is wrong, in words. */
+export interface SettingsProblem {
+  readonly path: readonly (string | number)[];
+  /** The path joined with dots ("cameras.1.fps"), "(top level)" for the whole object. */
+  readonly key: string;
+  readonly message: string;
+}
+
+/** Every problem zod found, one per key (an unknown key is named itself, not its parent). */
+export function settingsProblems(error: z.ZodError): SettingsProblem[] {
+  return error.issues.flatMap((issue) => {
+    const unknown = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [];
+    const paths = unknown.length > 0 ? unknown.map((k) => [...issue.path, k]) : [issue.path];
+    return paths.map((p) => {
+      const path = p as (string | number)[];
+      return { path, key: path.length > 0 ? path.join('.') : '(top level)', message: unknown.length > 0 ? 'unknown setting' : issue.message };
+    });
+  });
+}
+
+/**
+ * The one check of a settings object, used by the engine before it saves or
+ * starts and by the settings screen as the administrator types.
+ */
+export function checkSettingsObject(input: unknown): { ok: true; settings: CarSettings } | { ok: false; problems: SettingsProblem[] } {
+  const parsed = carSettingsSchema.safeParse(input);
+  return parsed.success ? { ok: true, settings: parsed.data } : { ok: false, problems: settingsProblems(parsed.error) };
+}
+
+/** One setting that differs between two versions, by key path ("cameras.front.rotation"). */
+export interface SettingsChange {
+  readonly key: string;
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * What changed from one version of the settings to the next, down to the
+ * single values; cameras are named by their id, so a camera moved in the list
+ * is not a change and a camera added or removed is one change.
+ */
+export function settingsChanges(before: CarSettings, after: CarSettings): SettingsChange[] {
+  const out: SettingsChange[] = [];
+  const walk = (key: string, a: unknown, b: unknown): void => {
+    if (same(a, b)) return;
+    if (isRecord(a) && isRecord(b)) {
+      for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) walk(key ? `${key}.${k}` : k, a[k], b[k]);
+      return;
+    }
+    out.push({ key, before: a ?? null, after: b ?? null });
+  };
+  for (const k of Object.keys({ ...before, ...after }) as (keyof CarSettings)[]) {
+    if (k !== 'cameras') {
+      walk(k, before[k], after[k]);
+      continue;
+    }
+    const old = new Map(before.cameras.map((c) => [c.id, c]));
+    const next = new Map(after.cameras.map((c) => [c.id, c]));
+    for (const id of new Set([...old.keys(), ...next.keys()])) {
+      const a = old.get(id);
+      const b = next.get(id);
+      if (a && b) walk(`cameras.${id}`, a, b);
+      else out.push({ key: `cameras.${id}`, before: a ?? null, after: b ?? null });
+    }
+  }
+  return out;
+}

@@ -182,10 +182,13 @@ describe('Engine', () => {
     expect(alerts.map((a) => [a.read.id, a.read.plate])).toEqual([[stored[0]!.id, 'HOT123']]);
 
     // The same car seen by the side and rear cameras a moment later: still that one read.
-    await engine.replaceCameras([
-      { id: 'left', name: 'Left', source: folderOfFrames([10, 10, 10]), fps: 0 },
-      { id: 'rear', name: 'Rear', source: folderOfFrames([10, 10]), fps: 0 },
-    ]);
+    await engine.updateCameras(
+      [
+        { id: 'left', name: 'Left', source: folderOfFrames([10, 10, 10]), fps: 0 },
+        { id: 'rear', name: 'Rear', source: folderOfFrames([10, 10]), fps: 0 },
+      ],
+      ['front'],
+    );
     await engine.camerasDone();
     expect(engine.db.prepare('SELECT count(*) AS n FROM reads').get()).toEqual({ n: 1 });
     expect(alerts).toHaveLength(1);

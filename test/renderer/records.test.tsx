@@ -89,7 +89,7 @@ describe('retention periods on the administrator\'s screen', () => {
     engine.status = makeStatus({ channels: ['retention.holds.list', 'evidence.log', 'settings.get', 'settings.update', 'retention.purge'] });
     const settings = carSettingsSchema.parse({});
     engine.handle('settings.get', () => ({ ok: true, value: { settings, file: '/data/settings.json' } }));
-    engine.handle('settings.update', (r) => ({ ok: true, value: { settings: carSettingsSchema.parse(r.settings), file: '/data/settings.json' } }));
+    engine.handle('settings.update', (r) => ({ ok: true, value: { settings: carSettingsSchema.parse(r.settings), file: '/data/settings.json', camerasStarted: [], camerasStopped: [], gpsReopened: false, restartNeeded: [] } }));
     engine.handle('retention.purge', () => ({
       ok: true,
       value: { asOf: NOW, clockBehindMs: null, counts: { hits: 1, alerts: 1, dispositions: 1, readsOfHits: 1, readsWithoutHit: 120, imagesWithoutHit: 40, gps: 3, audit: 0, keptByHold: 2, hitsKeptOpen: 0 } },

@@ -49,6 +49,7 @@ const examples: { [C in Channel]: RequestOf<C> } = {
   'hotlists.manual.remove': { id: 999, reason: 'no longer wanted' },
   'settings.get': {},
   'settings.update': { settings: {}, reason: 'nothing changes' },
+  'settings.preview': { camera: { id: 'front', name: 'Front', position: 'front', source: '/nonexistent/front.mp4' } },
   'history.search': { plate: 'ABC*', justification: { caseNumber: '2026-0001' } },
   'history.image': { searchId: 999, readId: 1, kind: 'crop' },
   'history.reasons': {},

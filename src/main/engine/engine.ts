@@ -21,6 +21,8 @@ import {
 import { AlertService } from './alerts/alerts.js';
 import { DeploymentService } from './deployments/deployments.js';
 import { CameraPipeline, type CameraConfig, type CameraPass, type CameraSupervision, type ObservationPayload } from './camera/pipeline.js';
+import { AlignmentWatch, type AlignmentLimits } from './camera/alignment.js';
+import { CameraPreviews } from './camera/preview.js';
 import { cameraService, setCameraService } from './camera/service.js';
 import type { GrabberFactory } from './camera/grabber.js';
 import { audit } from './governance/audit.js';
@@ -71,6 +73,8 @@ export interface EngineOptions {
   readonly cameraSupervision?: CameraSupervision;
   /** How cameras grab (default: a process per camera where built). */
   readonly grabber?: GrabberFactory;
+  /** When a camera counts as misaligned, and how often the GPS speed is sampled for it (tests shorten them). */
+  readonly alignment?: { readonly limits?: AlignmentLimits; readonly sampleMs?: number };
 }
 
 export class Engine {
@@ -100,6 +104,14 @@ export class Engine {
   readonly dataDir: string;
   /** The car's settings in force; the settings screen replaces them. */
   readonly carSettings: { file: string | null; current: CarSettings };
+  /** Frames of entered camera sources for the settings screen. */
+  readonly previews: CameraPreviews;
+  /** The GPS receiver; the settings screen may replace it. */
+  private gps: GpsSource | undefined;
+  /** Whether each camera still points where plates pass (B.2), from its reads and the car's speed. */
+  private readonly alignment: AlignmentWatch;
+  private readonly alignmentTimer: NodeJS.Timeout;
+  private misalignedShown = new Map<string, string | null>();
 
   constructor(private readonly options: EngineOptions) {
     this.now = options.now ?? Date.now;
@@ -115,6 +127,11 @@ export class Engine {
     this.matcher = createHotListMatcher(this.db);
     this.sessionTokens = new SessionTokens(this.db);
     this.carSettings = { file: options.carSettings?.file ?? null, current: options.carSettings?.current ?? defaultCarSettings() };
+    this.gps = options.gps;
+    this.previews = new CameraPreviews(this.now, options.grabber ? { grabber: options.grabber } : {});
+    this.alignment = new AlignmentWatch(options.alignment?.limits);
+    this.alignmentTimer = setInterval(() => this.sampleSpeed(), options.alignment?.sampleMs ?? 5000);
+    this.alignmentTimer.unref();
     const storage = this.carSettings.current.storage;
     // One hit per vehicle record (records that share plate, state and code are grouped).
     const matcher = this.matcher;
@@ -153,7 +170,7 @@ export class Engine {
     if (this.cameras.has(config.id)) throw new Error(`camera ${config.id} is already running`);
     const pipeline = new CameraPipeline(config, {
       recognizer: this.options.recognizer,
-      gps: () => this.options.gps?.current() ?? null,
+      gps: () => this.gps?.current() ?? null,
       now: this.now,
       onPass: (pass) => this.deliverPass(pass),
       onStatus: () => this.emitStatus(),
@@ -213,6 +230,8 @@ export class Engine {
       }
       return;
     }
+    // A new pass: where in the picture this camera sees plates tells whether it still points at the road.
+    if (stored === undefined) this.alignment.observeRead(cameraId, read.best.box, read.best.payload.frame.cols, read.best.payload.frame.rows);
     const seen = this.recentPlates.get(read.plate);
     if (stored === undefined && seen && seen.cameraId !== cameraId && Math.abs(read.best.at - seen.at) <= SAME_PASS_MS) {
       // Another camera saw this plate moments ago: the same vehicle passing the car.
@@ -273,16 +292,74 @@ export class Engine {
     }
   }
 
+  /** Feeds the car's speed to the alignment watch; a camera's verdict that changed goes to the screens. */
+  private sampleSpeed(): void {
+    const live = [...this.cameras.values()].filter((c) => c.status.state === 'live').map((c) => c.config.id);
+    this.alignment.observeSpeed(this.now(), this.gps?.current()?.speedKmh ?? null, live);
+    let changed = false;
+    for (const id of this.cameras.keys()) {
+      const verdict = this.alignment.misaligned(id);
+      if ((this.misalignedShown.get(id) ?? null) === verdict) continue;
+      this.misalignedShown.set(id, verdict);
+      changed = true;
+      if (verdict) log.warn({ camera: id, why: verdict }, 'camera looks misaligned');
+      else log.info({ camera: id }, 'camera alignment looks right again');
+    }
+    if (changed) this.emitStatus();
+  }
+
   async stopCameras(): Promise<void> {
     await Promise.all([...this.cameras.values()].map((c) => (c.status.state === 'out-of-service' ? c.done() : c.stop())));
   }
 
-  /** Stops every camera and starts these instead (the settings changed). */
-  async replaceCameras(configs: readonly CameraConfig[]): Promise<void> {
-    await this.stopCameras();
-    this.cameras.clear();
-    for (const config of configs) this.startCamera(config);
+  /**
+   * The settings changed: these cameras run from now on, and the cameras
+   * named in `removed` stop. A camera whose configuration is unchanged keeps
+   * running, a changed one is stopped and started again with its new one;
+   * cameras the settings do not name (the demo's, a host's override) are left
+   * alone. Returns the ids of the cameras (re)started and stopped.
+   */
+  async updateCameras(configs: readonly CameraConfig[], removed: readonly string[] = []): Promise<{ started: string[]; stopped: string[] }> {
+    const stop = async (id: string): Promise<void> => {
+      const pipeline = this.cameras.get(id);
+      if (!pipeline) return;
+      await (pipeline.status.state === 'out-of-service' ? pipeline.done() : pipeline.stop());
+      this.cameras.delete(id);
+    };
+    const started: string[] = [];
+    for (const config of configs) {
+      const running = this.cameras.get(config.id);
+      if (running && JSON.stringify(running.config) === JSON.stringify(config)) continue;
+      await stop(config.id);
+      this.startCamera(config);
+      started.push(config.id);
+    }
+    const stopped: string[] = [];
+    for (const id of removed) {
+      if (configs.some((c) => c.id === id) || !this.cameras.has(id)) continue;
+      await stop(id);
+      stopped.push(id);
+    }
+    // A camera re-aimed or removed is judged afresh.
+    for (const id of [...started, ...stopped]) {
+      this.alignment.forget(id);
+      this.misalignedShown.delete(id);
+    }
     this.emitStatus();
+    return { started, stopped };
+  }
+
+  /** The GPS receiver in use (undefined: none). */
+  get gpsSource(): GpsSource | undefined {
+    return this.gps;
+  }
+
+  /** Uses another GPS receiver (or none) from now on; the old one is closed. */
+  async replaceGps(next: GpsSource | undefined): Promise<void> {
+    const old = this.gps;
+    this.gps = next;
+    this.emitStatus();
+    await old?.close();
   }
 
   /** Resolves when every camera source has ended (replays without loop). */
@@ -291,6 +368,8 @@ export class Engine {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.alignmentTimer);
+    this.previews.close();
     await this.stopCameras();
     this.events.removeAllListeners();
     this.recorder.close();
@@ -317,7 +396,7 @@ export class Engine {
       user,
       locked: session?.locked ?? false,
       channels: channelsFor(allHandlers, user?.role ?? null),
-      cameras: [...this.cameras.values()].map((c) => c.status),
+      cameras: [...this.cameras.values()].map((c) => ({ ...c.status, misaligned: this.alignment.misaligned(c.config.id) })),
       // Covert lists are never shown in the car.
       hotLists: hotListStatus(this.db, now, this.hotListsConfig.staleAfterHours * 3600_000)
         .filter((l) => !l.covert)
@@ -328,8 +407,8 @@ export class Engine {
       readsThisShift: since === null ? 0 : this.reads.countSince(since),
       // Alerts, not hits: repeats of an open alert and covert hits are not news to the officer.
       hitsThisShift: since === null ? 0 : (this.db.prepare('SELECT count(*) AS n FROM alerts WHERE raised_at >= ?').get(since) as { n: number }).n,
-      gps: user ? (this.options.gps?.current() ?? null) : null,
-      gpsReceiver: this.options.gps !== undefined,
+      gps: user ? (this.gps?.current() ?? null) : null,
+      gpsReceiver: this.gps !== undefined,
       feedConfidenceFloor: this.carSettings.current.screen.feedConfidenceFloor,
       recognizer: this.options.recognizer.name,
       needsFirstAdministrator: countUsers(this.db) === 0,

@@ -115,9 +115,11 @@ export async function startEngine(options: StartOptions): Promise<RunningEngine>
       cameras,
       close: async () => {
         retention?.stop();
+        // The settings screen may have replaced the receiver the engine started with.
+        const receiver = running.gpsSource;
         await running.close();
         await recognizer.dispose();
-        await gps?.close();
+        await receiver?.close();
       },
     };
   } catch (error) {

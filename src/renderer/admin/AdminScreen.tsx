@@ -1,11 +1,13 @@
 /**
- * The administrator's screen: the Users tab (accounts) and the Audit tab (the
+ * The administrator's screen: the Users tab (accounts), the Car tab (the
+ * car's settings: cameras, GPS, lists, thresholds) and the Audit tab (the
  * trail with filters and the chain's verification). Tabs show only for the
  * channels this role may call; the engine checks the role on every request
  * anyway. An alert still takes the screen over.
  */
 import { useAdminStore, useHotListsStore, useStatusStore } from '../stores/index.js';
 import { AuditTab } from './AuditTab.js';
+import { SettingsTab } from './SettingsTab.js';
 import { UsersTab } from './UsersTab.js';
 
 export function openAdmin(): void {
@@ -18,7 +20,8 @@ export function AdminScreen() {
   const tab = useAdminStore((s) => s.tab);
   const mayUsers = channels.includes('users.list');
   const mayAudit = channels.includes('audit.list');
-  const shown = tab === 'users' && !mayUsers ? 'audit' : tab;
+  const maySettings = channels.includes('settings.update');
+  const shown = (tab === 'users' && !mayUsers) || (tab === 'settings' && !maySettings) ? 'audit' : tab;
 
   return (
     <div className="admin" data-testid="admin-screen">
@@ -40,6 +43,18 @@ export function AdminScreen() {
               Users
             </button>
           )}
+          {maySettings && (
+            <button
+              type="button"
+              role="tab"
+              aria-selected={shown === 'settings'}
+              className={shown === 'settings' ? 'btn tab tab-on' : 'btn tab'}
+              data-testid="admin-tab-settings"
+              onClick={() => useAdminStore.getState().setTab('settings')}
+            >
+              Car
+            </button>
+          )}
           {mayAudit && (
             <button
               type="button"
@@ -54,7 +69,9 @@ export function AdminScreen() {
           )}
         </nav>
       </header>
-      <div className="admin-body">{shown === 'users' && mayUsers ? <UsersTab /> : mayAudit ? <AuditTab /> : <p className="admin-empty">Nothing here for this role.</p>}</div>
+      <div className="admin-body">
+        {shown === 'users' && mayUsers ? <UsersTab /> : shown === 'settings' && maySettings ? <SettingsTab /> : mayAudit ? <AuditTab /> : <p className="admin-empty">Nothing here for this role.</p>}
+      </div>
     </div>
   );
 }

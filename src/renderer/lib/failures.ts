@@ -39,6 +39,16 @@ function cameraNotice(camera: CameraStatus, now: number): FailureNotice | null {
       action: `${notRead} It reconnects by itself; if this stays, check its cable and power.`,
     };
   }
+  if (camera.state === 'live' && camera.misaligned) {
+    return {
+      id,
+      subject: 'camera',
+      severity: 'warn',
+      title: `${camera.name} camera may be pointing the wrong way`,
+      reason: `From what it reads: ${camera.misaligned}.`,
+      action: 'Plates may be missed on that side. Check the camera mount when it is safe to stop, or tell the administrator.',
+    };
+  }
   switch (camera.state) {
     case 'failed':
       return {

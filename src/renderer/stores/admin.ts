@@ -1,7 +1,7 @@
 /** The administrator's screen: whether it is open and which tab shows. */
 import { create } from 'zustand';
 
-export type AdminTab = 'users' | 'audit';
+export type AdminTab = 'users' | 'settings' | 'audit';
 
 export interface AdminState {
   open: boolean;

@@ -7,7 +7,7 @@
  * into a one-frame slot and handed over when the pipeline asks.
  */
 import { LatestSlot } from './slot.js';
-import { openSource, type Frame, type FrameSource } from './source.js';
+import { openSource, sourceOptions, type Frame, type FrameSource } from './source.js';
 import type { GrabberConfig, GrabberMessage, GrabberRequest } from './grabber-protocol.js';
 
 function send(message: GrabberMessage, then?: () => void): void {
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   let source: FrameSource;
   send({ type: 'ready' });
   try {
-    source = openSource(config.source, { cameraId: config.cameraId, fps: config.fps, loop: config.loop });
+    source = openSource(config.source, sourceOptions(config));
   } catch (error) {
     fail((error as Error).message);
     return;

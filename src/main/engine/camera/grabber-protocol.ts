@@ -8,6 +8,11 @@ export interface GrabberConfig {
   readonly source: string;
   readonly fps: number;
   readonly loop: boolean;
+  /** Frame size asked of a live device. */
+  readonly width?: number | undefined;
+  readonly height?: number | undefined;
+  /** Each frame turned clockwise by this much before it is handed over. */
+  readonly rotation?: 0 | 90 | 180 | 270 | undefined;
   /** Hand over every frame in order instead of the newest (the equipment check compares consecutive frames). */
   readonly everyFrame?: boolean;
 }

@@ -9,7 +9,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { LatestSlot } from './slot.js';
-import { FrameSourceError, openSource, type Frame } from './source.js';
+import { FrameSourceError, openSource, sourceOptions, type Frame } from './source.js';
 import type { GrabberConfig, GrabberMessage } from './grabber-protocol.js';
 
 export interface GrabberTimeouts {
@@ -176,7 +176,7 @@ class ProcessGrabber implements Grabber {
  * blocks the engine here; the process grabber exists to prevent that.
  */
 export const inThreadGrabber: GrabberFactory = (config) => {
-  const source = openSource(config.source, { cameraId: config.cameraId, fps: config.fps, loop: config.loop });
+  const source = openSource(config.source, sourceOptions(config));
   const slot = new LatestSlot<Frame>(source.fps > 0 && !config.everyFrame);
   let framesRead = 0;
   let failure: Error | null = null;

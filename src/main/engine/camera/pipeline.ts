@@ -22,9 +22,14 @@ export interface CameraConfig {
   readonly name: string;
   /** Image folder, video file, device index, stream URL or GStreamer pipeline. */
   readonly source: string;
-  /** Replay rate for files; 0 = source's own pace. */
+  /** Replay rate for files, rate asked of a live device; 0 = source's own pace. */
   readonly fps: number;
   readonly loop?: boolean;
+  /** Frame size asked of a live device. */
+  readonly width?: number | undefined;
+  readonly height?: number | undefined;
+  /** Frames are turned clockwise by this much before recognition. */
+  readonly rotation?: 0 | 90 | 180 | 270 | undefined;
 }
 
 export interface ObservationPayload {
@@ -85,6 +90,8 @@ export class CameraPipeline {
   private session = 0;
   private lastCountEmit = 0;
   private readonly supervision: CameraSupervision;
+  /** The newest frame recognition took (the settings screen's preview of a running camera); null while not live. */
+  latestFrame: { readonly image: Mat; readonly capturedAt: number } | null = null;
 
   constructor(
     readonly config: CameraConfig,
@@ -187,7 +194,10 @@ export class CameraPipeline {
   private async play(backoff: Backoff): Promise<boolean> {
     const { config } = this;
     const session = ++this.session;
-    const grabber = (this.options.grabber ?? defaultGrabber)({ cameraId: config.id, source: config.source, fps: config.fps, loop: config.loop ?? false }, this.supervision.timeouts);
+    const grabber = (this.options.grabber ?? defaultGrabber)(
+      { cameraId: config.id, source: config.source, fps: config.fps, loop: config.loop ?? false, width: config.width, height: config.height, rotation: config.rotation },
+      this.supervision.timeouts,
+    );
     this.grabber = grabber;
     if (this.stopped) grabber.close();
     const opened = await grabber.open();
@@ -222,6 +232,7 @@ export class CameraPipeline {
           },
           wasLive,
         );
+        this.latestFrame = { image: frame.image, capturedAt: frame.capturedAt };
         const gps = this.options.gps();
         const recognition = await this.options.recognizer.recognize(frame.image);
         const ready = tracker.observe(
@@ -237,6 +248,7 @@ export class CameraPipeline {
         for (const read of ready) deliver(read);
       }
     } finally {
+      this.latestFrame = null;
       rate.reset();
       for (const read of tracker.flush()) deliver(read);
     }

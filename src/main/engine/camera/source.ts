@@ -8,6 +8,7 @@ import cv from '../opencv.js';
 import type { Mat, VideoCapture } from '@u4/opencv4nodejs';
 import fs from 'node:fs';
 import path from 'node:path';
+import { capturePlan, CaptureError, isV4l2Device, openCapture, rotateFrame, type CaptureRequest, type Rotation } from './capture.js';
 
 export interface Frame {
   readonly cameraId: string;
@@ -40,6 +41,10 @@ export interface ReplayOptions {
   readonly loop?: boolean;
   /** Clock, replaceable in tests. */
   readonly now?: () => number;
+  /** Frame size and rate asked of a live device (V4L2, GigE). */
+  readonly request?: CaptureRequest;
+  /** Each frame turned clockwise by this much (a camera mounted on its side or upside down). */
+  readonly rotation?: Rotation;
 }
 
 /** Paces pulls to a frame rate without drifting: frame n is due at start + n/fps. */
@@ -119,11 +124,15 @@ export function openVideo(source: string, options: ReplayOptions): FrameSource {
     throw new FrameSourceError(`camera ${options.cameraId}: video file ${source} does not exist`);
   }
   let capture: VideoCapture;
+  let granted: string | null = null;
   const open = (): VideoCapture => {
     try {
-      return /^\d+$/.test(source) ? new cv.VideoCapture(Number(source)) : new cv.VideoCapture(source);
+      const opened = openCapture(capturePlan(source, options.request ?? {}));
+      granted = opened.granted;
+      return opened.capture;
     } catch (error) {
-      throw new FrameSourceError(`camera ${options.cameraId}: cannot open video ${source}: ${(error as Error).message}`);
+      const why = error instanceof CaptureError ? error.message : (error as Error).message;
+      throw new FrameSourceError(`camera ${options.cameraId}: cannot open video ${source}: ${why}`);
     }
   };
   capture = open();
@@ -141,7 +150,7 @@ export function openVideo(source: string, options: ReplayOptions): FrameSource {
   let closed = false;
   return {
     cameraId: options.cameraId,
-    description: `video ${source} (${fps || reportedFps || '?'} fps)`,
+    description: `video ${source} (${fps || reportedFps || '?'} fps${granted ? `; ${granted}` : ''})`,
     fps: fps || reportedFps || 0,
     async next() {
       if (closed) return null;
@@ -167,12 +176,17 @@ export function openVideo(source: string, options: ReplayOptions): FrameSource {
   };
 }
 
-/** A device index, stream URL or GStreamer pipeline: something that can come back after a failure. */
+/** A device (index or /dev/videoN), stream URL, GigE camera or GStreamer pipeline: something that can come back after a failure. */
 export function isLiveSource(source: string): boolean {
-  return /^\d+$/.test(source) || source.includes('://') || source.includes('!');
+  return isV4l2Device(source) || source.includes('://') || source.includes('!');
 }
 
-/** A source path: a folder of images or anything VideoCapture opens. */
+/** What a grabber's configuration asks of its source. */
+export function sourceOptions(config: { cameraId: string; fps: number; loop: boolean; width?: number | undefined; height?: number | undefined; rotation?: Rotation | undefined }): ReplayOptions {
+  return { cameraId: config.cameraId, fps: config.fps, loop: config.loop, request: { width: config.width, height: config.height, fps: config.fps }, rotation: config.rotation ?? 0 };
+}
+
+/** A source path: a folder of images or anything VideoCapture opens; each frame turned by the rotation. */
 export function openSource(source: string, options: ReplayOptions): FrameSource {
   let isDir = false;
   try {
@@ -180,5 +194,17 @@ export function openSource(source: string, options: ReplayOptions): FrameSource 
   } catch {
     // not a local path: a device index, URL or pipeline
   }
-  return isDir ? openImageFolder(source, options) : openVideo(source, options);
+  const opened = isDir ? openImageFolder(source, options) : openVideo(source, options);
+  const rotation = options.rotation ?? 0;
+  if (rotation === 0) return opened;
+  return {
+    cameraId: opened.cameraId,
+    description: `${opened.description}, turned ${rotation}°`,
+    fps: opened.fps,
+    async next() {
+      const frame = await opened.next();
+      return frame ? { ...frame, image: rotateFrame(frame.image, rotation) } : null;
+    },
+    close: () => opened.close(),
+  };
 }

@@ -1,10 +1,11 @@
 /**
- * The car's settings on the administrator's screen: read them, and save a
- * change (validated, written atomically, audited with the reason), after
- * which the cameras reopen with the new configuration.
+ * The car's settings on the administrator's screen: read them, preview a
+ * camera's source as entered, and save a change (validated, written
+ * atomically, audited with the reason and every value changed), after which
+ * the running engine takes it up (changed cameras restart, GPS reopens).
  */
+import { applyCarSettings } from '../settings/apply.js';
 import { saveCarSettings } from '../settings/car-settings.js';
-import { cameraConfigOf } from '../start.js';
 import { ADMINISTRATORS, handlers } from './types.js';
 
 export const settingsHandlers = handlers({
@@ -17,12 +18,14 @@ export const settingsHandlers = handlers({
     handle: async ({ settings, reason }, { engine, user, now }) => {
       const file = engine.carSettings.file;
       if (!file) throw new Error('this engine was started without a settings file; nothing to save to');
+      const before = engine.carSettings.current;
       const saved = saveCarSettings(file, settings, { db: engine.db, userId: user.id, reason, now });
-      const camerasChanged = JSON.stringify(saved.cameras) !== JSON.stringify(engine.carSettings.current.cameras);
-      engine.carSettings.current = saved;
-      if (camerasChanged) await engine.replaceCameras(saved.cameras.map(cameraConfigOf));
-      engine.statusChanged();
-      return { settings: saved, file };
+      const applied = await applyCarSettings(engine, before, saved);
+      return { settings: saved, file, ...applied };
     },
+  },
+  'settings.preview': {
+    roles: ADMINISTRATORS,
+    handle: ({ camera }, { engine }) => engine.previews.take(camera, engine.camera(camera.id)),
   },
 });

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import { carSettingsSchema, defaultCarSettings, type CarSettings } from '../../../shared/settings.js';
+import { carSettingsSchema, defaultCarSettings, settingsChanges, settingsProblems, type CarSettings } from '../../../shared/settings.js';
 import { audit } from '../governance/audit.js';
 import type { Db } from '../store/db.js';
 import { jsonLines, lineOf } from './json-lines.js';
@@ -20,17 +20,9 @@ export class SettingsError extends Error {}
 /** Describes every problem of a parsed settings object as "line N: key: message". */
 function describe(error: z.ZodError, text: string | null): string[] {
   const lines = text === null ? null : jsonLines(text);
-  return error.issues.map((issue) => {
-    const keys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [];
-    const paths = keys.length > 0 ? keys.map((k) => [...issue.path, k]) : [issue.path];
-    return paths
-      .map((p) => {
-        const where = p.length > 0 ? p.join('.') : '(top level)';
-        const line = lines ? lineOf(lines, p as (string | number)[]) : null;
-        const message = keys.length > 0 ? 'unknown setting' : issue.message;
-        return `${line !== null ? `line ${line}: ` : ''}${where}: ${message}`;
-      })
-      .join('; ');
+  return settingsProblems(error).map((problem) => {
+    const line = lines ? lineOf(lines, problem.path) : null;
+    return `${line !== null ? `line ${line}: ` : ''}${problem.key}: ${problem.message}`;
   });
 }
 
@@ -64,21 +56,18 @@ export function loadCarSettings(file: string): CarSettings {
   return checked.settings;
 }
 
-/** The top-level settings whose values differ, for the audit. */
-function changedKeys(before: CarSettings, after: CarSettings): string[] {
-  return (Object.keys(after) as (keyof CarSettings)[]).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
-}
-
 /**
- * Validates and saves new settings, audited with who, why and what changed.
- * Returns the saved settings (defaults filled in).
+ * Validates and saves new settings, audited with who, why and each value
+ * that changed (before and after). Returns the saved settings (defaults
+ * filled in); settings equal to those saved are not written again.
  */
 export function saveCarSettings(file: string, input: unknown, by: { db: Db; userId: string; reason: string; now: number }): CarSettings {
   const parsed = carSettingsSchema.safeParse(input);
   if (!parsed.success) throw new SettingsError(`settings not saved: ${describe(parsed.error, null).join('; ')}`);
   const before = fs.existsSync(file) ? loadCarSettings(file) : defaultCarSettings();
   const after = parsed.data;
-  const changed = changedKeys(before, after);
+  const changes = settingsChanges(before, after);
+  if (changes.length === 0) return after;
   const dir = path.dirname(file);
   fs.mkdirSync(dir, { recursive: true });
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
@@ -90,12 +79,33 @@ export function saveCarSettings(file: string, input: unknown, by: { db: Db; user
     fs.closeSync(fd);
   }
   fs.renameSync(temp, file);
-  audit(by.db, { userId: by.userId, action: 'settings.change', detail: { file, reason: by.reason, changed, before: pick(before, changed), after: pick(after, changed) } }, by.now);
+  // The rename itself reaches the disk only with its folder.
+  try {
+    const dirFd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(dirFd);
+    } finally {
+      fs.closeSync(dirFd);
+    }
+  } catch {
+    // Some filesystems refuse to sync a folder; the rename stands regardless.
+  }
+  audit(
+    by.db,
+    {
+      userId: by.userId,
+      action: 'settings.change',
+      detail: {
+        file,
+        reason: by.reason,
+        changed: changes.map((c) => c.key),
+        before: Object.fromEntries(changes.map((c) => [c.key, c.before])),
+        after: Object.fromEntries(changes.map((c) => [c.key, c.after])),
+      },
+    },
+    by.now,
+  );
   return after;
-}
-
-function pick(settings: CarSettings, keys: string[]): Record<string, unknown> {
-  return Object.fromEntries(keys.map((k) => [k, settings[k as keyof CarSettings]]));
 }
 
 /** A path in the settings, resolved against the data folder. */
