@@ -16,6 +16,8 @@ export type Region = NonNullable<CameraSettings['roi']>;
 
 /** How long the preview waits between frames (the engine grabs one frame per question). */
 const REFRESH_MS = 1000;
+/** Tallest the preview picture is drawn (CSS pixels). */
+const PREVIEW_MAX_HEIGHT = 340;
 
 interface Props {
   /** The camera as entered; null while it does not pass the settings check (nothing to preview yet). */
@@ -89,13 +91,14 @@ export function CameraPreview({ camera, roi, onRoi, testId }: Props) {
           {on ? 'Stop preview' : 'Live preview'}
         </button>
         <span className="preview-caption" data-testid={`${testId}-caption`}>
-          {frame ? `${frame.width}×${frame.height}${rotation ? `, turned ${rotation}°` : ''}${frame.from === 'running' ? ', as the car reads it' : ''}` : 'No picture yet'}
+          {frame ? `${frame.width}×${frame.height}${rotation ? `, turned ${rotation}°` : ''}${frame.from === 'running' ? ', from the running camera' : ''}` : 'No picture yet'}
         </span>
       </div>
       <div
         ref={picture}
         className={frame ? 'preview-picture' : 'preview-picture preview-empty'}
-        style={frame ? { aspectRatio: `${frame.width} / ${frame.height}` } : undefined}
+        // A tall (turned) picture is kept to a height that leaves the fields in view.
+        style={frame ? { aspectRatio: `${frame.width} / ${frame.height}`, width: `min(100%, ${Math.round((PREVIEW_MAX_HEIGHT * frame.width) / frame.height)}px)` } : undefined}
         onPointerDown={(e) => {
           if (!frame) return;
           e.currentTarget.setPointerCapture?.(e.pointerId);

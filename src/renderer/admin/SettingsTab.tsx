@@ -175,8 +175,8 @@ export function SettingsTab() {
                 value={draft.recognition.engine}
                 onChange={(e) => edit((d) => void (d.recognition.engine = e.target.value as CarSettings['recognition']['engine']))}
               >
-                <option value="auto">Best available</option>
-                <option value="project">Project models</option>
+                <option value="auto">Automatic</option>
+                <option value="project">Project</option>
                 <option value="paddle">PaddleOCR</option>
               </select>
             </Field>
@@ -396,7 +396,7 @@ function CameraCard({
             <select className="input input-select" data-testid={t('rotation')} value={camera.rotation} onChange={(e) => edit((c) => void (c.rotation = Number(e.target.value) as CameraSettings['rotation']))}>
               {ROTATIONS.map((r) => (
                 <option key={r} value={r}>
-                  {r === 0 ? 'None' : `${r}° clockwise`}
+                  {r === 0 ? 'None' : `${r}° right`}
                 </option>
               ))}
             </select>
