@@ -26,6 +26,8 @@ export const regionSchema = z
   .strict()
   .refine((r) => r.x + r.w <= 1.0001 && r.y + r.h <= 1.0001, 'region must lie inside the frame (x + w <= 1 and y + h <= 1)');
 
+export type Region = z.infer<typeof regionSchema>;
+
 export const cameraSettingsSchema = z
   .object({
     id: z.string().regex(CAMERA_ID_PATTERN, 'camera id: 1-32 letters, digits, "_" or "-"'),

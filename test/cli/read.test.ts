@@ -117,6 +117,15 @@ describe.skipIf(!built)('lpr read on a picture that is itself a plate', () => {
   it('explains the output, engines, threads and exit codes in --help', async () => {
     const { code, stdout } = await runLpr(['read', '--help']);
     expect(code).toBe(0);
-    for (const word of ['mode', 'candidates', '--engine', 'paddle', '--threads', 'Exit codes']) expect(stdout).toContain(word);
+    for (const word of ['mode', 'candidates', '--engine', 'paddle', '--threads', '--thorough', '--fast', 'auto', 'Exit codes']) expect(stdout).toContain(word);
+  });
+
+  it('refuses an unknown effort and two efforts at once', async () => {
+    const unknown = await lprRead(['x.jpg', '--effort', 'hard']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--effort must be fast, auto, thorough, got "hard"');
+    const both = await lprRead(['x.jpg', '--fast', '--thorough']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('give one of --fast, --thorough and --effort');
   });
 });

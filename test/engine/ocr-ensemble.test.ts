@@ -204,7 +204,7 @@ describe('reading a plate in several views', () => {
       dispose: async () => {},
     };
     const recognizer = new TwoStageRecognizer(detector, reader, { cropMargin: 0, extraViewMargins: [0.1, 0.2] });
-    const result = await recognizer.recognize(renderPlateScene('ABC123'));
+    const result = await recognizer.recognize(renderPlateScene('ABC123'), { effort: 'thorough' });
     expect(result.plates.map((p) => p.plate)).toEqual(['ABC123']);
     expect(seen).toEqual([[[100, 50], [120, 60], [140, 70]]]);
     expect([result.plates[0]!.crop.cols, result.plates[0]!.crop.rows]).toEqual([100, 50]);
@@ -219,7 +219,7 @@ describe('reading a plate in several views', () => {
     try {
       const [crop] = crops();
       const inner = crop!.getRegion(new cv.Rect(Math.round(crop!.cols * 0.05), Math.round(crop!.rows * 0.05), Math.round(crop!.cols * 0.9), Math.round(crop!.rows * 0.9)));
-      const got = await recognizer.readCrop!(crop!);
+      const got = await recognizer.readCrop!(crop!, { effort: 'thorough' });
       const [want] = await reader.readViews([crop!], () => [inner]);
       const [alone] = await reader.read([crop!]);
       expect(got.plate).toBe(want!.plate);

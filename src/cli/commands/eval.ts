@@ -14,7 +14,7 @@ import { isValidationFile } from '../../main/engine/recognition/splits.js';
 import { stringFlag, UsageError } from '../args.js';
 import { CommandFailed } from '../context.js';
 import type { Command } from '../lpr.js';
-import { decodeImageFile, recognizerFlags } from './read.js';
+import { decodeImageFile, effortFlag, recognizerFlags } from './read.js';
 
 interface Sample {
   readonly file: string;
@@ -58,8 +58,13 @@ const median = (values: number[]): number => {
 
 export const command: Command = {
   summary: 'measure reading accuracy on an annotated set',
-  usage: 'usage: lpr eval DIR [--engine auto|project|paddle] [--models DIR] [--threads N] [--split all|val|train] [--json] [--show-misses]',
-  valuedFlags: ['engine', 'threads', 'split', 'models'],
+  usage: [
+    'usage: lpr eval DIR [--engine auto|project|paddle] [--models DIR] [--threads N] [--split all|val|train]',
+    '                    [--fast | --thorough | --effort fast|auto|thorough] [--json] [--show-misses]',
+    '',
+    'Effort as in lpr read; the default here is fast, the cameras\' path.',
+  ].join('\n'),
+  valuedFlags: ['engine', 'threads', 'split', 'models', 'effort'],
   async run(args, ctx) {
     const dir = args.positional[0];
     if (!dir) throw new UsageError('give the annotated folder');
@@ -67,6 +72,7 @@ export const command: Command = {
     const split = stringFlag(args, 'split') ?? 'all';
     if (!['all', 'val', 'train'].includes(split)) throw new UsageError('--split must be all, val or train');
     const options = recognizerFlags(args);
+    const effort = effortFlag(args, 'fast');
     const { threads } = options;
     const set = loadAnnotatedSet(dir);
     const setName = path.basename(path.resolve(dir));
@@ -88,7 +94,7 @@ export const command: Command = {
           throw new CommandFailed(`${sample.file}: ${(error as Error).message}`);
         }
         const t0 = performance.now();
-        const result = set.kind === 'crops' && recognizer.readCrop ? { plates: [await recognizer.readCrop(image)] } : await recognizer.recognize(image);
+        const result = set.kind === 'crops' && recognizer.readCrop ? { plates: [await recognizer.readCrop(image, { effort })] } : await recognizer.recognize(image, { effort });
         ms.push(performance.now() - t0);
         const best = result.plates[0];
         const candidates = result.plates.flatMap((p) => p.candidates.map((c) => c.plate));
@@ -111,6 +117,7 @@ export const command: Command = {
       set: dir,
       split,
       recognizer: recognizer.name,
+      effort,
       images: n,
       exactTop1: top1 / n,
       exactTop5: top5 / n,
@@ -122,7 +129,7 @@ export const command: Command = {
     };
     if (args.flags.has('json')) ctx.stdout(JSON.stringify(summary));
     else {
-      ctx.stdout(`${summary.recognizer} on ${dir} (${split}, ${n} images, ${threads} thread${threads > 1 ? 's' : ''})`);
+      ctx.stdout(`${summary.recognizer} (${effort}) on ${dir} (${split}, ${n} images, ${threads} thread${threads > 1 ? 's' : ''})`);
       ctx.stdout(`  exact top-1 ${(summary.exactTop1 * 100).toFixed(1)}%   top-5 ${(summary.exactTop5 * 100).toFixed(1)}%   median ${summary.medianMs} ms/image`);
       if (stateGiven) ctx.stdout(`  state right ${((summary.stateRightOfGiven ?? 0) * 100).toFixed(1)}% of ${stateGiven} (answered ${((summary.stateAnsweredOfGiven ?? 0) * 100).toFixed(1)}%)`);
     }

@@ -1,5 +1,5 @@
 /**
- * `lpr read FILE... [--json] [--threads N] [--engine auto|project|paddle] [--models DIR]`:
+ * `lpr read FILE... [--json] [--threads N] [--engine auto|project|paddle] [--models DIR] [--thorough|--effort E]`:
  * reads the plates in still images. One line per file; a file that cannot be
  * read gets an error on its line and the command ends non-zero after the rest.
  */
@@ -8,7 +8,7 @@ import type { Mat } from '@u4/opencv4nodejs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRecognizer, type EngineName, type RecognizerOptions } from '../../main/engine/recognition/index.js';
-import type { FrameRecognition, Recognizer } from '../../main/engine/recognition/recognizer.js';
+import { EFFORTS, type Effort, type FrameRecognition, type Recognizer } from '../../main/engine/recognition/recognizer.js';
 import { intFlag, stringFlag, UsageError, type ParsedArgs } from '../args.js';
 import type { Command } from '../lpr.js';
 
@@ -91,14 +91,30 @@ export function looksLikeBarePlate(width: number, height: number, recognition: F
 }
 
 /** Reads a still image: as a scene, or whole when it is itself a plate (and the recognizer can read crops). */
-export async function readStill(recognizer: Recognizer, image: Mat): Promise<{ recognition: FrameRecognition; mode: 'scene' | 'plate' }> {
-  const scene = await recognizer.recognize(image);
+export async function readStill(recognizer: Recognizer, image: Mat, effort: Effort = STILL_EFFORT): Promise<{ recognition: FrameRecognition; mode: 'scene' | 'plate' }> {
+  const scene = await recognizer.recognize(image, { effort });
   if (!recognizer.readCrop || !looksLikeBarePlate(image.cols, image.rows, scene)) return { recognition: scene, mode: 'scene' };
   const t0 = performance.now();
-  const whole = await recognizer.readCrop(image);
+  const whole = await recognizer.readCrop(image, { effort });
   const ocrMs = performance.now() - t0;
   const plates = whole.plate.length > 0 ? [whole] : [];
   return { recognition: { plates, timings: { detectMs: scene.timings.detectMs, ocrMs: scene.timings.ocrMs + ocrMs } }, mode: 'plate' };
+}
+
+/**
+ * The effort `lpr read` spends on a still image unless told: the fast path,
+ * then the ensemble for the plates it is unsure of (one picture is all there
+ * is, and the re-read pays for itself; see the README's figures).
+ */
+export const STILL_EFFORT: Effort = 'auto';
+
+/** --effort, or --thorough / --fast as its short forms; `fallback` when none is given. */
+export function effortFlag(args: ParsedArgs, fallback: Effort): Effort {
+  const given = [args.flags.has('thorough') ? 'thorough' : null, args.flags.has('fast') ? 'fast' : null, stringFlag(args, 'effort') ?? null].filter((e): e is string => e !== null);
+  if (new Set(given).size > 1) throw new UsageError(`give one of --fast, --thorough and --effort (got ${given.join(' and ')})`);
+  const effort = given[0] ?? fallback;
+  if (!(EFFORTS as readonly string[]).includes(effort)) throw new UsageError(`--effort must be ${EFFORTS.join(', ')}, got "${effort}"`);
+  return effort as Effort;
 }
 
 /** --engine, --threads and --models of `lpr read` and `lpr eval`, checked. */
@@ -114,34 +130,52 @@ export function recognizerFlags(args: ParsedArgs): RecognizerOptions & { threads
 export const command: Command = {
   summary: 'read plates in image files',
   usage: [
-    'usage: lpr read FILE... [--json] [--threads N] [--engine auto|project|paddle] [--models DIR]',
+    'usage: lpr read FILE... [--json] [--thorough | --fast | --effort E] [--threads N] [--engine auto|project|paddle] [--models DIR]',
     '',
     'Reads the plates in still images (JPEG, PNG, BMP, WebP): a photo of a scene, or a picture that is',
-    'itself a plate (it is then read whole instead of searched for plates).',
+    'itself a plate (it is then read whole instead of searched for plates: the detector\'s box covers most',
+    'of it, or nothing is found and it has a plate\'s proportions).',
     '',
     'Output, one line per file. Without --json: "FILE: PLATE (STATE) 97%, ...  [ms]". With --json, an object:',
     '  file        the file as given',
     '  mode        "scene" (plates found in the picture) or "plate" (the picture is a plate, read whole)',
-    '  reads       plates, most confident first: plate, confidence (0-1), state (two letters or null),',
-    '              box [x, y, width, height] in pixels, candidates (other readings with their confidence)',
+    '  reads       plates, most confident first, each with:',
+    '                plate       the best reading, capital letters and digits only',
+    '                confidence  its probability, 0 to 1',
+    '                state       two-letter state of issuance, or null when unsure',
+    '                box         [x, y, width, height] in pixels of the file',
+    '                candidates  up to five readings (the best first) with their confidence; a hot list',
+    '                            is matched against these too',
     '  ms          recognition time (detection + OCR), without model load and decoding',
-    '  timings     decodeMs, detectMs, ocrMs',
+    '  timings     decodeMs, detectMs, ocrMs: the time of each stage in milliseconds',
     '  error       instead of the above when the file cannot be read or decoded',
     '',
-    'Options:',
-    '  --engine E   auto (default: the project\'s own models when present), project, or paddle (the PaddleOCR',
-    '               baseline, for comparison)',
-    '  --threads N  threads for one inference (default 1; on a 2-core MDT one thread per camera is fastest)',
+    'Engines (--engine E):',
+    '  auto        the default: the project\'s own models when models/ holds them, else paddle',
+    '  project     the project\'s plate detector and plate OCR networks (models/)',
+    '  paddle      the general-purpose PaddleOCR baseline, for comparison (slower, less accurate)',
+    '',
+    'Effort (project models):',
+    '  --fast        one OCR network, one view of each plate: what the cameras use',
+    '  --thorough    every OCR network of the ensemble, over up to three views of each plate (slower)',
+    '  --effort E    fast, thorough, or auto: fast, then thorough for each plate the fast reading',
+    '                is less than 90% sure of. Default for a still image: auto',
+    '',
+    'Other options:',
+    '  --threads N  inference threads for one model run (default 1). On a 2-core MDT one thread per',
+    '               camera is fastest: several cameras are read side by side instead',
     '  --models DIR read with the models in another folder',
+    '  --json       one JSON object per line, as above',
     '',
     'Exit codes: 0 every file read (a file with no plate still counts as read), 1 some file could not be',
-    'read (its line says why), 2 bad usage.',
+    'read (its line says why), 2 bad usage (unknown value, no file given).',
   ].join('\n'),
-  valuedFlags: ['threads', 'engine', 'models'],
+  valuedFlags: ['threads', 'engine', 'models', 'effort'],
   async run(args, ctx) {
     const files = args.positional;
     if (files.length === 0) throw new UsageError('give at least one image file');
     const json = args.flags.has('json');
+    const effort = effortFlag(args, STILL_EFFORT);
     const recognizer = await createRecognizer(recognizerFlags(args));
     let failures = 0;
     try {
@@ -151,7 +185,7 @@ export const command: Command = {
           const t0 = performance.now();
           const image = decodeImageFile(file);
           const decodeMs = performance.now() - t0;
-          const { recognition, mode } = await readStill(recognizer, image);
+          const { recognition, mode } = await readStill(recognizer, image, effort);
           result = toFileResult(file, decodeMs, recognition, mode);
         } catch (error) {
           failures++;

@@ -8,6 +8,7 @@
  */
 import type { Mat } from '@u4/opencv4nodejs';
 import type { CameraStatus, GpsFix } from '../../../shared/contract.js';
+import type { Region } from '../../../shared/settings.js';
 import { logger } from '../log.js';
 import type { Recognizer } from '../recognition/recognizer.js';
 import { PlateTracker, type TrackedRead } from '../tracking/tracker.js';
@@ -30,6 +31,8 @@ export interface CameraConfig {
   readonly height?: number | undefined;
   /** Frames are turned clockwise by this much before recognition. */
   readonly rotation?: 0 | 90 | 180 | 270 | undefined;
+  /** Plates are looked for only inside this part of the frame (the car settings' roi). */
+  readonly roi?: Region | undefined;
 }
 
 export interface ObservationPayload {
@@ -234,7 +237,7 @@ export class CameraPipeline {
         );
         this.latestFrame = { image: frame.image, capturedAt: frame.capturedAt };
         const gps = this.options.gps();
-        const recognition = await this.options.recognizer.recognize(frame.image);
+        const recognition = await this.options.recognizer.recognize(frame.image, config.roi ? { roi: config.roi } : {});
         const ready = tracker.observe(
           recognition.plates.map((p) => ({
             plate: p.plate,

@@ -15,7 +15,7 @@ export interface RecognizerOptions {
   /** Inference threads per model session. */
   readonly threads?: number;
   readonly modelDir?: string;
-  /** Further crop margins each plate is read with (project models); default from LPR_OCR_VIEWS, else DEFAULT_VIEW_MARGINS. */
+  /** Further crop margins the thorough reader reads each plate with (project models); default from LPR_OCR_VIEWS, else DEFAULT_VIEW_MARGINS. */
   readonly ocrViews?: readonly number[];
 }
 

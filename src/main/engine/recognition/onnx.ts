@@ -21,6 +21,11 @@ export async function createSession(file: string, options: SessionOptions = {}):
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
       executionProviders: ['cpu'],
+      // With more than one thread, ONNX Runtime's workers spin while they wait for work. On a
+      // 2-core MDT shared with other cameras that spinning takes the core the work needs: the
+      // detector measured 22-31 ms at two spinning threads against 9-16 ms at one. Without it,
+      // two threads are no slower than one (README, Benchmarks).
+      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
     });
   } catch (error) {
     throw new Error(`cannot load model ${file}: ${(error as Error).message}`);

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { ctcDecode } from './ctc.js';
 import { rotatedRectCorners, quadToBox, clampBox } from './geometry.js';
 import { createSession, matToChw, ort, softmaxInPlace } from './onnx.js';
-import { plateCrop, type FrameRecognition, type PlateRecognition, type Recognizer } from './recognizer.js';
+import { plateCrop, regionRect, type FrameRecognition, type PlateRecognition, type RecognizeOptions, type Recognizer } from './recognizer.js';
 import type { Quad } from './types.js';
 
 const require = createRequire(import.meta.url);
@@ -128,9 +128,14 @@ export class PaddleRecognizer implements Recognizer {
     return crops.map((_, i) => ctcDecode(probs, i * steps * classes, steps, classes, this.charOf));
   }
 
-  async recognize(frame: Mat): Promise<FrameRecognition> {
+  /** Reads the tallest plausible text line as the plate; effort does not apply to the baseline. */
+  async recognize(frame: Mat, options: RecognizeOptions = {}): Promise<FrameRecognition> {
     const t0 = performance.now();
-    const lines = await this.detectLines(frame);
+    const r = options.roi ? regionRect(frame.cols, frame.rows, options.roi) : null;
+    const area = r ? frame.getRegion(new cv.Rect(r.x, r.y, r.w, r.h)) : frame;
+    const lines = (await this.detectLines(area)).map((line) =>
+      r ? { ...line, quad: line.quad.map(([x, y]) => [x + r.x, y + r.y] as const) as unknown as Quad } : line,
+    );
     // The plate is usually the tallest text; read the tallest few and keep the tallest plausible one.
     const tallest = lines
       .map((line) => ({ line, height: quadToBox(line.quad)[3] }))

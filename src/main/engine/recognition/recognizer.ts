@@ -1,11 +1,16 @@
 /**
  * A recognizer turns one frame into plate readings. The two-stage recognizer
- * runs any PlateDetector, rectifies each plate and hands the crops in one batch
- * to any PlateReader; the result carries per-stage timings.
+ * runs any PlateDetector (inside the camera's region of interest when it has
+ * one), rectifies each plate and hands the crops in one batch to a PlateReader:
+ * the cheap one by default, or the thorough one when asked (or, with effort
+ * "auto", for the plates the cheap one is unsure of). The result carries
+ * per-stage timings.
  */
 import type { Mat } from '@u4/opencv4nodejs';
+import type { Region } from '../../../shared/settings.js';
+import cv from '../opencv.js';
 import { cropBox, expandQuad, quadLength, rectify } from './geometry.js';
-import type { Box, PlateDetector, PlateReader, PlateText, Quad } from './types.js';
+import type { Box, DetectedPlate, PlateDetector, PlateReader, PlateText, Quad } from './types.js';
 
 export interface PlateRecognition extends PlateText {
   readonly box: Box;
@@ -26,11 +31,27 @@ export interface FrameRecognition {
   readonly timings: RecognitionTimings;
 }
 
+/**
+ * How hard a recognizer looks at each plate. "fast" (the default, what the
+ * cameras use): one OCR network, one view. "thorough": every network of the
+ * ensemble over several views. "auto": fast, then thorough for each plate the
+ * fast reading is unsure of; for a still image or an alert's re-check, where
+ * one frame is all there is.
+ */
+export type Effort = 'fast' | 'auto' | 'thorough';
+export const EFFORTS: readonly Effort[] = ['fast', 'auto', 'thorough'];
+
+export interface RecognizeOptions {
+  readonly effort?: Effort;
+  /** Plates are looked for only inside this part of the frame (the camera's region of interest). */
+  readonly roi?: Region;
+}
+
 export interface Recognizer {
   readonly name: string;
-  recognize(frame: Mat): Promise<FrameRecognition>;
+  recognize(frame: Mat, options?: RecognizeOptions): Promise<FrameRecognition>;
   /** Reads an image that is already a plate crop (no detection), when the recognizer can. */
-  readCrop?(crop: Mat): Promise<PlateRecognition>;
+  readCrop?(crop: Mat, options?: Pick<RecognizeOptions, 'effort'>): Promise<PlateRecognition>;
   dispose(): Promise<void>;
 }
 
@@ -44,10 +65,34 @@ export interface TwoStageOptions {
   /** Extra context around each plate, as a fraction of its size on each side. */
   readonly cropMargin?: number;
   /**
-   * Further margins to cut each plate with, read together with the first when
-   * the reader can combine views (test-time augmentation); none by default.
+   * Further margins to cut each plate with, read together with the first by
+   * the thorough reader (test-time augmentation); none by default.
    */
   readonly extraViewMargins?: readonly number[];
+  /** With effort "auto", a plate read less probably than this by the fast reader is read again thoroughly. */
+  readonly escalateBelow?: number;
+}
+
+/** The frame rectangle of a region given as fractions, whole pixels, at least 1x1. */
+export function regionRect(width: number, height: number, roi: Region): { x: number; y: number; w: number; h: number } {
+  const x = Math.min(width - 1, Math.max(0, Math.floor(roi.x * width)));
+  const y = Math.min(height - 1, Math.max(0, Math.floor(roi.y * height)));
+  const w = Math.max(1, Math.min(width - x, Math.ceil((roi.x + roi.w) * width) - x));
+  const h = Math.max(1, Math.min(height - y, Math.ceil((roi.y + roi.h) * height) - y));
+  return { x, y, w, h };
+}
+
+/** Runs the detector inside roi (a view of the frame, no copy) and puts its boxes back in frame pixels. */
+export async function detectInRegion(detector: PlateDetector, frame: Mat, roi: Region | undefined): Promise<DetectedPlate[]> {
+  if (!roi) return detector.detect(frame);
+  const r = regionRect(frame.cols, frame.rows, roi);
+  if (r.x === 0 && r.y === 0 && r.w === frame.cols && r.h === frame.rows) return detector.detect(frame);
+  const found = await detector.detect(frame.getRegion(new cv.Rect(r.x, r.y, r.w, r.h)));
+  return found.map((d) => ({
+    ...d,
+    box: [d.box[0] + r.x, d.box[1] + r.y, d.box[2], d.box[3]] as Box,
+    ...(d.quad ? { quad: d.quad.map(([px, py]) => [px + r.x, py + r.y] as const) as unknown as Quad } : {}),
+  }));
 }
 
 export function plateCrop(frame: Mat, box: Box, quad: Quad | null, cropHeight: number, margin = 0.05): Mat {
@@ -60,28 +105,68 @@ export function plateCrop(frame: Mat, box: Box, quad: Quad | null, cropHeight: n
   return rectify(frame, quad, outWidth, outHeight);
 }
 
+/**
+ * The thorough reader, created on first use (it holds several networks) and
+ * shared by every later call.
+ */
+export type ThoroughReader = () => Promise<PlateReader>;
+
 export class TwoStageRecognizer implements Recognizer {
   readonly name: string;
+  private thorough: Promise<PlateReader> | null = null;
   constructor(
     private readonly detector: PlateDetector,
     private readonly reader: PlateReader,
     protected readonly options: TwoStageOptions = {},
+    private readonly loadThorough: ThoroughReader | null = null,
   ) {
     this.name = `${detector.name} + ${reader.name}`;
   }
 
-  async recognize(frame: Mat): Promise<FrameRecognition> {
+  /** The reader for "thorough"; the fast one when there is no other. */
+  protected thoroughReader(): Promise<PlateReader> {
+    if (!this.loadThorough) return Promise.resolve(this.reader);
+    this.thorough ??= this.loadThorough().catch((error: unknown) => {
+      this.thorough = null;
+      throw error;
+    });
+    return this.thorough;
+  }
+
+  /**
+   * Reads crops at the effort asked; moreViews(i) cuts plate i with each
+   * further margin, for the thorough reader only.
+   */
+  protected async readAt(effort: Effort, crops: readonly Mat[], moreViews: (index: number) => readonly Mat[]): Promise<PlateText[]> {
+    if (crops.length === 0) return [];
+    const thoroughly = async (reader: PlateReader, some: readonly Mat[], views: (k: number) => readonly Mat[]): Promise<PlateText[]> =>
+      reader.readViews ? reader.readViews(some, views) : reader.read(some);
+    if (effort === 'thorough') return thoroughly(await this.thoroughReader(), crops, moreViews);
+    const texts = await this.reader.read(crops);
+    if (effort === 'fast' || !this.loadThorough) return texts;
+    const below = this.options.escalateBelow ?? ESCALATE_BELOW;
+    const unsure = texts.flatMap((t, i) => (t.confidence < below ? [i] : []));
+    if (unsure.length === 0) return texts;
+    const again = await thoroughly(
+      await this.thoroughReader(),
+      unsure.map((i) => crops[i]!),
+      (k) => moreViews(unsure[k]!),
+    );
+    unsure.forEach((i, k) => (texts[i] = again[k]!));
+    return texts;
+  }
+
+  async recognize(frame: Mat, options: RecognizeOptions = {}): Promise<FrameRecognition> {
     const t0 = performance.now();
-    const detections = (await this.detector.detect(frame))
+    const detections = (await detectInRegion(this.detector, frame, options.roi))
       .sort((a, b) => b.box[2] * b.box[3] - a.box[2] * a.box[3])
       .slice(0, this.options.maxPlates ?? 4);
     const cut = (d: (typeof detections)[number], margin: number): Mat => plateCrop(frame, d.box, d.quad ?? null, this.options.cropHeight ?? 48, margin);
     const crops = detections.map((d) => cut(d, this.options.cropMargin ?? 0.05));
     const extra = this.options.extraViewMargins ?? [];
     const t1 = performance.now();
-    // Further views are cut only for the plates the reader asks them for.
-    const texts =
-      crops.length === 0 ? [] : extra.length > 0 && this.reader.readViews ? await this.reader.readViews(crops, (i) => extra.map((m) => cut(detections[i]!, m))) : await this.reader.read(crops);
+    // Further views are cut only for the plates the thorough reader asks them for.
+    const texts = await this.readAt(options.effort ?? 'fast', crops, (i) => extra.map((m) => cut(detections[i]!, m)));
     const t2 = performance.now();
     const minConfidence = this.options.minConfidence ?? 0.05;
     const plates: PlateRecognition[] = [];
@@ -95,6 +180,13 @@ export class TwoStageRecognizer implements Recognizer {
   }
 
   async dispose(): Promise<void> {
-    await Promise.all([this.detector.dispose(), this.reader.dispose()]);
+    const thorough = this.thorough ? await this.thorough.catch(() => null) : null;
+    await Promise.all([this.detector.dispose(), this.reader.dispose(), thorough && thorough !== this.reader ? thorough.dispose() : undefined]);
   }
 }
+
+/**
+ * With effort "auto", a plate the fast reader gives less than this probability
+ * is read again by the thorough reader (see the README's measurements).
+ */
+export const ESCALATE_BELOW = 0.9;
