@@ -173,6 +173,9 @@ US_PATTERNS = [("LLLDDDD", 10), ("DLLLDDD", 8), ("DDDLLL", 5), ("LLDDDDD", 4), (
 EU_PATTERNS = [("LL-DDDLL", 8), ("DLD DDDD", 3), ("LLL-DDDD", 2), ("LL-LL DDD", 2), ("L-LL DDDD", 2),
                ("LLDD LLL", 2), ("DD-LLL-D", 1), ("LL-DDD-LL", 2), ("LL DDDDD", 2), ("LLL DDDLL", 1),
                ("LL DDDDL", 1), ("LLDDDDD", 1)]
+# share of synthetic crops with large characters of a neighbouring plate or sign at an edge
+NEIGHBOUR_PROB = 0.1
+
 EU_COUNTRIES = ["SK", "CZ", "D", "HR", "SLO", "PL", "A", "H", "F", "I", "NL", "B", "E", "GB", "RO", "BG"]
 
 
@@ -824,7 +827,7 @@ def synth_sample(rng, out_w=192, out_h=48, eu_prob=0.15, pool=None, two_line_pro
     canvas = _scene_background(rng, Hc, Wc)
     ox, oy = (Wc - pw) // 2, (Hc - ph) // 2
     canvas[oy:oy + ph, ox:ox + pw] = plate
-    if rng.random() < 0.1:
+    if rng.random() < NEIGHBOUR_PROB:
         _neighbour_text(canvas, rng, ox, oy, pw, ph)
     plate_quad = np.array([[ox, oy], [ox + pw, oy], [ox + pw, oy + ph], [ox, oy + ph]], np.float32)
     x0, y0, x1, y1 = tbox
