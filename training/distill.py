@@ -9,7 +9,8 @@ folded convolution). The student starts from one of them (--init) and is fine-tu
 batches from train.py's mixture (synthetic plates, real training crops, detector views) with
 
     loss = CTC(student, annotated text)
-         + kd * mean over timesteps of KL(teacher mixture || student)   (character posteriors)
+         + kd * KL(teacher mixture || student) on the character posteriors (kd_chars: by default
+           over the characters only, weighted by the teachers' probability of a character)
          + 0.5 * state cross-entropy (where the state is known)
          + 0.25 * kd * KL(teacher mixture || student)                   (state posteriors)
 
@@ -211,11 +212,24 @@ def install_synth_options(confusable, neighbour):
 
 # ---------------------------------------------------------------- losses
 
-def kd_chars(student_logits, teacher_probs, tau):
-    """Mean over crops and timesteps of KL(teacher || student) on the character posteriors."""
-    lp = F.log_softmax(student_logits / tau, 2)
-    q = teacher_probs.clamp_min(1e-8)
-    return (q * (q.log() - lp)).sum(2).mean() * tau * tau
+def kd_chars(student_logits, teacher_probs, tau, mode="chars"):
+    """KL(teacher || student) on the character posteriors.
+
+    full: over all 37 classes, mean over crops and timesteps. The teachers' characters do not
+    always fall on the same timestep, so their mixture spreads each character over neighbouring
+    steps with the blank in between; matched in full it teaches the student to drop characters.
+    chars: over the 36 characters only (blank left out, both sides renormalised), each timestep
+    weighted by the teachers' probability of a character there; which character (M or N, U or
+    V) comes from the teachers, where the characters are and how many from the CTC term."""
+    if mode == "full":
+        lp = F.log_softmax(student_logits / tau, 2)
+        q = teacher_probs.clamp_min(1e-8)
+        return (q * (q.log() - lp)).sum(2).mean() * tau * tau
+    w = 1.0 - teacher_probs[..., common.BLANK]
+    q = (teacher_probs[..., 1:] / w.clamp_min(1e-6).unsqueeze(-1)).clamp_min(1e-8)
+    lp = F.log_softmax(student_logits[..., 1:] / tau, 2)
+    kl = (q * (q.log() - lp)).sum(2)
+    return (w * kl).sum() / w.sum().clamp_min(1e-6) * tau * tau
 
 
 def kd_state(student_logits, teacher_probs, tau):
@@ -265,6 +279,8 @@ def main():
     ap.add_argument("--lr", type=float, default=4e-4)
     ap.add_argument("--kd", type=float, default=1.0, help="weight of the distillation terms")
     ap.add_argument("--tau", type=float, default=1.0, help="temperature of the distillation terms")
+    ap.add_argument("--kd-mode", choices=["chars", "full"], default="chars",
+                    help="character posteriors matched over the characters only (chars) or with the blank (full)")
     ap.add_argument("--teachers-per-batch", type=int, default=0,
                     help="teachers drawn at random for each batch (0: all of them)")
     ap.add_argument("--confusable", type=float, default=0.3, metavar="P", help="share of synthetic US plates with look-alike pairs")
@@ -339,7 +355,7 @@ def main():
         train.log(f"resumed from step {step} (best score {best:.4f})", logf)
     torch.manual_seed(args.seed + step)
     meta = {"run": args.run, "width": width, "distilledFrom": [os.path.basename(p) for p in teacher_paths(args.teachers)],
-            "initFrom": os.path.basename(args.init), "kd": args.kd, "tau": args.tau, "confusable": args.confusable,
+            "initFrom": os.path.basename(args.init), "kd": args.kd, "kdMode": args.kd_mode, "tau": args.tau, "confusable": args.confusable,
             "neighbour": args.neighbour}
     res0 = train.evaluate(model, real, states)
     train.log(f"student from {os.path.basename(args.init)} width {width}: " +
@@ -361,7 +377,7 @@ def main():
         lp = logits.log_softmax(2).permute(1, 0, 2)
         in_len = torch.full((x.shape[0],), lp.shape[0], dtype=torch.long)
         l_ctc = ctc(lp, targets, in_len, lengths)
-        l_kd = kd_chars(logits, qc, args.tau)
+        l_kd = kd_chars(logits, qc, args.tau, args.kd_mode)
         l_st = F.cross_entropy(st, sts, ignore_index=-100, label_smoothing=0.1) if (sts >= 0).any() else st.sum() * 0
         l_kds = kd_state(st, qs, args.tau)
         loss = l_ctc + args.kd * l_kd + 0.5 * l_st + 0.25 * args.kd * l_kds
