@@ -20,23 +20,6 @@ if (skipReason) console.warn(`settings E2E ${skipReason}`);
 
 const ADMIN = { id: 'chief', pin: '5550123' };
 
-/** shootAllSizes, plus the 1366x768 MDT size. */
-async function shootEverySize(page: Page, name: string): Promise<void> {
-  await shootAllSizes(page, name);
-  const dir = path.join(projectRoot, 'test-results');
-  for (const theme of ['night', 'day'] as const) {
-    await page.evaluate((t) => {
-      document.documentElement.dataset.theme = t;
-    }, theme);
-    await page.setViewportSize({ width: 1366, height: 768 });
-    await page.screenshot({ path: path.join(dir, `${name}-1366x768-${theme}.png`) });
-  }
-  await page.evaluate(() => {
-    document.documentElement.dataset.theme = 'night';
-  });
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
-
 /** Elements of the settings tab whose text overflows its box, or that stick out of the tab sideways. */
 async function clipped(page: Page): Promise<string[]> {
   return page.evaluate(() => {
@@ -115,11 +98,11 @@ describe.skipIf(skipReason !== null)('the car settings screen end to end (browse
     await page.getByTestId('settings-camera-0-preview-roi').waitFor();
     expect(Number(await page.getByTestId('settings-camera-0-roi-x').inputValue())).toBeCloseTo(10, 0);
     expect(Number(await page.getByTestId('settings-camera-0-roi-w').inputValue())).toBeCloseTo(80, 0);
-    await shootEverySize(page, 'admin-settings');
+    await shootAllSizes(page, 'admin-settings');
     expect(await clipped(page)).toEqual([]);
     // The lower sections: GPS, lists and recognition, thresholds.
     await page.getByTestId('settings-buffer-reads').scrollIntoViewIfNeeded();
-    await shootEverySize(page, 'admin-settings-lower');
+    await shootAllSizes(page, 'admin-settings-lower');
     await page.getByTestId('settings-camera-0-fps').scrollIntoViewIfNeeded();
 
     // A bad value is named at its field and in the save bar; nothing can be saved meanwhile.
@@ -128,13 +111,13 @@ describe.skipIf(skipReason !== null)('the car settings screen end to end (browse
     expect(await page.getByTestId('settings-problems').textContent()).toContain('cameras.0.fps');
     expect(await page.getByTestId('settings-save').isDisabled()).toBe(true);
     await page.getByTestId('settings-camera-0-fps').scrollIntoViewIfNeeded();
-    await shootEverySize(page, 'admin-settings-problem');
+    await shootAllSizes(page, 'admin-settings-problem');
     await page.getByTestId('settings-camera-0-fps').fill('4');
 
     await page.getByTestId('settings-reason').fill('side camera remounted on its side');
     await page.getByTestId('settings-save').click();
     await expect.poll(() => page.getByTestId('settings-applied').textContent(), { timeout: 60_000 }).toBe('Saved. Cameras restarted: side.');
-    await shootEverySize(page, 'admin-settings-saved');
+    await shootAllSizes(page, 'admin-settings-saved');
     expect(problems).toEqual([]);
 
     // The file, the audit trail and the running camera follow.

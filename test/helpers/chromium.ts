@@ -105,26 +105,35 @@ export async function signOut(page: Page): Promise<void> {
   await page.getByTestId('login-user').waitFor({ timeout: 30_000 });
 }
 
-/** Saves the screen as it is now at both MDT sizes in both themes (test-results/NAME-WxH-THEME.png), then goes back to 1280x800 at night. */
+/** The screen sizes of the MDTs the app runs on. */
+export const MDT_SIZES: readonly (readonly [width: number, height: number])[] = [
+  [1024, 768],
+  [1280, 800],
+  [1366, 768],
+];
+export const THEMES = ['night', 'day'] as const;
+export type Theme = (typeof THEMES)[number];
+
+/** Puts the page in a theme and at a size, and waits for it to lay out again. */
+export async function showAs(page: Page, theme: Theme, [width, height]: readonly [number, number]): Promise<void> {
+  await page.evaluate((t) => {
+    document.documentElement.dataset.theme = t;
+  }, theme);
+  await page.setViewportSize({ width, height });
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+}
+
+/** Saves the screen as it is now at every MDT size in both themes (test-results/NAME-WxH-THEME.png), then goes back to 1280x800 at night. */
 export async function shootAllSizes(page: Page, name: string): Promise<void> {
   const dir = path.join(projectRoot, 'test-results');
   fs.mkdirSync(dir, { recursive: true });
-  for (const theme of ['night', 'day'] as const) {
-    await page.evaluate((t) => {
-      document.documentElement.dataset.theme = t;
-    }, theme);
-    for (const [width, height] of [
-      [1280, 800],
-      [1024, 768],
-    ] as const) {
-      await page.setViewportSize({ width, height });
-      await page.screenshot({ path: path.join(dir, `${name}-${width}x${height}-${theme}.png`) });
+  for (const theme of THEMES) {
+    for (const size of MDT_SIZES) {
+      await showAs(page, theme, size);
+      await page.screenshot({ path: path.join(dir, `${name}-${size[0]}x${size[1]}-${theme}.png`) });
     }
   }
-  await page.evaluate(() => {
-    document.documentElement.dataset.theme = 'night';
-  });
-  await page.setViewportSize({ width: 1280, height: 800 });
+  await showAs(page, 'night', [1280, 800]);
 }
 
 /** Why an end-to-end test cannot run here (no Chromium, renderer not built), or null when it can. */
@@ -144,15 +153,16 @@ export interface DemoApp {
 
 /**
  * `lpr serve --demo` on a fresh data folder plus a Chromium to drive it.
- * prepare(dataDir) runs before the server starts (to import a list, say).
+ * prepare(dataDir) runs before the server starts (to import a list, say);
+ * args are more `lpr serve` flags (another camera, a GPS receiver).
  */
-export async function startDemoApp(prefix: string, prepare?: (dataDir: string) => void): Promise<DemoApp> {
+export async function startDemoApp(prefix: string, prepare?: (dataDir: string) => void | Promise<void>, args: readonly string[] = []): Promise<DemoApp> {
   const carDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   // The demo keeps its data in its own folder inside the car's.
   const dataDir = path.join(carDir, 'demo');
   fs.mkdirSync(dataDir);
-  prepare?.(dataDir);
-  const app = await startServe(['--demo', '--data-dir', carDir]);
+  await prepare?.(dataDir);
+  const app = await startServe(['--demo', '--data-dir', carDir, ...args]);
   const browser = await launchChromium();
   return {
     dataDir,
