@@ -133,7 +133,7 @@ describe('camera supervision', () => {
           // The 3-frame opening spans a good minute of frames; the 2-frame one does not.
           clock += step === 3 ? 30_001 : 10;
           read++;
-          return { cameraId: config.cameraId, seq: read, capturedAt: clock, image: frame, framesRead: read, framesDropped: 0 };
+          return { cameraId: config.cameraId, seq: read, capturedAt: clock, image: frame.copy(), framesRead: read, framesDropped: 0 };
         },
         close: () => undefined,
       };

@@ -32,4 +32,17 @@ describe('LatestSlot', () => {
     slot.close();
     expect(await pending).toBeNull();
   });
+
+  it('hands each value nobody will take to onDrop, so it can be freed at once', async () => {
+    const dropped: number[] = [];
+    const slot = new LatestSlot<number>(true, (v) => dropped.push(v));
+    await slot.put(1);
+    await slot.put(2);
+    expect(await slot.take()).toBe(2);
+    await slot.put(3);
+    slot.close();
+    await slot.put(4);
+    expect(dropped).toEqual([1, 4]);
+    expect(await slot.take()).toBe(3);
+  });
 });

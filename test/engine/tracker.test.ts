@@ -87,4 +87,22 @@ describe('PlateTracker evidence', () => {
     tracker.observe([obs('ABC123', 0.7, 100, 50)], 50);
     expect(tracker.observe([], 1000)).toEqual([]);
   });
+
+  it('emits a reading the pipeline says confirms itself (a hot-list hit) from its first frame', () => {
+    const tracker = new PlateTracker<string>({ confirms: (o) => o.plate === 'HOT1' && o.confidence >= 0.5 });
+    expect(tracker.observe([obs('HOT1', 0.4, 0, 0)], 0)).toEqual([]);
+    const other = new PlateTracker<string>({ confirms: (o) => o.plate === 'HOT1' && o.confidence >= 0.5 });
+    expect(other.observe([obs('COLD1', 0.6, 0, 0)], 0)).toEqual([]);
+    const ready = other.observe([obs('HOT1', 0.6, 500, 10)], 10);
+    expect(ready.map((r) => [r.plate, r.observations, r.correction])).toEqual([['HOT1', 1, false]]);
+  });
+
+  it('says which observations it still holds, until their tracks end', () => {
+    const tracker = new PlateTracker<string>({ idleMs: 300 });
+    tracker.observe([obs('ABC123', 0.7, 100, 0)], 0);
+    tracker.observe([obs('ABC123', 0.8, 105, 50), obs('XYZ9', 0.6, 600, 50)], 50);
+    expect(tracker.held().map((o) => o.payload).sort()).toEqual(['ABC123@50', 'ABC123@50', 'XYZ9@50']);
+    tracker.observe([], 400);
+    expect(tracker.held()).toEqual([]);
+  });
 });

@@ -20,7 +20,8 @@ import {
 } from '../../shared/contract.js';
 import { AlertService } from './alerts/alerts.js';
 import { DeploymentService } from './deployments/deployments.js';
-import { CameraPipeline, type CameraConfig, type CameraPass, type CameraSupervision, type ObservationPayload } from './camera/pipeline.js';
+import { CameraPipeline, type CameraConfig, type CameraPass, type CameraSupervision, type FrameTimings, type ObservationPayload } from './camera/pipeline.js';
+import { RecognitionTurns } from './camera/turns.js';
 import { AlignmentWatch, type AlignmentLimits } from './camera/alignment.js';
 import { CameraPreviews } from './camera/preview.js';
 import { cameraService, setCameraService } from './camera/service.js';
@@ -75,6 +76,8 @@ export interface EngineOptions {
   readonly grabber?: GrabberFactory;
   /** When a camera counts as misaligned, and how often the GPS speed is sampled for it (tests shorten them). */
   readonly alignment?: { readonly limits?: AlignmentLimits; readonly sampleMs?: number };
+  /** Each recognized frame's stage timings (the cameras bench). */
+  readonly onFrame?: (timings: FrameTimings) => void;
 }
 
 export class Engine {
@@ -89,6 +92,8 @@ export class Engine {
   private readonly matcher: HotListMatcher;
   private readonly events = new EventEmitter();
   private readonly cameras = new Map<string, CameraPipeline>();
+  /** The cameras take the one recognizer in turns. */
+  private readonly turns = new RecognitionTurns();
   /** The Read stored for each pass still in view, so a better view of it finds it. */
   private readonly readOfPass = new Map<string, number>();
   /** The last read of each plate seen lately, so another camera's sight of it joins the same pass. */
@@ -174,6 +179,18 @@ export class Engine {
       now: this.now,
       onPass: (pass) => this.deliverPass(pass),
       onStatus: () => this.emitStatus(),
+      turns: this.turns,
+      // A reading that hits a list is alerted on from its first frame.
+      isHot: (reading) => {
+        try {
+          return this.matcher.match(reading).length > 0;
+        } catch (error) {
+          // The read is matched again when stored; only the early alert is lost.
+          log.warn({ camera: config.id, err: (error as Error).message }, 'could not check a reading against the hot lists');
+          return false;
+        }
+      },
+      ...(this.options.onFrame ? { onFrame: this.options.onFrame } : {}),
       ...(this.options.cameraSupervision ? { supervision: this.options.cameraSupervision } : {}),
       ...(this.options.grabber ? { grabber: this.options.grabber } : {}),
     });

@@ -4,8 +4,10 @@
  * native calls (a network camera that accepts and never sends holds them for
  * tens of seconds), so here they can stall only this camera; the pipeline
  * kills a grabber that stays silent and starts a new one. Frames are grabbed
- * into a one-frame slot and handed over when the pipeline asks.
+ * into a one-frame slot and handed over when the pipeline asks: the pixels
+ * through the frame file (in memory), the rest over the channel.
  */
+import fs from 'node:fs';
 import { LatestSlot } from './slot.js';
 import { openSource, sourceOptions, type Frame, type FrameSource } from './source.js';
 import type { GrabberConfig, GrabberMessage, GrabberRequest } from './grabber-protocol.js';
@@ -21,8 +23,11 @@ function fail(message: string): void {
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '{}') as GrabberConfig;
-  // The pipeline went away (engine stopped or crashed): nothing to grab for.
-  process.on('disconnect', () => process.exit(0));
+  // The pipeline went away (engine stopped or crashed): nothing to grab for, and nobody to remove the frame file.
+  process.on('disconnect', () => {
+    if (config.frameFile) fs.rmSync(config.frameFile, { force: true });
+    process.exit(0);
+  });
   let source: FrameSource;
   send({ type: 'ready' });
   try {
@@ -32,7 +37,18 @@ async function main(): Promise<void> {
     return;
   }
   send({ type: 'open', description: source.description, fps: source.fps });
-  const slot = new LatestSlot<Frame>(source.fps > 0 && !config.everyFrame);
+  let frameFile: number | null = null;
+  if (config.frameFile) {
+    try {
+      frameFile = fs.openSync(config.frameFile, 'w');
+    } catch (error) {
+      fail(`camera ${config.cameraId}: cannot create the frame file ${config.frameFile}: ${(error as Error).message}`);
+      return;
+    }
+  }
+  // A frame is freed as soon as it is sent or replaced: OpenCV's memory is not the GC's to watch
+  // (opencv-quiet.ts), so a frame left to the GC could wait there for many more behind it.
+  const slot = new LatestSlot<Frame>(source.fps > 0 && !config.everyFrame, (frame) => frame.image.release());
   let framesRead = 0;
   process.on('message', (request: GrabberRequest) => {
     if (request.type !== 'want') return;
@@ -42,14 +58,23 @@ async function main(): Promise<void> {
         return;
       }
       const { image } = frame;
+      let data: Uint8Array | null = image.getData();
+      const { rows, cols, type } = image;
+      const bytes = data.length;
+      image.release();
+      if (frameFile !== null) {
+        fs.writeSync(frameFile, data, 0, data.length, 0);
+        data = null;
+      }
       send({
         type: 'frame',
         seq: frame.seq,
         capturedAt: frame.capturedAt,
-        rows: image.rows,
-        cols: image.cols,
-        matType: image.type,
-        data: image.getData(),
+        rows,
+        cols,
+        matType: type,
+        data,
+        bytes,
         framesRead,
         framesDropped: slot.dropped,
       });

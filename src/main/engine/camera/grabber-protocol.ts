@@ -15,6 +15,13 @@ export interface GrabberConfig {
   readonly rotation?: 0 | 90 | 180 | 270 | undefined;
   /** Hand over every frame in order instead of the newest (the equipment check compares consecutive frames). */
   readonly everyFrame?: boolean;
+  /**
+   * Frames' pixels are written to this file (in memory: /dev/shm where there is
+   * one) and only their size crosses the channel. A 1280x720 frame is 2.7 MB:
+   * through the channel's pipe it went in 64 kB pieces, each waiting for both
+   * processes to be scheduled, which on a busy machine took hundreds of ms.
+   */
+  readonly frameFile?: string;
 }
 
 /** Pipeline → grabber. */
@@ -33,7 +40,10 @@ export type GrabberMessage =
       readonly cols: number;
       /** OpenCV's Mat type (CV_8UC3 for colour frames). */
       readonly matType: number;
-      readonly data: Uint8Array;
+      /** The pixels; null when they are in the frame file (read it before asking for the next frame). */
+      readonly data: Uint8Array | null;
+      /** Size of the pixels in bytes. */
+      readonly bytes: number;
       /** Frames grabbed so far, and of those the ones a newer frame replaced before anyone asked. */
       readonly framesRead: number;
       readonly framesDropped: number;

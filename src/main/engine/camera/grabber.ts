@@ -7,6 +7,8 @@
 import cv from '../opencv.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LatestSlot } from './slot.js';
 import { FrameSourceError, openSource, sourceOptions, type Frame } from './source.js';
@@ -33,7 +35,11 @@ export interface GrabbedFrame extends Frame {
 export interface Grabber {
   /** Resolves once the source is open, with its description and nominal rate. */
   open(): Promise<{ description: string; fps: number }>;
-  /** The newest frame; null when a replay has ended. Rejects when the source fails or stays silent. */
+  /**
+   * The newest frame; null when a replay has ended. Rejects when the source
+   * fails or stays silent. Each frame's image is a Mat of its own, the
+   * caller's to free.
+   */
   next(): Promise<GrabbedFrame | null>;
   close(): void;
 }
@@ -57,8 +63,19 @@ export const processGrabber: GrabberFactory = (config, timeouts) => {
   return new ProcessGrabber(file, config, timeouts);
 };
 
+/** Where frame files go: memory (/dev/shm) where the system has it, else the temporary folder. */
+function frameFileDir(): string {
+  return fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
+}
+
+let frameFiles = 0;
+
 class ProcessGrabber implements Grabber {
   private readonly child: ChildProcess;
+  /** The file the grabber writes each frame's pixels to, read here once the frame is announced. */
+  private readonly frameFile: string;
+  private frameFd: number | null = null;
+  private frameBuffer: Buffer | null = null;
   private waiting: { resolve: (m: GrabberMessage) => void; reject: (e: Error) => void; timer: NodeJS.Timeout } | null = null;
   private failure: Error | null = null;
   /** Messages that arrived before anyone waited for them (several can come in one read of the channel). */
@@ -71,7 +88,8 @@ class ProcessGrabber implements Grabber {
     private readonly config: GrabberConfig,
     private readonly timeouts: GrabberTimeouts,
   ) {
-    this.child = fork(file, [JSON.stringify(config)], {
+    this.frameFile = path.join(frameFileDir(), `lpr-frames-${process.pid}-${++frameFiles}.raw`);
+    this.child = fork(file, [JSON.stringify({ ...config, frameFile: this.frameFile } satisfies GrabberConfig)], {
       serialization: 'advanced',
       // The host's own runtime flags (a test runner's loaders, Electron's switches) are not the grabber's.
       execArgv: [],
@@ -113,15 +131,31 @@ class ProcessGrabber implements Grabber {
     const m = await reply;
     if (m.type === 'end') return null;
     if (m.type !== 'frame') throw new FrameSourceError(`camera ${this.config.cameraId}: unexpected "${m.type}" from the grabber`);
-    const data = Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength);
-    const image = new cv.Mat(data, m.rows, m.cols, m.matType);
+    const image = new cv.Mat(m.data ? Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength) : this.readFrameFile(m), m.rows, m.cols, m.matType);
     return { cameraId: this.config.cameraId, seq: m.seq, capturedAt: m.capturedAt, image, framesRead: m.framesRead, framesDropped: m.framesDropped };
+  }
+
+  /** The announced frame's pixels from the frame file (the Mat made from them copies them: the buffer is reused). */
+  private readFrameFile(m: Extract<GrabberMessage, { type: 'frame' }>): Buffer {
+    const size = m.bytes;
+    if (!this.frameBuffer || this.frameBuffer.length !== size) this.frameBuffer = Buffer.allocUnsafe(size);
+    try {
+      this.frameFd ??= fs.openSync(this.frameFile, 'r');
+      const got = fs.readSync(this.frameFd, this.frameBuffer, 0, size, 0);
+      if (got !== size) throw new Error(`${got} of ${size} bytes`);
+    } catch (error) {
+      throw new FrameSourceError(`camera ${this.config.cameraId}: cannot read the frame file ${this.frameFile}: ${(error as Error).message}`);
+    }
+    return this.frameBuffer;
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.child.kill('SIGKILL');
+    if (this.frameFd !== null) fs.closeSync(this.frameFd);
+    this.frameFd = null;
+    fs.rmSync(this.frameFile, { force: true });
     const waiting = this.waiting;
     this.waiting = null;
     if (waiting) {

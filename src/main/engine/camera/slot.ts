@@ -12,14 +12,24 @@ export class LatestSlot<T> {
   /** Values replaced before anyone took them. */
   dropped = 0;
 
-  constructor(private readonly dropStale: boolean) {}
+  /** `onDrop` gets each value nobody will take (replaced before it was taken, or put after close), to free it at once. */
+  constructor(
+    private readonly dropStale: boolean,
+    private readonly onDrop: ((value: T) => void) | null = null,
+  ) {}
 
   async put(value: T): Promise<void> {
     while (!this.dropStale && this.value !== null && !this.closed) {
       await new Promise<void>((resolve) => (this.onTaken = resolve));
     }
-    if (this.closed) return;
-    if (this.value !== null) this.dropped++;
+    if (this.closed) {
+      this.onDrop?.(value);
+      return;
+    }
+    if (this.value !== null) {
+      this.dropped++;
+      this.onDrop?.(this.value);
+    }
     this.value = value;
     this.wake('put');
   }

@@ -203,7 +203,11 @@ export function openSource(source: string, options: ReplayOptions): FrameSource 
     fps: opened.fps,
     async next() {
       const frame = await opened.next();
-      return frame ? { ...frame, image: rotateFrame(frame.image, rotation) } : null;
+      if (!frame) return null;
+      const image = rotateFrame(frame.image, rotation);
+      // The unturned frame is not needed any more: free it now rather than at the next GC.
+      if (image !== frame.image) frame.image.release();
+      return { ...frame, image };
     },
     close: () => opened.close(),
   };

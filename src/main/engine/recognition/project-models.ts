@@ -85,12 +85,20 @@ export class ProjectPlateDetector implements PlateDetector {
     const pad = letterbox.pad_value * 255;
     // BGR as decoded, scaled to 0..1, padded right and below; all in OpenCV (a loop in JS took
     // 12 ms of a 640x384 frame, this 1.5 ms). A buffer per call: cameras run concurrently.
-    const canvas = frame.resize(rh, rw, 0, 0, cv.INTER_LINEAR).copyMakeBorder(0, H - rh, 0, W - rw, cv.BORDER_CONSTANT, new cv.Vec3(pad, pad, pad));
+    // Each step's Mat is freed as soon as the next is made (several MB a frame that the GC,
+    // not told of OpenCV's memory, would otherwise leave for later; see opencv-quiet.ts).
+    const resized = frame.resize(rh, rw, 0, 0, cv.INTER_LINEAR);
+    const canvas = resized.copyMakeBorder(0, H - rh, 0, W - rw, cv.BORDER_CONSTANT, new cv.Vec3(pad, pad, pad));
+    resized.release();
     const input = new Float32Array(3 * W * H);
     canvas.splitChannels().forEach((channel, c) => {
-      const plane = channel.convertTo(cv.CV_32F, 1 / 255).getData();
+      const scaled = channel.convertTo(cv.CV_32F, 1 / 255);
+      const plane = scaled.getData();
       input.set(new Float32Array(plane.buffer, plane.byteOffset, W * H), c * W * H);
+      scaled.release();
+      channel.release();
     });
+    canvas.release();
     const out = await this.session.run({ [this.spec.input.name]: new ort.Tensor('float32', input, [1, 3, H, W]) });
     const probT = out[this.spec.outputs[0].name]!;
     const cornersT = out[this.spec.outputs[1].name]!;
@@ -272,6 +280,7 @@ export class ProjectPlateReader implements PlateReader {
     crops.forEach((crop, i) => {
       const resized = crop.resize(H, W, 0, 0, cv.INTER_LINEAR);
       matToChw(resized, { mean: mean as [number, number, number], std: std as [number, number, number], order }, input, i * C * H * W, W, H);
+      resized.release();
     });
     const out = await m.session.run({ [m.spec.input.name]: new ort.Tensor('float32', input, [crops.length, C, H, W]) });
     const chars = out['chars'] ?? out[m.session.outputNames[0]!]!;

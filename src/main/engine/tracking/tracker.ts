@@ -35,11 +35,17 @@ export interface TrackedRead<Payload> {
   readonly betterImages: boolean;
 }
 
-export interface TrackerOptions {
+export interface TrackerOptions<Payload = unknown> {
   /** A track ends when it has not been seen for this long (ms). */
   readonly idleMs?: number;
   /** One reading at or above this confidence confirms a track on its own. */
   readonly instantConfidence?: number;
+  /**
+   * A reading for which this says yes confirms its track on its own too (the
+   * pipeline: a reading that hits a hot list, so its alert does not wait for
+   * the next frame).
+   */
+  readonly confirms?: (observation: Observation<Payload>) => boolean;
 }
 
 interface Track<Payload> {
@@ -82,10 +88,12 @@ export class PlateTracker<Payload> {
   private nextId = 1;
   private readonly idleMs: number;
   private readonly instantConfidence: number;
+  private readonly confirms: ((observation: Observation<Payload>) => boolean) | null;
 
-  constructor(options: TrackerOptions = {}) {
+  constructor(options: TrackerOptions<Payload> = {}) {
     this.idleMs = options.idleMs ?? 1500;
     this.instantConfidence = options.instantConfidence ?? 0.9;
+    this.confirms = options.confirms ?? null;
   }
 
   /** Adds one frame's observations; returns the Reads that became ready. */
@@ -105,13 +113,23 @@ export class PlateTracker<Payload> {
       }
       if (track.emitted === null) {
         const leader = this.leader(track);
-        if (leader.count >= 2 || leader.best.confidence >= this.instantConfidence) {
+        if (leader.count >= 2 || leader.best.confidence >= this.instantConfidence || this.confirms?.(leader.best)) {
           ready.push(this.toRead(track, false));
         }
       }
     }
     ready.push(...this.expire(now));
     return ready;
+  }
+
+  /** The observations the tracker still holds (their payloads must stay usable until they are gone from here). */
+  held(): Observation<Payload>[] {
+    const held: Observation<Payload>[] = [];
+    for (const track of this.tracks) {
+      for (const vote of track.votes.values()) held.push(vote.best);
+      if (track.emittedBest) held.push(track.emittedBest);
+    }
+    return held;
   }
 
   /** Ends every track (source stopped); returns their final Reads. */
