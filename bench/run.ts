@@ -5,6 +5,7 @@
 import { benchAlertLatency } from './alert-latency.js';
 import { benchCameras } from './cameras.js';
 import { benchHotList } from './hotlist.js';
+import { benchOpencvAllocator } from './opencv-allocator.js';
 import { benchRecognition } from './recognition.js';
 import { benchRetention } from './retention.js';
 import { benchStorage } from './storage.js';
@@ -16,13 +17,14 @@ const all: Record<string, () => Promise<void>> = {
   retention: benchRetention,
   cameras: () => benchCameras(process.argv.slice(2)),
   storage: benchStorage,
+  'opencv-allocator': () => benchOpencvAllocator(process.argv.slice(2)),
 };
 
 /** Flags that take a value (the value is not a benchmark's name). */
 const VALUED = new Set(['--seconds']);
 const wanted = process.argv.slice(2).filter((a, i, all) => !a.startsWith('-') && !VALUED.has(all[i - 1] ?? ''));
-// The cameras benchmark runs 2 x 10 minutes by default: only when named.
-const everyday = Object.keys(all).filter((name) => name !== 'cameras');
+// The cameras benchmark runs 2 x 10 minutes by default, and the allocator one provokes a crash: only when named.
+const everyday = Object.keys(all).filter((name) => name !== 'cameras' && name !== 'opencv-allocator');
 for (const name of wanted.length > 0 ? wanted : everyday) {
   const bench = all[name];
   if (!bench) {
