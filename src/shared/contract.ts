@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { cameraSettingsSchema, carSettingsSchema, type CarSettings } from './settings.js';
 import { CASE_NUMBER_PATTERN, justificationSchema, normalisePlateQuery, PLATE_QUERY_PATTERN, type SearchReason } from './records.js';
 import { DISPOSITION_ACTIONS, type QuickReasons } from './checklist.js';
+import { EQUIPMENT_VERDICTS } from './equipment.js';
 
 export const PLATE_PATTERN = /^[A-Z0-9]{1,10}$/;
 export const plateSchema = z.string().regex(PLATE_PATTERN, 'plate must be 1-10 characters A-Z or 0-9');
@@ -237,6 +238,17 @@ export const shiftSummarySchema = z.object({
 });
 export type ShiftSummary = z.infer<typeof shiftSummarySchema>;
 
+/** The engine's verdict on a camera's recent frames (B.2), from a few seconds of them. */
+export const equipmentCheckSchema = z.object({
+  verdict: z.enum(EQUIPMENT_VERDICTS),
+  /** The measures behind it (for the administrator and the log). */
+  detail: z.string(),
+  frames: z.number().int(),
+  /** When the camera got this verdict. */
+  since: z.number(),
+});
+export type EquipmentCheck = z.infer<typeof equipmentCheckSchema>;
+
 export const cameraStatusSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -254,8 +266,23 @@ export const cameraStatusSchema = z.object({
   outOfServiceReason: z.string().nullable(),
   /** Why the camera looks out of line (plates only at one edge, or none through a long drive at speed while the others read); null while it looks fine. */
   misaligned: z.string().nullable().optional(),
+  /** The verdict on its recent frames while live (black, frozen, blurred, dark, bright); null while not live or too few frames to tell. */
+  equipment: equipmentCheckSchema.nullable().optional(),
 });
 export type CameraStatus = z.infer<typeof cameraStatusSchema>;
+
+/** A running camera's newest picture for the live tiles, with its status. */
+export const cameraFrameSchema = z.object({
+  camera: cameraStatusSchema,
+  /** data: URL of a small JPEG of its newest frame; null while it sends none. */
+  image: z.string().nullable(),
+  /** Capture time of that frame. */
+  capturedAt: z.number().nullable(),
+  /** Size of the small picture. */
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+});
+export type CameraFrame = z.infer<typeof cameraFrameSchema>;
 
 export const hotListStatusSchema = z.object({
   name: z.string(),
@@ -550,6 +577,8 @@ export const requestSchemas = {
     inService: z.boolean(),
     reason: z.string().trim().min(3, 'say why the camera goes out of or back into service').max(500),
   }),
+  /** Each camera's newest picture as a small JPEG with its state and equipment verdict (the live tiles). */
+  'cameras.frames': z.object({}),
   /** Only while no user exists: creates the first administrator (trained) and nothing else. */
   'users.firstAdministrator': z.object({ id: accountIdSchema, name: z.string().trim().min(1).max(100), pin: newPinSchema }),
   'users.list': z.object({}),
@@ -632,6 +661,7 @@ export interface Responses {
   'evidence.export': { disseminationId: number; file: string; bytes: number; manifestSha256: string; reads: number; hits: number };
   'evidence.log': { entries: DisseminationEntry[]; csv: string };
   'cameras.service': CameraStatus;
+  'cameras.frames': CameraFrame[];
   'users.firstAdministrator': User;
   'users.list': UserRecordView[];
   'users.create': UserRecordView;

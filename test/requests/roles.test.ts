@@ -60,6 +60,7 @@ const examples: { [C in Channel]: RequestOf<C> } = {
   'retention.holds.release': { id: 999, reason: 'case closed' },
   'retention.purge': {},
   'cameras.service': { cameraId: 'nowhere', inService: false, reason: 'lens cracked' },
+  'cameras.frames': {},
   'users.firstAdministrator': { id: 'first', name: 'First Admin', pin: '864213' },
   'users.list': {},
   'users.create': { id: 'new.officer', name: 'New Officer', role: 'officer', trained: true, pin: '864213' },

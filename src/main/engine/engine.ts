@@ -10,6 +10,7 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import {
   type AlertView,
+  type CameraFrame,
   type CameraStatus,
   type EngineStatus,
   type EventName,
@@ -24,6 +25,7 @@ import { CameraPipeline, type CameraConfig, type CameraPass, type CameraSupervis
 import { RecognitionTurns } from './camera/turns.js';
 import { AlignmentWatch, type AlignmentLimits } from './camera/alignment.js';
 import { CameraPreviews } from './camera/preview.js';
+import { DEFAULT_EQUIPMENT_WATCH, DEFAULT_FRAME_TILES, EquipmentWatch, FrameTiles, type EquipmentWatchOptions, type FrameTileOptions } from './camera/live.js';
 import { cameraService, setCameraService } from './camera/service.js';
 import type { GrabberFactory } from './camera/grabber.js';
 import { audit } from './governance/audit.js';
@@ -78,6 +80,10 @@ export interface EngineOptions {
   readonly alignment?: { readonly limits?: AlignmentLimits; readonly sampleMs?: number };
   /** Each recognized frame's stage timings (the cameras bench). */
   readonly onFrame?: (timings: FrameTimings) => void;
+  /** How often each camera's newest frame is judged (B.2), and over how many samples (tests shorten them). */
+  readonly equipment?: { readonly sampleMs?: number } & Partial<EquipmentWatchOptions>;
+  /** The live tiles' picture size, quality and how often a camera's is encoded again. */
+  readonly frameTiles?: Partial<FrameTileOptions>;
 }
 
 export class Engine {
@@ -117,6 +123,11 @@ export class Engine {
   private readonly alignment: AlignmentWatch;
   private readonly alignmentTimer: NodeJS.Timeout;
   private misalignedShown = new Map<string, string | null>();
+  /** Whether each camera's picture is usable (B.2: black, frozen, blurred, dark, bright), from a sample of its frames. */
+  private readonly equipment: EquipmentWatch;
+  private readonly equipmentTimer: NodeJS.Timeout;
+  /** The live tiles' pictures. */
+  private readonly tiles: FrameTiles;
 
   constructor(private readonly options: EngineOptions) {
     this.now = options.now ?? Date.now;
@@ -137,6 +148,10 @@ export class Engine {
     this.alignment = new AlignmentWatch(options.alignment?.limits);
     this.alignmentTimer = setInterval(() => this.sampleSpeed(), options.alignment?.sampleMs ?? 5000);
     this.alignmentTimer.unref();
+    this.equipment = new EquipmentWatch({ ...DEFAULT_EQUIPMENT_WATCH, ...options.equipment });
+    this.equipmentTimer = setInterval(() => this.sampleEquipment(), options.equipment?.sampleMs ?? 1000);
+    this.equipmentTimer.unref();
+    this.tiles = new FrameTiles(this.now, { ...DEFAULT_FRAME_TILES, ...options.frameTiles });
     const storage = this.carSettings.current.storage;
     // One hit per vehicle record (records that share plate, state and code are grouped).
     const matcher = this.matcher;
@@ -325,6 +340,43 @@ export class Engine {
     if (changed) this.emitStatus();
   }
 
+  /** Judges each camera's newest frame (B.2); a verdict that changed goes to the screens. */
+  private sampleEquipment(): void {
+    let changed = false;
+    for (const [id, camera] of this.cameras) {
+      try {
+        if (!this.equipment.sample(id, camera.status.state === 'live' ? camera.latestFrame : null, this.now())) continue;
+      } catch (error) {
+        log.warn({ camera: id, err: (error as Error).message }, 'could not measure a frame for the equipment check');
+        continue;
+      }
+      changed = true;
+      const check = this.equipment.check(id);
+      if (check && check.verdict !== 'ok') log.warn({ camera: id, verdict: check.verdict, detail: check.detail }, 'camera picture is not usable');
+      else log.info({ camera: id, verdict: check?.verdict ?? null }, 'camera picture verdict');
+    }
+    if (changed) this.emitStatus();
+  }
+
+  /** Each camera's status as the screens see it: the pipeline's, with the alignment and picture verdicts. */
+  private cameraStatuses(): CameraStatus[] {
+    return [...this.cameras.values()].map((c) => ({ ...c.status, misaligned: this.alignment.misaligned(c.config.id), equipment: this.equipment.check(c.config.id) }));
+  }
+
+  /** The live tiles: each camera's newest frame as a small JPEG (encoded at most once per camera per interval), with its status. */
+  cameraFrames(): CameraFrame[] {
+    return this.cameraStatuses().map((camera) => {
+      const pipeline = this.cameras.get(camera.id);
+      let tile = null;
+      try {
+        tile = this.tiles.tile(camera.id, camera.state === 'live' ? (pipeline?.latestFrame ?? null) : null);
+      } catch (error) {
+        log.warn({ camera: camera.id, err: (error as Error).message }, 'could not encode a live tile');
+      }
+      return { camera, image: tile?.image ?? null, capturedAt: tile?.capturedAt ?? null, width: tile?.width ?? null, height: tile?.height ?? null };
+    });
+  }
+
   async stopCameras(): Promise<void> {
     await Promise.all([...this.cameras.values()].map((c) => (c.status.state === 'out-of-service' ? c.done() : c.stop())));
   }
@@ -361,6 +413,8 @@ export class Engine {
     for (const id of [...started, ...stopped]) {
       this.alignment.forget(id);
       this.misalignedShown.delete(id);
+      this.equipment.forget(id);
+      this.tiles.forget(id);
     }
     this.emitStatus();
     return { started, stopped };
@@ -386,6 +440,7 @@ export class Engine {
 
   async close(): Promise<void> {
     clearInterval(this.alignmentTimer);
+    clearInterval(this.equipmentTimer);
     this.previews.close();
     await this.stopCameras();
     this.events.removeAllListeners();
@@ -413,7 +468,7 @@ export class Engine {
       user,
       locked: session?.locked ?? false,
       channels: channelsFor(allHandlers, user?.role ?? null),
-      cameras: [...this.cameras.values()].map((c) => ({ ...c.status, misaligned: this.alignment.misaligned(c.config.id) })),
+      cameras: this.cameraStatuses(),
       // Covert lists are never shown in the car.
       hotLists: hotListStatus(this.db, now, this.hotListsConfig.staleAfterHours * 3600_000)
         .filter((l) => !l.covert)

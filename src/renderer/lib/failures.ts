@@ -5,6 +5,7 @@
  * do; it stays until the engine's status says the fault is gone.
  */
 import type { CameraStatus, EngineStatus } from '../../shared/contract.js';
+import { cameraCheck, isReconnecting, type CameraCheckKind } from '../../shared/equipment.js';
 import { formatAge } from './format.js';
 
 export type FailureSubject = 'camera' | 'gps' | 'hotlist';
@@ -22,13 +23,20 @@ export interface FailureNotice {
   readonly offersSync?: boolean;
 }
 
+/** What is wrong with a live camera's picture (the equipment check), as a banner title and why. */
+const PICTURE_FAULTS: Partial<Record<CameraCheckKind, { title: string; reason: string }>> = {
+  'no-picture': { title: 'shows a black picture', reason: 'The picture is black: nothing can be read from it.' },
+  frozen: { title: 'picture is frozen', reason: 'The same picture has come again and again: the camera or its cable is stuck.' },
+  blurred: { title: 'picture is blurred', reason: 'Nothing in the picture is sharp: the lens may be dirty, fogged or out of focus.' },
+  dark: { title: 'picture is too dark', reason: 'The picture is too dark to read plates well.' },
+  bright: { title: 'picture is too bright', reason: 'Most of the picture is washed out by light.' },
+};
+
 function cameraNotice(camera: CameraStatus, now: number): FailureNotice | null {
   const id = `camera:${camera.id}`;
   const notRead = `Plates this camera sees are not being read.`;
   const retryAt = camera.nextRetryAt ?? null;
-  const reconnecting =
-    camera.state === 'reconnecting' || ((camera.state === 'failed' || camera.state === 'stopped') && retryAt !== null) || (camera.state === 'starting' && camera.lastError !== null);
-  if (reconnecting) {
+  if (isReconnecting(camera)) {
     const next = retryAt !== null && retryAt > now ? ` Next try in ${Math.ceil((retryAt - now) / 1000)} s.` : ' Trying now.';
     return {
       id,
@@ -38,6 +46,11 @@ function cameraNotice(camera: CameraStatus, now: number): FailureNotice | null {
       reason: `It stopped sending pictures (${camera.lastError ?? 'no reason given'}).${next}`,
       action: `${notRead} It reconnects by itself; if this stays, check its cable and power.`,
     };
+  }
+  const picture = camera.state === 'live' ? cameraCheck(camera) : null;
+  const fault = picture ? PICTURE_FAULTS[picture.kind] : undefined;
+  if (picture && fault) {
+    return { id, subject: 'camera', severity: picture.severity === 'bad' ? 'bad' : 'warn', title: `${camera.name} camera ${fault.title}`, reason: fault.reason, action: picture.action };
   }
   if (camera.state === 'live' && camera.misaligned) {
     return {

@@ -9,10 +9,11 @@
  */
 import cv from '../opencv.js';
 import type { Mat } from '@u4/opencv4nodejs';
+import { EQUIPMENT_VERDICTS, type EquipmentVerdict as VerdictWord } from '../../../shared/equipment.js';
 import { DEFAULT_GRABBER_TIMEOUTS, defaultGrabber, type GrabberFactory } from './grabber.js';
 
-export const VERDICTS = ['ok', 'black', 'frozen', 'blurred', 'dark', 'bright', 'no-signal'] as const;
-export type Verdict = (typeof VERDICTS)[number];
+export const VERDICTS = EQUIPMENT_VERDICTS;
+export type Verdict = VerdictWord;
 
 export interface FrameMeasure {
   /** Mean grey level, 0-255. */
