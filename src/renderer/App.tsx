@@ -21,6 +21,7 @@ import { useIdleLock } from './lib/idle-lock.js';
 import { PatrolView } from './components/PatrolView.js';
 import { startScreenMemory } from './lib/ui-memory.js';
 import { ShiftScreen } from './components/ShiftScreen.js';
+import { ShiftStartScreen } from './components/ShiftStartScreen.js';
 import {
   selectCurrentAlert,
   useAdminStore,
@@ -32,6 +33,7 @@ import {
   useSessionStore,
   useStatusStore,
   useShiftStore,
+  useStartStore,
 } from './stores/index.js';
 import { resumeSession, subscribeToEngine } from './sync.js';
 
@@ -63,6 +65,7 @@ function Shell({ connection }: { connection: ConnectionSource | undefined }) {
   const locked = useStatusStore((s) => s.status?.locked ?? false);
   const lockAfterMinutes = useStatusStore((s) => s.status?.lockAfterMinutes ?? 0);
   const shiftOpen = useShiftStore((s) => s.open);
+  const startOpen = useStartStore((s) => s.open);
 
   useEffect(() => subscribeToEngine(api), [api]);
   useEffect(() => startScreenMemory(), []);
@@ -113,6 +116,7 @@ function Shell({ connection }: { connection: ConnectionSource | undefined }) {
   useQueuedAlertChime(current?.id ?? null);
 
   let screen;
+  let startShown = false;
   if (phase === 'starting') {
     screen = (
       <div className="splash" data-testid="starting">
@@ -126,6 +130,10 @@ function Shell({ connection }: { connection: ConnectionSource | undefined }) {
   } else if (current && !deferred) {
     // An alert takes over from any other screen.
     screen = <AlertScreen key={current.id} alert={current} />;
+  } else if (startOpen) {
+    // The shift-start check (B.2, C.3) shows every fault itself: no banners above it.
+    startShown = true;
+    screen = <ShiftStartScreen />;
   } else if (shiftOpen) {
     screen = <ShiftScreen />;
   } else if (hotListsOpen) {
@@ -143,7 +151,7 @@ function Shell({ connection }: { connection: ConnectionSource | undefined }) {
   return (
     <div className="app">
       <ConnectionBanner />
-      {phase !== 'starting' && <FailureBanners />}
+      {phase !== 'starting' && !startShown && <FailureBanners />}
       <StorageBanner />
       {screen}
       <SavedToast />

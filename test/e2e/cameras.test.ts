@@ -19,7 +19,7 @@ import { encodeJpeg } from '../../src/main/engine/engine.js';
 import { openDatabase } from '../../src/main/engine/store/db.js';
 import { ReadStore } from '../../src/main/engine/store/reads.js';
 import cv from '../../src/main/engine/opencv.js';
-import { e2eSkipReason, launchChromium, pageProblems, projectRoot, shootAllSizes, startServe, type ServedApp } from '../helpers/chromium.js';
+import { e2eSkipReason, launchChromium, pageProblems, projectRoot, shootAllSizes, startPatrol, startServe, type ServedApp } from '../helpers/chromium.js';
 import { renderPlateScene } from '../helpers/images.js';
 
 const skipReason = e2eSkipReason();
@@ -59,7 +59,7 @@ describe.skipIf(skipReason !== null)('cameras and evidence on the screen (browse
     await page.getByTestId('login-user').fill('ofc7');
     await page.getByTestId('login-pin').fill('246810');
     await page.getByTestId('login-submit').click();
-    await page.getByTestId(screen).waitFor({ timeout: 90_000 });
+    await startPatrol(page, screen);
   }
 
   it('shows the live and the failed camera; the officer takes the live one out of service with a reason', async () => {

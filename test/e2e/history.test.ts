@@ -16,7 +16,7 @@ import { openDatabase } from '../../src/main/engine/store/db.js';
 import { ReadStore } from '../../src/main/engine/store/reads.js';
 import { encodeJpeg } from '../../src/main/engine/engine.js';
 import cv from '../../src/main/engine/opencv.js';
-import { e2eSkipReason, launchChromium, pageProblems, shootAllSizes, signIn, signOut, startServe, type ServedApp } from '../helpers/chromium.js';
+import { e2eSkipReason, launchChromium, pageProblems, shootAllSizes, signIn, signOut, startPatrol, startServe, type ServedApp } from '../helpers/chromium.js';
 import { renderPlateScene } from '../helpers/images.js';
 import type { Browser } from 'playwright-core';
 
@@ -76,7 +76,7 @@ describe.skipIf(skipReason !== null)('history search and evidence end to end (br
     await page.getByTestId('login-user').fill('ofc7');
     await page.getByTestId('login-pin').fill('246810');
     await page.getByTestId('login-submit').click();
-    await page.getByTestId('patrol-view').waitFor({ timeout: 90_000 });
+    await startPatrol(page);
 
     await page.getByTestId('history-open').click();
     await page.getByTestId('history-screen').waitFor();
@@ -121,7 +121,7 @@ describe.skipIf(skipReason !== null)('history search and evidence end to end (br
     await page.getByTestId('login-user').fill('sgt2');
     await page.getByTestId('login-pin').fill('135790');
     await page.getByTestId('login-submit').click();
-    await page.getByTestId('patrol-view').waitFor({ timeout: 90_000 });
+    await startPatrol(page);
     await page.getByTestId('records-open').click();
     await expect.poll(() => page.getByTestId('log-row').first().textContent(), { timeout: 30_000 }).toContain('Suffolk County DA');
     await page.getByTestId('hold-case').fill('2026-00042');

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { startPatrol } from '../helpers/chromium.js';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -48,7 +49,7 @@ describe.skipIf(skip !== null)('Electron app', () => {
       await page.getByTestId('login-user').fill('e1');
       await page.getByTestId('login-pin').fill('246813');
       await page.getByTestId('login-submit').click();
-      await page.getByTestId('patrol-view').waitFor({ timeout: 60_000 });
+      await startPatrol(page);
       const refused = await page.evaluate(() => (window as unknown as { lpr: { invoke: (c: string, r: unknown) => Promise<unknown> } }).lpr.invoke('alerts.acknowledge', { alertId: -1 }));
       expect(refused).toMatchObject({ ok: false });
       const status = (await page.evaluate(() => (window as unknown as { lpr: { invoke: (c: string, r: unknown) => Promise<unknown> } }).lpr.invoke('status.get', {}))) as {

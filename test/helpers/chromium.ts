@@ -77,21 +77,34 @@ export async function startServe(args: string[], timeoutMs = 240_000): Promise<S
   };
 }
 
-/** Signs in as the demo officer and waits for the patrol view. */
+/** Signs in as the demo officer and waits for the patrol view (past the shift-start check). */
 export async function signInAsDemo(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await page.getByTestId('login-user').fill(DEMO_USER.id);
   await page.getByTestId('login-pin').fill(DEMO_USER.pin);
   await page.getByTestId('login-submit').click();
-  await page.getByTestId('patrol-view').waitFor({ timeout: 90_000 });
+  await startPatrol(page);
 }
 
-/** Signs in with an id and PIN and waits for the patrol view. */
+/** Signs in with an id and PIN and waits for the patrol view (past the shift-start check). */
 export async function signIn(page: Page, userId: string, pin: string): Promise<void> {
   await page.getByTestId('login-user').fill(userId);
   await page.getByTestId('login-pin').fill(pin);
   await page.getByTestId('login-submit').click();
-  await page.getByTestId('patrol-view').waitFor({ timeout: 90_000 });
+  await startPatrol(page);
+}
+
+/**
+ * After sign-in an officer or supervisor sees the shift-start check first:
+ * "Start patrol" goes on. Waits for the patrol view (an administrator, or an
+ * alert, may come straight to their screen: `screen` names it then).
+ */
+export async function startPatrol(page: Page, screen = 'patrol-view'): Promise<void> {
+  const start = page.getByTestId('start-patrol');
+  const target = page.getByTestId(screen);
+  await start.or(target).first().waitFor({ timeout: 90_000 });
+  if (await start.isVisible()) await start.click();
+  await target.waitFor({ timeout: 90_000 });
 }
 
 /** Sign-out goes through the shift summary (asking first about any alert still open); waits for the sign-in screen. */

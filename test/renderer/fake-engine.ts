@@ -223,6 +223,14 @@ export class FakeEngine implements LprApi {
         .map((l) => ({ list: l.name, outcome: 'not-modified', entries: l.entries, error: null })),
     }));
     this.handle('hotlists.manual.list', () => ({ ok: true, value: this.manual }));
+    // Live cameras have a picture; the others only their state.
+    this.handle('cameras.frames', () => ({
+      ok: true,
+      value: this.status.cameras.map((camera) => {
+        const live = camera.state === 'live';
+        return { camera, image: live ? `${PNG_DATA_URL}#camera-${camera.id}` : null, capturedAt: live ? camera.lastFrameAt : null, width: live ? 320 : null, height: live ? 180 : null };
+      }),
+    }));
     this.handle('hotlists.manual.add', ({ plate, state, reason, expiresInHours }) => {
       const hours = expiresInHours ?? MANUAL_DEFAULT_HOURS;
       if (hours > MANUAL_MAX_HOURS) return { ok: false, error: `the expiry may be at most ${MANUAL_MAX_HOURS} hours ahead` };

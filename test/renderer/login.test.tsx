@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { App } from '../../src/renderer/App.js';
 import { useSessionStore } from '../../src/renderer/stores/index.js';
 import { FakeEngine, OFFICER, makeAlert } from './fake-engine.js';
-import { installRendererHooks, renderSignedIn } from './setup.js';
+import { installRendererHooks, renderSignedIn, startPatrol } from './setup.js';
 
 installRendererHooks();
 
@@ -15,12 +15,13 @@ function signIn(userId: string, pin: string) {
 }
 
 describe('login', () => {
-  it('signs a trained officer in and loads the patrol view', async () => {
+  it('signs a trained officer in, shows the shift-start check, and loads the patrol view', async () => {
     const engine = new FakeEngine();
     render(<App api={engine} />);
     await screen.findByTestId('login-user');
     signIn('1234', '4321');
-    await screen.findByTestId('patrol-view');
+    await screen.findByTestId('shift-start');
+    await startPatrol();
     expect(engine.callsTo('session.login')).toEqual([{ userId: '1234', pin: '4321' }]);
     expect(useSessionStore.getState().user).toEqual(OFFICER);
     await waitFor(() => expect(screen.getAllByTestId('read-row')).toHaveLength(1));
@@ -56,7 +57,7 @@ describe('login', () => {
     fireEvent.click(screen.getByRole('button', { name: '1' }));
     expect((screen.getByTestId('login-pin') as HTMLInputElement).value).toBe('4321');
     fireEvent.click(screen.getByTestId('login-submit'));
-    await screen.findByTestId('patrol-view');
+    await screen.findByTestId('shift-start');
   });
 
   it('disables the submit button while the engine answers', async () => {
@@ -68,7 +69,7 @@ describe('login', () => {
     signIn('1234', '4321');
     await waitFor(() => expect((screen.getByTestId('login-submit') as HTMLButtonElement).disabled).toBe(true));
     answer();
-    await screen.findByTestId('patrol-view');
+    await screen.findByTestId('shift-start');
   });
 
   it('creates the AudioContext on the login click so the tone may play later', async () => {
@@ -87,7 +88,7 @@ describe('login', () => {
     render(<App api={new FakeEngine()} />);
     await screen.findByTestId('login-user');
     signIn('1234', '4321');
-    await screen.findByTestId('patrol-view');
+    await screen.findByTestId('shift-start');
     expect(created).toEqual(['context']);
   });
 

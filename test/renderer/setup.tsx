@@ -1,5 +1,5 @@
 /** Shared set-up for the renderer's component tests: fresh stores, unmounted trees, silent tone. */
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, vi } from 'vitest';
 import { App } from '../../src/renderer/App.js';
 import { alertTone } from '../../src/renderer/audio/tone.js';
@@ -22,6 +22,12 @@ export function installRendererHooks(): void {
     vi.unstubAllGlobals();
     delete document.body.dataset.tone;
   });
+}
+
+/** After a sign-in: the shift-start check comes first; "Start patrol" goes on to the patrol view. */
+export async function startPatrol(): Promise<void> {
+  fireEvent.click(await screen.findByTestId('start-patrol'));
+  await screen.findByTestId('patrol-view');
 }
 
 /** Renders the app with the engine already signed in, and waits for the patrol view. */

@@ -188,7 +188,7 @@ const PHASE_TEXT: Record<HotListSyncEvent['phase'], string> = {
   failed: 'Failed',
 };
 
-function SyncProgress({ event }: { event: HotListSyncEvent }) {
+export function SyncProgress({ event }: { event: HotListSyncEvent }) {
   const pct = event.fraction === null ? null : Math.round(event.fraction * 100);
   return (
     <div className={`sync-progress sync-${event.phase}`} data-testid="hotlist-progress" data-phase={event.phase}>
@@ -211,7 +211,7 @@ function SyncProgress({ event }: { event: HotListSyncEvent }) {
  * stays in force" (said even when there is no previous list): the panel says
  * what stays in force from the list's status.
  */
-function syncErrorText(error: string): string {
+export function syncErrorText(error: string): string {
   return error.replace(/[;,.]?\s*the previous list stays in force\.?\s*$/i, '');
 }
 

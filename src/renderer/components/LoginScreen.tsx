@@ -6,7 +6,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { call, useApi } from '../api.js';
 import { alertTone } from '../audio/tone.js';
-import { useSessionStore, useStatusStore } from '../stores/index.js';
+import { useSessionStore, useStartStore, useStatusStore } from '../stores/index.js';
 import { FirstAdministrator } from './FirstAdministrator.js';
 import { rememberSignIn } from '../lib/resume.js';
 import { restoreScreen } from '../lib/ui-memory.js';
@@ -56,6 +56,8 @@ function SignIn() {
       return;
     }
     restoreScreen(result.value.id);
+    // The shift starts with the equipment check and the lists' sync (B.2, C.3); an administrator does not patrol.
+    if (result.value.role !== 'administrator') useStartStore.getState().show();
     useSessionStore.getState().signedIn(rememberSignIn(result.value));
     void loadShift(api);
   }

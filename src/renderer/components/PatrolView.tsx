@@ -1,11 +1,17 @@
-/** The screen while driving: status header, live reads, open alerts (failures show above every screen: FailureBanners). */
+/** The screen while driving: status header, live reads, camera tiles, open alerts (failures show above every screen: FailureBanners). */
+import { useState } from 'react';
+import { cameraCheck } from '../../shared/equipment.js';
 import { formatClock, formatConfidence } from '../lib/format.js';
+import { useLiveCameras, type LiveCamera } from '../lib/live-frames.js';
 import { useAlertsStore, useReadsStore, useStatusStore } from '../stores/index.js';
 import type { ReadSummary } from '../../shared/contract.js';
 import { PlateText } from './PlateText.js';
 import { ReadDetail } from './ReadDetail.js';
 import { ReadImage } from './ReadImage.js';
 import { StatusHeader } from './StatusHeader.js';
+import { CameraService } from './CameraService.js';
+import { CameraTile } from './CameraTile.js';
+import { openShiftStart } from './ShiftStartScreen.js';
 
 export function PatrolView() {
   return (
@@ -120,6 +126,7 @@ function SidePanel() {
         <span className="tile-label">{openCount === 1 ? 'open alert' : 'open alerts'}</span>
         {openCount > 0 && <span className="tile-action">Tap to resume the checks</span>}
       </button>
+      <CameraStrip />
       <div className="tile">
         <span className="tile-value">{status?.readsThisShift ?? '—'}</span>
         <span className="tile-label">reads this shift</span>
@@ -129,5 +136,53 @@ function SidePanel() {
         <span className="tile-label">hits this shift</span>
       </div>
     </aside>
+  );
+}
+
+/** Small live tiles of the car's cameras; a tap opens the larger view. */
+function CameraStrip() {
+  const { cameras } = useLiveCameras(1000);
+  const [shown, setShown] = useState<string | null>(null);
+  const open = cameras.find((c) => c.camera.id === shown) ?? null;
+  return (
+    <section className="camera-strip" aria-label="Cameras" data-testid="camera-strip">
+      <div className="camera-strip-tiles">
+        {cameras.map((live) => (
+          <CameraTile key={live.camera.id} live={live} size="small" onOpen={() => setShown(live.camera.id)} />
+        ))}
+      </div>
+      <button type="button" className="btn btn-quiet camera-strip-check" data-testid="shift-start-open" onClick={openShiftStart}>
+        Equipment check
+      </button>
+      {open && <CameraLarge live={open} onClose={() => setShown(null)} />}
+    </section>
+  );
+}
+
+/** One camera's picture, large, with its verdict, what to do, and the out-of-service switch. */
+function CameraLarge({ live, onClose }: { live: LiveCamera; onClose: () => void }) {
+  const [service, setService] = useState(false);
+  const check = cameraCheck(live.camera);
+  return (
+    <div className="camera-large-backdrop" onClick={onClose}>
+      <div className="camera-large" role="dialog" aria-label={`${live.camera.name} camera`} data-testid="camera-large" onClick={(e) => e.stopPropagation()}>
+        <CameraTile live={live} size="large">
+          <div className="camera-large-actions">
+            {service ? (
+              <CameraService camera={live.camera} onClose={() => setService(false)} />
+            ) : (
+              <>
+                <button type="button" className="btn btn-quiet" data-testid="camera-large-service" onClick={() => setService(true)}>
+                  {live.camera.state === 'out-of-service' ? 'Put back in service…' : check.severity === 'good' ? 'Out of service…' : 'Take out of service…'}
+                </button>
+                <button type="button" className="btn btn-primary" data-testid="camera-large-close" onClick={onClose}>
+                  Close
+                </button>
+              </>
+            )}
+          </div>
+        </CameraTile>
+      </div>
+    </div>
   );
 }

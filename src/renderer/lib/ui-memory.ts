@@ -2,7 +2,8 @@
  * Keeps what is on the officer's screen in the screen's local storage, so a
  * reload, a renderer crash or an engine restart brings the officer back to
  * the same alert (or hot-list panel) with every unsaved choice and note:
- * the alert drafts, the half-typed manual entry, which alert was on screen.
+ * the alert drafts, the half-typed manual entry, which alert was on screen,
+ * whether the shift-start check was still open.
  * It belongs to the signed-in officer: restored only for the same officer,
  * forgotten on sign-out.
  */
@@ -10,6 +11,7 @@ import { useAlertsStore } from '../stores/alerts.js';
 import { useDraftsStore, type AlertDraft } from '../stores/drafts.js';
 import { EMPTY_DRAFT, useHotListsStore, type ManualDraft } from '../stores/hotlists.js';
 import { useSessionStore } from '../stores/session.js';
+import { useStartStore } from '../stores/start.js';
 
 const KEY = 'lpr.screen';
 
@@ -18,6 +20,7 @@ interface Remembered {
   currentAlertId: number | null;
   deferred: boolean;
   hotListsOpen: boolean;
+  shiftStartOpen: boolean;
   manualDraft: ManualDraft;
   alertDrafts: Record<number, AlertDraft>;
 }
@@ -41,6 +44,7 @@ function read(): Remembered | null {
       currentAlertId: typeof value.currentAlertId === 'number' ? value.currentAlertId : null,
       deferred: value.deferred === true,
       hotListsOpen: value.hotListsOpen === true,
+      shiftStartOpen: value.shiftStartOpen === true,
       manualDraft: { ...EMPTY_DRAFT, ...(value.manualDraft ?? {}) },
       alertDrafts: value.alertDrafts ?? {},
     };
@@ -58,6 +62,7 @@ export function restoreScreen(userId: string): void {
   useDraftsStore.getState().restore(remembered.alertDrafts);
   useHotListsStore.setState({ draft: remembered.manualDraft, open: remembered.hotListsOpen });
   useAlertsStore.setState({ currentId: remembered.currentAlertId, deferred: remembered.deferred });
+  useStartStore.setState({ open: remembered.shiftStartOpen });
 }
 
 function write(): void {
@@ -70,6 +75,7 @@ function write(): void {
     currentAlertId: alerts.currentId,
     deferred: alerts.deferred,
     hotListsOpen: hotLists.open,
+    shiftStartOpen: useStartStore.getState().open,
     manualDraft: hotLists.draft,
     alertDrafts: useDraftsStore.getState().alerts,
   };
@@ -86,7 +92,7 @@ function write(): void {
  * signed out before they clear the stores, so the clearing is never kept.
  */
 export function startScreenMemory(): () => void {
-  const unsubscribers = [useAlertsStore.subscribe(write), useHotListsStore.subscribe(write), useDraftsStore.subscribe(write)];
+  const unsubscribers = [useAlertsStore.subscribe(write), useHotListsStore.subscribe(write), useDraftsStore.subscribe(write), useStartStore.subscribe(write), useSessionStore.subscribe(write)];
   return () => {
     for (const unsubscribe of unsubscribers) unsubscribe();
   };

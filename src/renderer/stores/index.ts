@@ -9,6 +9,7 @@ import { resetReadsStore } from './reads.js';
 import { resetRecordsStore } from './records.js';
 import { resetSessionStore } from './session.js';
 import { resetShiftStore } from './shift.js';
+import { resetStartStore } from './start.js';
 import { resetStatusStore } from './status.js';
 
 export { useAdminStore } from './admin.js';
@@ -21,6 +22,7 @@ export { useReadsStore } from './reads.js';
 export { useRecordsStore } from './records.js';
 export { useSessionStore } from './session.js';
 export { useShiftStore } from './shift.js';
+export { useStartStore } from './start.js';
 export { useStatusStore } from './status.js';
 
 export function resetAllStores(): void {
@@ -34,5 +36,6 @@ export function resetAllStores(): void {
   resetRecordsStore();
   resetSessionStore();
   resetShiftStore();
+  resetStartStore();
   resetStatusStore();
 }

@@ -1,0 +1,119 @@
+/**
+ * The shift-start check in headless Chromium through browser mode: an
+ * officer signs in and sees each camera's live tile (the folder camera's
+ * picture changes as it plays; a camera whose folder is gone says "No
+ * picture" and what to do), the GPS, and each hot list's age with the sync
+ * the sign-in started (a list whose source is gone in red); "Start patrol"
+ * goes to the patrol screen, whose strip shows the cameras' small tiles and
+ * opens one large. Screenshots at 1280x800, 1024x768 and 1366x768, night and
+ * day, go to test-results/.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { addUser } from '../../src/main/engine/governance/users.js';
+import { openDatabase } from '../../src/main/engine/store/db.js';
+import { e2eSkipReason, launchChromium, pageProblems, projectRoot, shootAllSizes, startServe, type ServedApp } from '../helpers/chromium.js';
+
+const skipReason = e2eSkipReason();
+if (skipReason) console.warn(`shift-start E2E ${skipReason}`);
+
+describe.skipIf(skipReason !== null)('the shift-start check (browser mode)', () => {
+  let dataDir: string;
+  let app: ServedApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lpr-e2e-start-'));
+    const db = openDatabase(path.join(dataDir, 'lpr.sqlite'));
+    addUser(db, { id: 'ofc7', name: 'Ofc. Kim', role: 'officer', trained: true, pin: '246810' }, null);
+    db.close();
+    // One list that syncs from a file on the car, one whose source is gone.
+    const list = path.join(dataDir, 'ncic.csv');
+    fs.writeFileSync(list, 'plate,state,list_code,description\nZZZ9999,CA,V,not in the footage\nYYY8888,CA,V,not either\n');
+    fs.writeFileSync(
+      path.join(dataDir, 'hotlists.json'),
+      JSON.stringify({ lists: [{ name: 'NCIC', source: list, format: 'csv' }, { name: 'LOCAL', source: path.join(dataDir, 'gone', 'local.csv'), format: 'csv' }] }),
+    );
+    execFileSync(process.execPath, [path.join(projectRoot, 'bin', 'lpr.js'), 'hotlist', 'import', list, '--list', 'NCIC', '--data-dir', dataDir], {
+      env: { ...process.env, LPR_LOG_LEVEL: 'silent' },
+    });
+    app = await startServe([
+      '--data-dir', dataDir, '--engine', 'paddle', '--fps', '2', '--loop',
+      '--camera', `front=${path.join(projectRoot, 'demo', 'footage')}`,
+      '--camera', `rear=${path.join(dataDir, 'unplugged')}`,
+    ]);
+    browser = await launchChromium();
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('shows the live tiles, a failed camera, the lists and their sync; Start patrol goes on to the tiles on the patrol screen', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, hasTouch: true });
+    const problems = pageProblems(page);
+    await page.goto(app.url);
+    await page.getByTestId('login-user').fill('ofc7');
+    await page.getByTestId('login-pin').fill('246810');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('shift-start').waitFor({ timeout: 90_000 });
+
+    const front = page.locator('[data-testid="camera-tile"][data-camera="front"]');
+    const rear = page.locator('[data-testid="camera-tile"][data-camera="rear"]');
+    // The live tile's picture is the camera's newest frame: it changes as the footage plays.
+    const picture = front.getByTestId('camera-tile-image');
+    await picture.waitFor({ timeout: 120_000 });
+    const first = { src: await picture.getAttribute('src'), at: await picture.getAttribute('data-captured-at') };
+    expect(first.src).toMatch(/^data:image\/jpeg;base64,/);
+    await expect.poll(() => picture.getAttribute('data-captured-at'), { timeout: 30_000 }).not.toBe(first.at);
+    await expect.poll(() => picture.getAttribute('src'), { timeout: 30_000 }).not.toBe(first.src);
+    // The picture is judged once a few frames came: the demo footage is a usable picture.
+    await expect.poll(() => front.getAttribute('data-verdict'), { timeout: 60_000 }).toBe('ok');
+
+    await expect.poll(() => rear.getByTestId('camera-tile-verdict').textContent(), { timeout: 60_000 }).toBe('No picture');
+    expect(await rear.getByTestId('camera-tile-action').textContent()).toContain('Check its cable and power');
+
+    const ncic = page.locator('[data-testid="shift-start-list"][data-list="NCIC"]');
+    const local = page.locator('[data-testid="shift-start-list"][data-list="LOCAL"]');
+    await expect.poll(() => ncic.getByTestId('shift-start-list-age').textContent(), { timeout: 60_000 }).toMatch(/^data (from just now|\d+ min old)$/);
+    // The sync the sign-in started: NCIC done, LOCAL failed and red.
+    await local.getByTestId('shift-start-list-error').waitFor({ timeout: 120_000 });
+    expect(await local.getAttribute('data-bad')).toBe('true');
+    expect(await local.getByTestId('shift-start-list-error').textContent()).toContain('local.csv');
+    await expect.poll(() => ncic.getByTestId('hotlist-progress').getAttribute('data-phase'), { timeout: 60_000 }).toBe('done');
+    expect(await ncic.getAttribute('data-bad')).toBeNull();
+    expect(await page.getByTestId('shift-start-gps').textContent()).toContain('No GPS receiver');
+    expect(await page.getByTestId('shift-start-summary').textContent()).toMatch(/problems?: /);
+    await shootAllSizes(page, 'shift-start');
+
+    await page.getByTestId('start-patrol').click();
+    await page.getByTestId('patrol-view').waitFor();
+    // The problems stay on screen as banners.
+    await page.locator('[data-testid="failure-banner"][data-failure="camera:rear"]').waitFor();
+    const strip = page.getByTestId('camera-strip');
+    await strip.locator('[data-camera="front"]').getByTestId('camera-tile-image').waitFor({ timeout: 30_000 });
+    expect(await strip.locator('[data-camera="rear"]').getAttribute('data-verdict')).toBe('no-picture');
+    // The strip fits beside the feed at the smallest screen: the feed keeps its room.
+    await page.setViewportSize({ width: 1024, height: 768 });
+    const feed = await page.getByTestId('reads-list').boundingBox();
+    expect(feed!.height).toBeGreaterThan(250);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await shootAllSizes(page, 'patrol-camera-tiles');
+
+    await strip.locator('[data-camera="front"]').getByTestId('camera-tile-open').click();
+    await page.getByTestId('camera-large').getByTestId('camera-tile-image').waitFor();
+    await shootAllSizes(page, 'camera-large');
+    await page.getByTestId('camera-large-close').click();
+
+    // Reopened from the patrol screen.
+    await page.getByTestId('shift-start-open').click();
+    await page.getByTestId('shift-start').waitFor();
+    expect(problems).toEqual([]);
+  }, 420_000);
+});
