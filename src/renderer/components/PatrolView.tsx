@@ -1,6 +1,5 @@
 /** The screen while driving: status header, live reads, camera tiles, open alerts (failures show above every screen: FailureBanners). */
 import { useState } from 'react';
-import { cameraCheck } from '../../shared/equipment.js';
 import { formatClock, formatConfidence } from '../lib/format.js';
 import { useLiveCameras, type LiveCamera } from '../lib/live-frames.js';
 import { useAlertsStore, useReadsStore, useStatusStore } from '../stores/index.js';
@@ -162,7 +161,6 @@ function CameraStrip() {
 /** One camera's picture, large, with its verdict, what to do, and the out-of-service switch. */
 function CameraLarge({ live, onClose }: { live: LiveCamera; onClose: () => void }) {
   const [service, setService] = useState(false);
-  const check = cameraCheck(live.camera);
   return (
     <div className="camera-large-backdrop" onClick={onClose}>
       <div className="camera-large" role="dialog" aria-label={`${live.camera.name} camera`} data-testid="camera-large" onClick={(e) => e.stopPropagation()}>
@@ -173,7 +171,7 @@ function CameraLarge({ live, onClose }: { live: LiveCamera; onClose: () => void 
             ) : (
               <>
                 <button type="button" className="btn btn-quiet" data-testid="camera-large-service" onClick={() => setService(true)}>
-                  {live.camera.state === 'out-of-service' ? 'Put back in service…' : check.severity === 'good' ? 'Out of service…' : 'Take out of service…'}
+                  {live.camera.state === 'out-of-service' ? 'Back in service…' : 'Out of service…'}
                 </button>
                 <button type="button" className="btn btn-primary" data-testid="camera-large-close" onClick={onClose}>
                   Close

@@ -8,7 +8,6 @@
  */
 import { useState } from 'react';
 import type { EngineStatus, GpsFix, HotListSyncEvent } from '../../shared/contract.js';
-import { cameraCheck } from '../../shared/equipment.js';
 import { useApi } from '../api.js';
 import { failureNotices } from '../lib/failures.js';
 import { formatAge, formatCount } from '../lib/format.js';
@@ -79,7 +78,7 @@ function CamerasSection() {
               <CameraService camera={live.camera} onClose={() => setServiceOf(null)} />
             ) : (
               <button type="button" className="btn btn-quiet camera-tile-service" data-testid="camera-tile-service" onClick={() => setServiceOf(live.camera.id)}>
-                {live.camera.state === 'out-of-service' ? 'Put back in service…' : cameraCheck(live.camera).severity === 'good' ? 'Out of service…' : 'Take out of service…'}
+                {live.camera.state === 'out-of-service' ? 'Back in service…' : 'Out of service…'}
               </button>
             )}
           </CameraTile>
