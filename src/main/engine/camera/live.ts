@@ -48,7 +48,7 @@ export class EquipmentWatch {
   sample(cameraId: string, frame: LatestFrame | null, now: number): boolean {
     const before = this.watched.get(cameraId)?.check ?? null;
     if (!frame) {
-      this.watched.delete(cameraId);
+      this.forget(cameraId);
       return before !== null;
     }
     let watched = this.watched.get(cameraId);
@@ -59,7 +59,9 @@ export class EquipmentWatch {
     if (frame.capturedAt === watched.lastCapturedAt) return false;
     watched.lastCapturedAt = frame.capturedAt;
     const { measure, grey } = measureFrame(frame.image, watched.previousGrey);
-    watched.previousGrey = grey;
+    // The pipeline frees its frames itself: keep a copy of the grey picture when it is the frame.
+    watched.previousGrey?.release();
+    watched.previousGrey = grey === frame.image ? grey.copy() : grey;
     watched.measures.push(measure);
     if (watched.measures.length > this.options.window) watched.measures.shift();
     if (watched.measures.length < this.options.minSamples) return false;
@@ -79,6 +81,7 @@ export class EquipmentWatch {
 
   /** A camera removed or restarted with new settings is judged afresh. */
   forget(cameraId: string): void {
+    this.watched.get(cameraId)?.previousGrey?.release();
     this.watched.delete(cameraId);
   }
 }
@@ -125,7 +128,9 @@ export class FrameTiles {
     const { image } = frame;
     const scaled = image.cols > this.options.width ? image.resize(Math.max(1, Math.round((image.rows * this.options.width) / image.cols)), this.options.width) : image;
     const jpeg = cv.imencode('.jpg', scaled, [cv.IMWRITE_JPEG_QUALITY, this.options.quality]);
-    const tile: FrameTile = { image: `data:image/jpeg;base64,${jpeg.toString('base64')}`, capturedAt: frame.capturedAt, width: scaled.cols, height: scaled.rows };
+    const size = { width: scaled.cols, height: scaled.rows };
+    if (scaled !== image) scaled.release();
+    const tile: FrameTile = { image: `data:image/jpeg;base64,${jpeg.toString('base64')}`, capturedAt: frame.capturedAt, ...size };
     this.encoded++;
     this.cache.set(cameraId, { tile, encodedAt: now });
     return tile;
