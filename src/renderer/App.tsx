@@ -1,6 +1,6 @@
 /**
- * The renderer's root: which screen shows (sign-in, patrol, shift, hot lists,
- * alert), the engine subscriptions, the alert tone, and the connection banner.
+ * The renderer's root: which screen shows (sign-in, patrol, shift, hit history,
+ * shift map, hot lists, alert), the engine subscriptions, the alert tone, and the connection banner.
  */
 import { useEffect, useRef } from 'react';
 import type { LprApi } from '../shared/contract.js';
@@ -12,6 +12,7 @@ import { ConnectionBanner, SavedToast, StorageBanner } from './components/Banner
 import { ErrorBoundary } from './components/ErrorBoundary.js';
 import { FailureBanners } from './components/FailureBanners.js';
 import { HistoryScreen } from './components/HistoryScreen.js';
+import { HitHistory } from './components/HitHistory.js';
 import { HotListsPanel } from './components/HotListsPanel.js';
 import { LockScreen } from './components/LockScreen.js';
 import { LoginScreen } from './components/LoginScreen.js';
@@ -22,12 +23,14 @@ import { PatrolView } from './components/PatrolView.js';
 import { startScreenMemory } from './lib/ui-memory.js';
 import { ShiftScreen } from './components/ShiftScreen.js';
 import { ShiftStartScreen } from './components/ShiftStartScreen.js';
+import { ShiftMap } from './components/ShiftMap.js';
 import {
   selectCurrentAlert,
   useAdminStore,
   useAlertsStore,
   useConnectionStore,
   useHistoryStore,
+  useHitsStore,
   useHotListsStore,
   useRecordsStore,
   useSessionStore,
@@ -66,6 +69,7 @@ function Shell({ connection }: { connection: ConnectionSource | undefined }) {
   const lockAfterMinutes = useStatusStore((s) => s.status?.lockAfterMinutes ?? 0);
   const shiftOpen = useShiftStore((s) => s.open);
   const startOpen = useStartStore((s) => s.open);
+  const shiftView = useHitsStore((s) => s.open);
 
   useEffect(() => subscribeToEngine(api), [api]);
   useEffect(() => startScreenMemory(), []);
@@ -136,6 +140,10 @@ function Shell({ connection }: { connection: ConnectionSource | undefined }) {
     screen = <ShiftStartScreen />;
   } else if (shiftOpen) {
     screen = <ShiftScreen />;
+  } else if (shiftView === 'hits') {
+    screen = <HitHistory />;
+  } else if (shiftView === 'map') {
+    screen = <ShiftMap />;
   } else if (hotListsOpen) {
     screen = <HotListsPanel />;
   } else if (historyOpen) {

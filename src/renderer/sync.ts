@@ -10,7 +10,7 @@ import { forgetSignIn, rememberSignIn, resumeToken } from './lib/resume.js';
 import { restoreScreen } from './lib/ui-memory.js';
 import { useDraftsStore } from './stores/drafts.js';
 import { RECENT_READS_LIMIT } from './stores/reads.js';
-import { useAdminStore, useAlertsStore, useHotListsStore, useReadsStore, useSessionStore, useStartStore, useStatusStore } from './stores/index.js';
+import { useAdminStore, useAlertsStore, useHitsStore, useHotListsStore, useReadsStore, useSessionStore, useStartStore, useStatusStore } from './stores/index.js';
 
 export function subscribeToEngine(api: LprApi): () => void {
   const unsubscribers = [
@@ -98,6 +98,7 @@ export function clearShift(): void {
   useAlertsStore.getState().clear();
   useHotListsStore.getState().clear();
   useStartStore.getState().close();
+  useHitsStore.getState().close();
 }
 
 /** Syncs every hot list now (C.3). Progress comes as events; the outcome per list lands in the store. */

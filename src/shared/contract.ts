@@ -9,6 +9,7 @@ import { cameraSettingsSchema, carSettingsSchema, type CarSettings } from './set
 import { CASE_NUMBER_PATTERN, justificationSchema, normalisePlateQuery, PLATE_QUERY_PATTERN, type SearchReason } from './records.js';
 import { DISPOSITION_ACTIONS, type QuickReasons } from './checklist.js';
 import { EQUIPMENT_VERDICTS } from './equipment.js';
+import { alertColourSchema } from './colours.js';
 
 export const PLATE_PATTERN = /^[A-Z0-9]{1,10}$/;
 export const plateSchema = z.string().regex(PLATE_PATTERN, 'plate must be 1-10 characters A-Z or 0-9');
@@ -161,6 +162,8 @@ export const alertViewSchema = z.object({
     priority: z.number().int(),
     /** The list's alert tone ("urgent" or "standard"; agencies may name their own). */
     tone: z.string(),
+    /** The list's (or its code's) alert colour, "#rrggbb"; absent only from an engine of an older version. */
+    colour: alertColourSchema.optional(),
   }),
   acknowledgedAt: z.number().nullable(),
   checks: z.object({
@@ -187,6 +190,59 @@ export const alertViewSchema = z.object({
     .optional(),
 });
 export type AlertView = z.infer<typeof alertViewSchema>;
+
+/** One step of an alert's checklist as the engine stored it, with its time and who answered. */
+export const checklistStepSchema = z.object({
+  at: z.number(),
+  userId: z.string().nullable(),
+  step: z.enum(['acknowledged', 'characters', 'state', 'dispatch', 'disposed']),
+  /** "yes"/"no" for the visual checks, the dispatch result, the disposition kind; null for the acknowledgement. */
+  answer: z.string().nullable(),
+  /** The dispatch note, or the disposition's reason and note. */
+  note: z.string().nullable(),
+  /** It replaced an earlier answer to the same step. */
+  changed: z.boolean(),
+});
+export type ChecklistStep = z.infer<typeof checklistStepSchema>;
+
+/** An alert of this shift opened from the hit history: the alert, its checklist step by step, and later sightings of the entry. */
+export const hitDetailSchema = z.object({
+  alert: alertViewSchema,
+  steps: z.array(checklistStepSchema),
+  /** Reads of the same list entry after the alert (the vehicle seen again), oldest first. */
+  laterSightings: z.array(readSummarySchema),
+});
+export type HitDetail = z.infer<typeof hitDetailSchema>;
+
+/** A read of this shift with a position, as the shift map plots it. */
+export const mapReadSchema = z.object({
+  id: idSchema,
+  plate: z.string(),
+  state: z.string().nullable(),
+  confidence: z.number(),
+  cameraId: z.string(),
+  capturedAt: z.number(),
+  lat: z.number().min(-90).max(90),
+  lon: z.number().min(-180).max(180),
+  /** The read raised an alert, or hit a list again while an alert for the entry was open or recent (covert hits never show). */
+  hit: z.enum(['alert', 'sighting']).nullable(),
+  alertId: idSchema.nullable(),
+});
+export type MapRead = z.infer<typeof mapReadSchema>;
+
+export const shiftMapSchema = z.object({
+  from: z.number(),
+  to: z.number(),
+  /** In the order they were taken: the car's track. */
+  points: z.array(mapReadSchema),
+  /** Reads of the shift taken without a GPS fix (not on the map). */
+  withoutFix: z.number().int().nonnegative(),
+  /** Only the newest reads are plotted; older ones of the shift were left out. */
+  truncated: z.boolean(),
+  /** Map tiles installed in the data folder (map/{z}/{x}/{y}.png), by zoom level; null: a coordinate grid only. */
+  tiles: z.object({ zooms: z.array(z.number().int().min(0).max(22)) }).nullable(),
+});
+export type ShiftMap = z.infer<typeof shiftMapSchema>;
 
 /**
  * A camera's state: starting (first opening), live (frames arriving),
@@ -527,6 +583,16 @@ export const requestSchemas = {
   'deployments.end': z.object({ deploymentId: idSchema }),
   /** The signed-in officer's shift: counters since sign-in and each deployment's. */
   'shift.summary': z.object({}),
+  /** The alerts raised this shift (since sign-in), open and disposed, newest first. */
+  'hits.shift': z.object({}),
+  /** One alert of this shift with its checklist step by step and later sightings. */
+  'hits.detail': z.object({ alertId: idSchema }),
+  /** This shift's reads with a position, for the offline map, and how many had none. */
+  'shift.map': z.object({}),
+  /** A map tile installed in the data folder (slippy-map numbering). */
+  'map.tile': z
+    .object({ z: z.number().int().min(0).max(22), x: z.number().int().nonnegative(), y: z.number().int().nonnegative() })
+    .refine((t) => t.x < 2 ** t.z && t.y < 2 ** t.z, 'map tile: x and y must be below 2^z'),
   /** Sync every configured hot list now (C.3); progress arrives as hotListSync events. */
   'hotlists.sync': z.object({}),
   'hotlists.manual.list': z.object({}),
@@ -624,6 +690,11 @@ export interface Responses {
   'deployments.approve': DeploymentView;
   'deployments.end': DeploymentView;
   'shift.summary': ShiftSummary;
+  'hits.shift': AlertView[];
+  'hits.detail': HitDetail;
+  'shift.map': ShiftMap;
+  /** A data: URL of the tile image, or null when that tile is not installed. */
+  'map.tile': string | null;
   'hotlists.sync': { list: string; outcome: string; entries: number; error: string | null }[];
   'hotlists.manual.list': ManualEntryView[];
   'hotlists.manual.add': { entry: ManualEntryView; readsThisShift: z.infer<typeof earlierReadSchema>[] };

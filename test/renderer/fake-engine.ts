@@ -222,6 +222,31 @@ export class FakeEngine implements LprApi {
         .filter((l) => l.kind === 'imported')
         .map((l) => ({ list: l.name, outcome: 'not-modified', entries: l.entries, error: null })),
     }));
+    // The hit history and the shift map of this shift: every alert and read the fake holds.
+    this.handle('hits.shift', () => ({ ok: true, value: [...this.alerts].sort((a, b) => b.raisedAt - a.raisedAt || b.id - a.id) }));
+    this.handle('hits.detail', ({ alertId }) => {
+      const alert = this.alerts.find((a) => a.id === alertId);
+      if (!alert) return { ok: false, error: `alert ${alertId} does not exist` };
+      return { ok: true, value: { alert, steps: [], laterSightings: [] } };
+    });
+    this.handle('shift.map', () => {
+      const located = this.reads.filter((r) => r.gps !== null);
+      return {
+        ok: true,
+        value: {
+          from: NOW - 3_600_000,
+          to: NOW,
+          points: [...located].sort((a, b) => a.capturedAt - b.capturedAt).map((r) => {
+            const alert = this.alerts.find((a) => a.read.id === r.id);
+            return { id: r.id, plate: r.plate, state: r.state, confidence: r.confidence, cameraId: r.cameraId, capturedAt: r.capturedAt, lat: r.gps!.lat, lon: r.gps!.lon, hit: alert ? 'alert' : null, alertId: alert?.id ?? null };
+          }),
+          withoutFix: this.reads.length - located.length,
+          truncated: false,
+          tiles: null,
+        },
+      };
+    });
+    this.handle('map.tile', () => ({ ok: true, value: null }));
     this.handle('hotlists.manual.list', () => ({ ok: true, value: this.manual }));
     // Live cameras have a picture; the others only their state.
     this.handle('cameras.frames', () => ({

@@ -4,8 +4,10 @@
  * checks (C.4.a, C.4.b) and the disposition (C.5).
  */
 import type { AlertView } from '../../shared/contract.js';
+import { normaliseColour } from '../../shared/colours.js';
 import { differingPositions } from '../../shared/plates.js';
 import { MATCH_KIND_TEXT, formatClock, formatConfidence } from '../lib/format.js';
+import { listColourStyle } from '../lib/list-colour.js';
 import { URGENCY_LABEL, alertUrgency } from '../lib/urgency.js';
 import { useAlertsStore, useStatusStore } from '../stores/index.js';
 import { AlertChecklist } from './AlertChecklist.js';
@@ -25,12 +27,22 @@ export function AlertScreen({ alert }: { alert: AlertView }) {
   const seenCamera = useStatusStore((s) => s.status?.cameras.find((c) => c.id === seenCameraId)?.name ?? seenCameraId);
 
   return (
-    <div className={`alert-screen urgency-${urgency}`} data-testid="alert-screen" data-alert-id={alert.id} role="alertdialog" aria-labelledby="alert-title">
+    <div
+      className={`alert-screen urgency-${urgency}`}
+      style={listColourStyle(alert.match.colour)}
+      data-testid="alert-screen"
+      data-alert-id={alert.id}
+      data-list-colour={normaliseColour(alert.match.colour)}
+      role="alertdialog"
+      aria-labelledby="alert-title"
+    >
       <header className="alert-banner">
         <div className="alert-banner-text">
           <div className="alert-kicker">
             <span className="urgency-tag">{URGENCY_LABEL[urgency]}</span>
-            <span>Hot list hit · {alert.entry.listName}</span>
+            <span className="list-band" data-testid="alert-list-band">
+              Hot list hit · {alert.entry.listName}
+            </span>
             <span>Raised {formatClock(alert.raisedAt)}</span>
             {alert.seenAgain && (
               <span className="seen-again" data-testid="alert-seen-again">
@@ -95,8 +107,10 @@ function AlertQueue({ open, currentId, canSwitch }: { open: AlertView[]; current
           key={other.id}
           type="button"
           className={other.status === 'pending' ? 'btn queue-item queue-item-new' : 'btn queue-item'}
+          style={listColourStyle(other.match.colour)}
           data-testid="alert-queue-item"
           data-alert-id={other.id}
+          data-list-colour={normaliseColour(other.match.colour)}
           disabled={!canSwitch}
           onClick={() => useAlertsStore.getState().select(other.id)}
         >

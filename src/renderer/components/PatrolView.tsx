@@ -4,9 +4,11 @@ import { formatClock, formatConfidence } from '../lib/format.js';
 import { useLiveCameras, type LiveCamera } from '../lib/live-frames.js';
 import { useAlertsStore, useReadsStore, useStatusStore } from '../stores/index.js';
 import type { ReadSummary } from '../../shared/contract.js';
+import { openHitHistory } from './HitHistory.js';
 import { PlateText } from './PlateText.js';
 import { ReadDetail } from './ReadDetail.js';
 import { ReadImage } from './ReadImage.js';
+import { openShiftMap } from './ShiftMap.js';
 import { StatusHeader } from './StatusHeader.js';
 import { CameraService } from './CameraService.js';
 import { CameraTile } from './CameraTile.js';
@@ -111,6 +113,7 @@ function SidePanel() {
   const openCount = useAlertsStore((s) => s.open.length);
   const setDeferred = useAlertsStore((s) => s.setDeferred);
   const status = useStatusStore((s) => s.status);
+  const canSeeHits = status?.channels.includes('hits.shift') ?? false;
   return (
     <aside className="side-panel">
       <button
@@ -130,10 +133,24 @@ function SidePanel() {
         <span className="tile-value">{status?.readsThisShift ?? '—'}</span>
         <span className="tile-label">reads this shift</span>
       </div>
-      <div className="tile">
-        <span className="tile-value">{status?.hitsThisShift ?? '—'}</span>
-        <span className="tile-label">hits this shift</span>
-      </div>
+      {canSeeHits ? (
+        <button type="button" className="tile tile-button" data-testid="hits-open" onClick={openHitHistory}>
+          <span className="tile-value">{status?.hitsThisShift ?? '—'}</span>
+          <span className="tile-label">hits this shift</span>
+          <span className="tile-action">Tap for the hit history</span>
+        </button>
+      ) : (
+        <div className="tile">
+          <span className="tile-value">{status?.hitsThisShift ?? '—'}</span>
+          <span className="tile-label">hits this shift</span>
+        </div>
+      )}
+      {status?.channels.includes('shift.map') && (
+        <button type="button" className="tile tile-button tile-map" data-testid="map-open" onClick={openShiftMap}>
+          <span className="tile-label">Shift map</span>
+          <span className="tile-action">Reads and hits by position</span>
+        </button>
+      )}
     </aside>
   );
 }

@@ -16,6 +16,7 @@ import {
   type DispositionDraft,
   type QuickReasons,
 } from '../../../shared/checklist.js';
+import { normaliseColour } from '../../../shared/colours.js';
 import type { AlertView, DispatchResult, DispositionAction, DispositionKind, HotListEntryView, MatchKind, ReadSummary } from '../../../shared/contract.js';
 import { audit } from '../governance/audit.js';
 import type { HotListMatch } from '../hotlist/types.js';
@@ -119,6 +120,7 @@ export class AlertService {
         readPlate: match.matchedPlate,
         priority: match.priority,
         tone: match.alertTone ?? 'standard',
+        colour: normaliseColour(match.alertColour),
       },
       acknowledgedAt: null,
       checks: { charactersMatch: null, stateMatches: null, dispatch: null, dispatchNote: null },
@@ -138,7 +140,7 @@ export class AlertService {
           `INSERT INTO hits (read_id, entry_id, match_kind, differing_positions, matched_plate, entry_snapshot, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(readId, match.entry.id, match.kind, JSON.stringify(match.differingPositions), match.matchedPlate, JSON.stringify({ ...match.entry, priority: match.priority, tone: match.alertTone ?? 'standard' }), now);
+        .run(readId, match.entry.id, match.kind, JSON.stringify(match.differingPositions), match.matchedPlate, JSON.stringify({ ...match.entry, priority: match.priority, tone: match.alertTone ?? 'standard', colour: normaliseColour(match.alertColour) }), now);
       const hitId = Number(hit.lastInsertRowid);
       audit(this.db, { userId: null, action: 'hit', detail: { hitId, readId, entryId: match.entry.id, kind: match.kind, covert: match.covert } }, now);
       if (match.covert) {
@@ -249,7 +251,7 @@ export class AlertService {
   private toView(row: AlertRow): AlertView {
     const read = this.reads.get(row.read_id);
     if (!read) throw new Error(`alert ${row.id} refers to read ${row.read_id}, which is missing`);
-    const { priority, tone, ...entry } = JSON.parse(row.entry_snapshot) as HotListEntryView & { priority?: number; tone?: string };
+    const { priority, tone, colour, ...entry } = JSON.parse(row.entry_snapshot) as HotListEntryView & { priority?: number; tone?: string; colour?: string };
     return {
       id: row.id,
       status: row.status,
@@ -262,6 +264,8 @@ export class AlertService {
         readPlate: row.matched_plate,
         priority: priority ?? 0,
         tone: tone ?? 'standard',
+        // Hits stored before colours were kept show the default colour.
+        colour: normaliseColour(colour),
       },
       acknowledgedAt: row.acknowledged_at,
       checks: {

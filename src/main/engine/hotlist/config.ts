@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_ALERT_COLOUR, alertColourSchema } from '../../../shared/colours.js';
 import { HotListInputError } from './errors.js';
 
 /** [start, end) in characters; end null = to the end of the line. */
@@ -77,7 +78,8 @@ export const listCodeSchema = z.object({
   /** 1 = most urgent. */
   priority: z.number().int().min(1).max(9).optional(),
   tone: z.string().min(1).optional(),
-  colour: z.string().min(1).optional(),
+  /** The alert's band colour for this code (hex, e.g. #ff8f00); the list's colour when unset. */
+  colour: alertColourSchema.optional(),
   covert: z.boolean().optional(),
 });
 export type ListCodeMeaning = z.infer<typeof listCodeSchema>;
@@ -121,7 +123,8 @@ export const listConfigSchema = z.object({
   codes: z.record(z.string(), listCodeSchema).default({}),
   priority: z.number().int().min(1).max(9).default(5),
   tone: z.string().min(1).default('standard'),
-  colour: z.string().min(1).default('#d32f2f'),
+  /** The alert's band colour (hex), shown on the alert, the queue and the hit history. */
+  colour: alertColourSchema.default(DEFAULT_ALERT_COLOUR),
   /** Covert hits are recorded and queued for upload but never shown in the car. */
   covert: z.boolean().default(false),
   /** PEM file of the CA that signs the agency's HTTPS server, when it is not a public one. */

@@ -6,6 +6,7 @@ import type { Channel } from '../../../shared/contract.js';
 import { alertHandlers } from './alerts.js';
 import { evidenceHandlers } from './evidence.js';
 import { historyHandlers } from './history.js';
+import { hitHandlers } from './hits.js';
 import { cameraHandlers } from './cameras.js';
 import { auditHandlers } from './audit.js';
 import { deploymentHandlers } from './deployments.js';
@@ -21,6 +22,7 @@ export const allHandlers: HandlerMap<Channel> = {
   ...sessionHandlers,
   ...readHandlers,
   ...alertHandlers,
+  ...hitHandlers,
   ...deploymentHandlers,
   ...hotListHandlers,
   ...settingsHandlers,

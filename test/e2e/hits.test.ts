@@ -1,0 +1,162 @@
+/**
+ * The hit history and the shift map end to end in headless Chromium through
+ * browser mode: `lpr serve --demo` with a GPS receiver stood in for by a socat
+ * pseudo-terminal pair fed a moving car's NMEA. The demo's planted plate
+ * raises an alert in the list's colour, the officer disposes it, then opens
+ * the hit history, the hit's record (checklist as stored) and the shift map
+ * (reads along the track, the hit marked). Screenshots of each at 1024x768,
+ * 1280x800 and 1366x768, day and night, go to test-results/.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { e2eSkipReason, launchChromium, pageProblems, projectRoot, signInAsDemo, startServe, type ServedApp } from '../helpers/chromium.js';
+
+const haveSocat = spawnSync('socat', ['-V']).status === 0;
+const skipReason = e2eSkipReason() ?? (haveSocat ? null : 'skipped: socat is not installed (it stands in for the GPS receiver)');
+if (skipReason) console.warn(`hit history E2E ${skipReason}`);
+
+const SIZES = [
+  [1024, 768],
+  [1280, 800],
+  [1366, 768],
+] as const;
+
+/** Saves the screen at the three MDT sizes in both themes (test-results/NAME-WxH-THEME.png) and names any text cut off in it. */
+async function shoot(page: Page, name: string, scope: string): Promise<string[]> {
+  const dir = path.join(projectRoot, 'test-results');
+  fs.mkdirSync(dir, { recursive: true });
+  const cut: string[] = [];
+  for (const theme of ['night', 'day'] as const) {
+    await page.evaluate((t) => {
+      document.documentElement.dataset.theme = t;
+    }, theme);
+    for (const [width, height] of SIZES) {
+      await page.setViewportSize({ width, height });
+      await page.screenshot({ path: path.join(dir, `${name}-${width}x${height}-${theme}.png`) });
+      const clipped = await page.evaluate((selector) => {
+        const out: string[] = [];
+        for (const el of document.querySelectorAll<HTMLElement>(`${selector} .cell-value, ${selector} .hit-step, ${selector} .panel-bar-title, ${selector} .btn`)) {
+          if (el.scrollWidth > el.clientWidth + 1) out.push(`${el.className}: "${el.textContent}"`);
+        }
+        return out;
+      }, scope);
+      cut.push(...clipped.map((c) => `${width}x${height} ${theme}: ${c}`));
+    }
+  }
+  await page.evaluate(() => {
+    document.documentElement.dataset.theme = 'night';
+  });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  return cut;
+}
+
+function nmea(body: string): string {
+  let sum = 0;
+  for (const ch of body) sum ^= ch.charCodeAt(0);
+  return `$${body}*${sum.toString(16).toUpperCase().padStart(2, '0')}\r\n`;
+}
+
+/** RMC and GGA for a position now (degrees), as a receiver sends them each second. */
+function fixSentences(lat: number, lon: number): string {
+  const d = new Date();
+  const two = (n: number) => String(n).padStart(2, '0');
+  const time = `${two(d.getUTCHours())}${two(d.getUTCMinutes())}${two(d.getUTCSeconds())}.00`;
+  const date = `${two(d.getUTCDate())}${two(d.getUTCMonth() + 1)}${String(d.getUTCFullYear()).slice(2)}`;
+  const nmeaLat = `${two(Math.floor(lat))}${((lat % 1) * 60).toFixed(4).padStart(7, '0')}`;
+  const absLon = Math.abs(lon);
+  const nmeaLon = `${String(Math.floor(absLon)).padStart(3, '0')}${((absLon % 1) * 60).toFixed(4).padStart(7, '0')}`;
+  return (
+    nmea(`GPRMC,${time},A,${nmeaLat},N,${nmeaLon},W,18.0,45.0,${date},,`) +
+    nmea(`GPGGA,${time},${nmeaLat},N,${nmeaLon},W,1,09,0.9,12.0,M,-33.0,M,,`)
+  );
+}
+
+describe.skipIf(skipReason !== null)('hit history and shift map end to end (browser mode)', () => {
+  let carDir: string;
+  let socat: ChildProcess;
+  let feeder: NodeJS.Timeout;
+  let app: ServedApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    carDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lpr-e2e-hits-'));
+    const receiver = path.join(carDir, 'gps');
+    const feed = path.join(carDir, 'gps-feed');
+    socat = spawn('socat', [`pty,raw,echo=0,link=${receiver}`, `pty,raw,echo=0,link=${feed}`]);
+    await expect.poll(() => fs.existsSync(receiver) && fs.existsSync(feed), { timeout: 10_000 }).toBe(true);
+    const out = fs.openSync(feed, 'w');
+    // The car drives north-east across Boston at about 18 knots.
+    let step = 0;
+    feeder = setInterval(() => {
+      step += 1;
+      fs.writeSync(out, fixSentences(42.3601 + step * 0.00004, -71.0589 + step * 0.00005));
+    }, 500);
+    app = await startServe(['--demo', '--data-dir', carDir, '--gps', receiver]);
+    browser = await launchChromium();
+  }, 300_000);
+
+  afterAll(async () => {
+    clearInterval(feeder);
+    await browser?.close();
+    await app?.stop();
+    socat?.kill();
+    fs.rmSync(carDir, { recursive: true, force: true });
+  });
+
+  it("shows the shift's hits, a hit's stored checklist and the shift map", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, hasTouch: true });
+    const problems = pageProblems(page);
+    await signInAsDemo(page, app.url);
+
+    // The planted plate's alert, framed in its list's colour (the demo list has the default red).
+    const alertScreen = page.getByTestId('alert-screen');
+    await alertScreen.waitFor({ timeout: 150_000 });
+    expect(await alertScreen.getAttribute('data-list-colour')).toBe('#d32f2f');
+    const border = await alertScreen.evaluate((el) => getComputedStyle(el).borderTopColor);
+    expect(border).toBe('rgb(211, 47, 47)');
+    await page.getByTestId('alert-ack').click();
+    await page.getByTestId('check-characters-yes').click();
+    await page.getByTestId('check-state-yes').click();
+    await page.getByTestId('dispatch-verified-active').click();
+    await page.getByTestId('dispatch-note').fill('Dispatch confirms stolen, case 26-1141');
+    await page.getByTestId('dispatch-submit').click();
+    await page.getByTestId('disposition-confirmed').click();
+    await page.getByTestId('disposition-note').fill('Vehicle stopped, driver detained');
+    await page.getByTestId('disposition-submit').click();
+    await page.getByTestId('patrol-view').waitFor({ timeout: 30_000 });
+
+    await page.getByTestId('hits-open').click();
+    const row = page.getByTestId('hit-row').first();
+    await row.waitFor({ timeout: 10_000 });
+    expect(await row.getByTestId('hit-status').textContent()).toMatch(/Confirmed.*demo/);
+    expect(await row.getAttribute('data-list-colour')).toBe('#d32f2f');
+    const cut: string[] = [];
+    cut.push(...(await shoot(page, 'hit-history', '[data-testid="hit-history"]')));
+
+    await row.getByTestId('hit-open').click();
+    await page.getByTestId('hit-detail').waitFor();
+    await page.getByTestId('hit-detail-crop').waitFor();
+    const steps = await page.getByTestId('hit-step').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.step));
+    expect(steps).toEqual(['acknowledged', 'characters', 'state', 'dispatch', 'disposed']);
+    expect(await page.getByTestId('hit-detail-note').textContent()).toBe('Vehicle stopped, driver detained');
+    cut.push(...(await shoot(page, 'hit-detail', '[data-testid="hit-history"]')));
+
+    await page.getByTestId('hits-open-map').click();
+    await page.getByTestId('shift-map').waitFor();
+    const hit = page.locator('[data-testid="map-point"][data-hit="alert"]').first();
+    await hit.waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('map-point').count()).toBeGreaterThan(1);
+    await page.getByTestId('map-track').waitFor();
+    await hit.dispatchEvent('click');
+    await page.getByTestId('map-point-card').waitFor();
+    expect(await page.getByTestId('map-background').textContent()).toMatch(/grid/);
+    cut.push(...(await shoot(page, 'shift-map', '[data-testid="shift-map-screen"]')));
+
+    expect(cut).toEqual([]);
+    expect(problems).toEqual([]);
+  }, 400_000);
+});
