@@ -114,6 +114,7 @@ function SidePanel() {
   const setDeferred = useAlertsStore((s) => s.setDeferred);
   const status = useStatusStore((s) => s.status);
   const canSeeHits = status?.channels.includes('hits.shift') ?? false;
+  const canMap = status?.channels.includes('shift.map') ?? false;
   return (
     <aside className="side-panel">
       <button
@@ -133,24 +134,24 @@ function SidePanel() {
         <span className="tile-value">{status?.readsThisShift ?? '—'}</span>
         <span className="tile-label">reads this shift</span>
       </div>
-      {canSeeHits ? (
-        <button type="button" className="tile tile-button" data-testid="hits-open" onClick={openHitHistory}>
-          <span className="tile-value">{status?.hitsThisShift ?? '—'}</span>
-          <span className="tile-label">hits this shift</span>
-          <span className="tile-action">Tap for the hit history</span>
-        </button>
-      ) : (
-        <div className="tile">
-          <span className="tile-value">{status?.hitsThisShift ?? '—'}</span>
-          <span className="tile-label">hits this shift</span>
-        </div>
-      )}
-      {status?.channels.includes('shift.map') && (
-        <button type="button" className="tile tile-button tile-map" data-testid="map-open" onClick={openShiftMap}>
-          <span className="tile-label">Shift map</span>
-          <span className="tile-action">Reads and hits by position</span>
-        </button>
-      )}
+      <div className="tile tile-hits">
+        <span className="tile-value">{status?.hitsThisShift ?? '—'}</span>
+        <span className="tile-label">hits this shift</span>
+        {(canSeeHits || canMap) && (
+          <span className="tile-buttons">
+            {canSeeHits && (
+              <button type="button" className="btn" data-testid="hits-open" onClick={openHitHistory}>
+                Hit history
+              </button>
+            )}
+            {canMap && (
+              <button type="button" className="btn" data-testid="map-open" onClick={openShiftMap}>
+                Shift map
+              </button>
+            )}
+          </span>
+        )}
+      </div>
     </aside>
   );
 }
