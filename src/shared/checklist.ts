@@ -170,6 +170,18 @@ export const DEFAULT_QUICK_REASONS: QuickReasons = {
   manual: ['BOLO from dispatch', 'Seen at a crime scene', 'Missing person', 'Officer safety'],
 };
 
+/**
+ * The reason stored with a plate entered by hand: the quick-pick reason, the
+ * words typed, or both ("Missing person: last seen on Route 9"). The engine
+ * asks at least 3 characters of it.
+ */
+export function manualEntryReason(pick: string, typed: string): string {
+  const words = typed.trim();
+  const picked = pick.trim();
+  if (picked && words) return `${picked}: ${words}`;
+  return picked || words;
+}
+
 export function reasonsFor(reasons: QuickReasons, kind: DispositionKind): readonly string[] {
   return kind === 'confirmed' ? [] : reasons[kind];
 }

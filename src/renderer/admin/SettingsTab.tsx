@@ -202,6 +202,23 @@ export function SettingsTab() {
             <NumberField label="Reads held while the disk fails" problems={problems} problemKey="storage.bufferReads" value={draft.storage.bufferReads} onChange={(v) => edit((d) => void (d.storage.bufferReads = v as number))} testId="settings-buffer-reads" />
           </div>
         </Section>
+
+        <Section title="Quick-pick reasons">
+          <p className="muted settings-note">One reason a line, at most 12 to a list. The officer taps one instead of typing; words can still be added.</p>
+          <div className="settings-reasons">
+            {REASON_LISTS.map(({ kind, label }) => (
+              <ReasonListField
+                key={kind}
+                label={label}
+                problems={problems}
+                problemKey={`reasons.${kind}`}
+                value={draft.reasons[kind]}
+                onChange={(reasons) => edit((d) => void (d.reasons[kind] = reasons))}
+                testId={`settings-reasons-${kind}`}
+              />
+            ))}
+          </div>
+        </Section>
       </div>
 
       <footer className="settings-save">
@@ -276,6 +293,43 @@ function uniqueId(settings: CarSettings, base: string): string {
   const taken = new Set(settings.cameras.map((c) => c.id));
   if (!taken.has(base)) return base;
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
+}
+
+const REASON_LISTS: readonly { kind: keyof CarSettings['reasons']; label: string }[] = [
+  { kind: 'misread', label: 'Misread' },
+  { kind: 'not-on-list', label: 'Not on the list' },
+  { kind: 'other', label: 'Other disposition' },
+  { kind: 'manual', label: 'Plate entered by hand' },
+];
+
+/**
+ * A list of quick-pick reasons typed one a line. The text is kept as typed
+ * (a blank line while adding one); the list sent on is its non-blank lines.
+ * A problem with any reason of the list shows under it.
+ */
+function ReasonListField({ label, problems, problemKey, value, onChange, testId }: FieldProps<string[]>) {
+  const [text, setText] = useState(() => value.join('\n'));
+  const lines = (typed: string) => typed.split('\n').filter((line) => line.trim() !== '');
+  // A list changed elsewhere (undo, a save) shows here.
+  useEffect(() => {
+    if (lines(text).join('\n') !== value.join('\n')) setText(value.join('\n'));
+  }, [value]);
+  const problem = [...problems].find(([key]) => key === problemKey || key.startsWith(`${problemKey}.`))?.[1];
+  return (
+    <Field label={label} problem={problem}>
+      <textarea
+        className={problem ? 'input note input-invalid' : 'input note'}
+        rows={4}
+        value={text}
+        data-testid={testId}
+        aria-invalid={problem !== undefined}
+        onChange={(e) => {
+          setText(e.target.value);
+          onChange(lines(e.target.value));
+        }}
+      />
+    </Field>
+  );
 }
 
 function Section({ title, children }: { title: string; children: ReactNode }) {

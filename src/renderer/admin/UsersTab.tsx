@@ -11,6 +11,7 @@ import { call, useApi } from '../api.js';
 import { formatClock } from '../lib/format.js';
 import { useRequest } from '../lib/hooks.js';
 import { useSessionStore, useStatusStore } from '../stores/index.js';
+import { UserIdField } from '../components/UserIdField.js';
 
 const ROLE_TEXT: Record<Role, string> = { officer: 'Officer', supervisor: 'Supervisor', administrator: 'Administrator' };
 
@@ -187,10 +188,7 @@ function NewUserForm({ onCreated }: { onCreated: (user: UserRecordView) => void 
   return (
     <form className="new-user" onSubmit={submit} noValidate data-testid="new-user-form">
       <h2 className="admin-section-title">Add a user</h2>
-      <label className="field">
-        <span className="field-label">ID</span>
-        <input className="input" data-testid="new-user-id" value={id} maxLength={64} spellCheck={false} onChange={(e) => setId(e.target.value)} disabled={busy} />
-      </label>
+      <UserIdField label="ID" value={id} onChange={setId} disabled={busy} testId="new-user-id" />
       <label className="field">
         <span className="field-label">Name</span>
         <input className="input" data-testid="new-user-name" value={name} maxLength={100} onChange={(e) => setName(e.target.value)} disabled={busy} />

@@ -8,6 +8,7 @@ import { pinProblem, userIdProblem } from '../../shared/accounts.js';
 import { call, useApi } from '../api.js';
 import { useRequest } from '../lib/hooks.js';
 import { useSessionStore, useStatusStore } from '../stores/index.js';
+import { UserIdField } from './UserIdField.js';
 
 export function FirstAdministrator() {
   const api = useApi();
@@ -45,10 +46,7 @@ export function FirstAdministrator() {
             No users yet. Create the first administrator; they add officers and supervisors afterwards.
           </p>
           {created && <p className="login-notice">Administrator {created} created. Sign in with that ID and PIN.</p>}
-          <label className="field">
-            <span className="field-label">Administrator ID</span>
-            <input className="input" data-testid="first-admin-id" value={id} maxLength={64} spellCheck={false} onChange={(e) => setId(e.target.value)} disabled={busy} />
-          </label>
+          <UserIdField label="Administrator ID" value={id} onChange={setId} disabled={busy} testId="first-admin-id" />
           <label className="field">
             <span className="field-label">Name</span>
             <input className="input" data-testid="first-admin-name" value={name} maxLength={100} onChange={(e) => setName(e.target.value)} disabled={busy} />

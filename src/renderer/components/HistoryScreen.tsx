@@ -6,14 +6,17 @@
  * who receives it and why (D.1). Every search, image and export is audited by
  * the engine; this screen only asks.
  */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { HistoryRead, Responses } from '../../shared/contract.js';
 import { historyQuerySchema } from '../../shared/contract.js';
+import { keepPlateCharacters } from '../../shared/plates.js';
 import { CASE_NUMBER_PATTERN, type SearchReason } from '../../shared/records.js';
 import { call, useApi } from '../api.js';
 import { formatClock } from '../lib/format.js';
 import { gridMap } from '../lib/grid-map.js';
 import { useHistoryStore } from '../stores/index.js';
+import { KeyboardButton, OnScreenKeyboard, useKeyboardTarget } from './OnScreenKeyboard.js';
+import { PanelBar } from './PanelBar.js';
 
 export function openHistory(): void {
   useHistoryStore.getState().setOpen(true);
@@ -42,6 +45,8 @@ export function HistoryScreen() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [exporting, setExporting] = useState<ExportSource | null>(null);
+  const keyboard = useKeyboardTarget<'plate'>();
+  const plateRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     void call(api, 'history.reasons', {}).then((r) => {
@@ -70,6 +75,7 @@ export function HistoryScreen() {
     }
     setBusy(true);
     setError(null);
+    keyboard.close();
     const fromT = toTime(from);
     const toT = toTime(to);
     const answer = await call(api, 'history.search', {
@@ -86,13 +92,7 @@ export function HistoryScreen() {
 
   return (
     <div className="history" data-testid="history-screen">
-      <header className="panel-bar">
-        <button type="button" className="btn btn-back" data-testid="history-close" onClick={() => useHistoryStore.getState().setOpen(false)}>
-          ‹ Patrol
-        </button>
-        <h1 className="panel-bar-title">History search</h1>
-        <span className="panel-bar-meta">Every search is recorded with its reason</span>
-      </header>
+      <PanelBar title="History search" back="‹ Patrol" onBack={() => useHistoryStore.getState().setOpen(false)} backTestId="history-close" meta="Every search is recorded with its reason" />
       <div className="history-body">
         <form className="history-form" onSubmit={(e) => void search(e)} aria-label="History search">
           <fieldset className="history-justification">
@@ -132,8 +132,23 @@ export function HistoryScreen() {
           </fieldset>
           <label className="field">
             <span className="field-label">Plate (* any, ? one)</span>
-            <input className="input input-plate" data-testid="history-plate" value={plate} onChange={(e) => setPlate(e.target.value.toUpperCase())} autoComplete="off" />
+            <span className="osk-field">
+              <input
+                ref={plateRef}
+                className="input input-plate"
+                data-testid="history-plate"
+                value={plate}
+                onChange={(e) => setPlate(keepPlateCharacters(e.target.value, true))}
+                autoComplete="off"
+                spellCheck={false}
+                {...keyboard.touchOpens('plate')}
+              />
+              <KeyboardButton open={keyboard.target === 'plate'} label="the plate" onClick={() => keyboard.toggle('plate')} testId="history-plate-keyboard" />
+            </span>
           </label>
+          {keyboard.target === 'plate' && (
+            <OnScreenKeyboard kind="plate-pattern" label="Plate" value={plate} onChange={setPlate} onDone={keyboard.close} maxLength={12} fieldRef={plateRef} docked testId="history-keyboard" />
+          )}
           <div className="history-range">
             <label className="field">
               <span className="field-label">From</span>

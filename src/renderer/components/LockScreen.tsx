@@ -11,8 +11,7 @@ import { forgetSignIn } from '../lib/resume.js';
 import { useRequest } from '../lib/hooks.js';
 import { selectCurrentAlert, useAlertsStore, useSessionStore, useStatusStore } from '../stores/index.js';
 import { clearShift, loadShift } from '../sync.js';
-
-const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'clear', '0', 'back'] as const;
+import { PinKeypad } from './PinKeypad.js';
 
 export function LockScreen() {
   const api = useApi();
@@ -46,13 +45,6 @@ export function LockScreen() {
     forgetSignIn();
     clearShift();
     useSessionStore.getState().signedOut();
-  }
-
-  function press(key: (typeof KEYS)[number]) {
-    if (key === 'clear') setPin('');
-    else if (key === 'back') setPin(pin.slice(0, -1));
-    else if (pin.length < 64) setPin(pin + key);
-    pinRef.current?.focus();
   }
 
   return (
@@ -100,22 +92,8 @@ export function LockScreen() {
             Sign out instead
           </button>
         </div>
-        <div className="keypad" aria-label="Keypad: PIN">
-          <div className="keypad-target">Typing into: PIN</div>
-          <div className="keypad-grid">
-            {KEYS.map((key) => (
-              <button
-                key={key}
-                type="button"
-                className={`btn key key-${key}`}
-                disabled={busy}
-                onClick={() => press(key)}
-                aria-label={key === 'back' ? 'Delete last digit' : key === 'clear' ? 'Clear' : key}
-              >
-                {key === 'back' ? '⌫' : key === 'clear' ? 'Clear' : key}
-              </button>
-            ))}
-          </div>
+        <div className="login-keys">
+          <PinKeypad value={pin} onChange={setPin} disabled={busy} testId="lock-keypad" />
         </div>
       </form>
     </div>

@@ -1,7 +1,9 @@
 /**
  * Sign-in (policy C.2): officer ID and PIN. Only officers the engine knows as
- * trained get in; its refusal is shown as it comes. The login tap is also the
- * user gesture that unlocks audio for the alert tone.
+ * trained get in; its refusal is shown as it comes. Beside the fields, the
+ * keyboard for the field being typed: letters for the ID, the keypad for the
+ * PIN. The login tap is also the user gesture that unlocks audio for the
+ * alert tone.
  */
 import { useRef, useState, type FormEvent } from 'react';
 import { call, useApi } from '../api.js';
@@ -11,9 +13,10 @@ import { FirstAdministrator } from './FirstAdministrator.js';
 import { rememberSignIn } from '../lib/resume.js';
 import { restoreScreen } from '../lib/ui-memory.js';
 import { loadShift } from '../sync.js';
+import { OnScreenKeyboard } from './OnScreenKeyboard.js';
+import { PinKeypad } from './PinKeypad.js';
 
 type Field = 'user' | 'pin';
-const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'clear', '0', 'back'] as const;
 
 export function LoginScreen() {
   const needsFirstAdministrator = useStatusStore((s) => s.status?.needsFirstAdministrator ?? false);
@@ -60,14 +63,6 @@ function SignIn() {
     if (result.value.role !== 'administrator') useStartStore.getState().show();
     useSessionStore.getState().signedIn(rememberSignIn(result.value));
     void loadShift(api);
-  }
-
-  function press(key: (typeof KEYS)[number]) {
-    const [value, setValue] = field === 'pin' ? [pin, setPin] : [userId, setUserId];
-    if (key === 'clear') setValue('');
-    else if (key === 'back') setValue(value.slice(0, -1));
-    else if (value.length < 64) setValue(value + key);
-    (field === 'pin' ? pinRef : userRef).current?.focus();
   }
 
   return (
@@ -121,22 +116,26 @@ function SignIn() {
             {busy ? 'Signing in…' : 'Sign in'}
           </button>
         </div>
-        <div className="keypad" aria-label={field === 'pin' ? 'Keypad: PIN' : 'Keypad: officer ID'}>
-          <div className="keypad-target">Typing into: {field === 'pin' ? 'PIN' : 'Officer ID'}</div>
-          <div className="keypad-grid">
-            {KEYS.map((key) => (
-              <button
-                key={key}
-                type="button"
-                className={`btn key key-${key}`}
-                disabled={busy}
-                onClick={() => press(key)}
-                aria-label={key === 'back' ? 'Delete last digit' : key === 'clear' ? 'Clear' : key}
-              >
-                {key === 'back' ? '⌫' : key === 'clear' ? 'Clear' : key}
-              </button>
-            ))}
-          </div>
+        <div className="login-keys login-keys-wide">
+          {field === 'pin' ? (
+            <PinKeypad value={pin} onChange={setPin} disabled={busy} testId="login-keypad" />
+          ) : (
+            <OnScreenKeyboard
+              kind="id"
+              label="Officer ID"
+              value={userId}
+              onChange={setUserId}
+              onDone={() => {
+                setField('pin');
+                pinRef.current?.focus();
+              }}
+              doneLabel="Next: PIN"
+              maxLength={64}
+              fieldRef={userRef}
+              disabled={busy}
+              testId="login-keyboard"
+            />
+          )}
         </div>
       </form>
     </div>

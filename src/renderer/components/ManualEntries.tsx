@@ -1,12 +1,15 @@
 /**
  * Plates entered by hand (policy 5.04 IV.C.6): the form, with the reason the
- * policy asks for; what the engine stored, with the reads earlier this shift
- * that the new entry matches; and the entries in force, each removable with
- * a reason. The engine applies the agency's limits and its refusals are shown
+ * policy asks for (a quick-pick reason from the car settings, a typed one, or
+ * both) and the on-screen keyboard for the plate and the reason; what the
+ * engine stored, with the reads earlier this shift that the new entry
+ * matches; and the entries in force, each removable with a reason. The engine applies the agency's limits and its refusals are shown
  * as they come.
  */
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ManualEntryView, Responses } from '../../shared/contract.js';
+import { manualEntryReason } from '../../shared/checklist.js';
+import { keepPlateCharacters } from '../../shared/plates.js';
 import { call, useApi } from '../api.js';
 import { formatAge, formatClock, formatDayTime } from '../lib/format.js';
 import { useNow, useRequest } from '../lib/hooks.js';
@@ -14,6 +17,7 @@ import { US_STATES } from '../lib/us-states.js';
 import { EMPTY_DRAFT } from '../stores/hotlists.js';
 import { useHotListsStore, useStatusStore } from '../stores/index.js';
 import { loadManualEntries } from '../sync.js';
+import { KeyboardButton, OnScreenKeyboard, useKeyboardTarget } from './OnScreenKeyboard.js';
 import { PlateText } from './PlateText.js';
 import { ReadImage } from './ReadImage.js';
 
@@ -28,7 +32,23 @@ const MATCH_SHORT: Record<EarlierRead['kind'], string> = {
 
 /** Letters and digits, upper case, and the wildcards; anything else typed is dropped. */
 export function cleanPlate(typed: string): string {
-  return typed.toUpperCase().replace(/[^A-Z0-9*?]/g, '');
+  return keepPlateCharacters(typed, true);
+}
+
+/** The car's quick-pick reasons for a plate entered by hand (alerts.reasons, "manual"). */
+function useManualReasons(): readonly string[] {
+  const api = useApi();
+  const [reasons, setReasons] = useState<readonly string[]>([]);
+  useEffect(() => {
+    let live = true;
+    void call(api, 'alerts.reasons', {}).then((result) => {
+      if (live && result.ok) setReasons(result.value.manual);
+    });
+    return () => {
+      live = false;
+    };
+  }, [api]);
+  return reasons;
 }
 
 const isPartial = (plate: string) => /[*?]/.test(plate);
@@ -47,6 +67,8 @@ export function ManualEntryForm({ onAdded }: { onAdded?: () => void }) {
   const setDraft = useHotListsStore((s) => s.setDraft);
   const { busy, error, setError, run } = useRequest();
   const [invalid, setInvalid] = useState<Field | null>(null);
+  const keyboard = useKeyboardTarget<'plate' | 'reason'>();
+  const quickReasons = useManualReasons();
   const refs = {
     plate: useRef<HTMLInputElement>(null),
     reason: useRef<HTMLTextAreaElement>(null),
@@ -63,9 +85,9 @@ export function ManualEntryForm({ onAdded }: { onAdded?: () => void }) {
     event.preventDefault();
     if (busy) return;
     const plate = cleanPlate(draft.plate);
-    const reason = draft.reason.trim();
+    const reason = manualEntryReason(draft.pick, draft.reason);
     if (!plate) return refuse('plate', 'Enter the plate. Use * or ? for characters you do not know.');
-    if (reason.length < 3) return refuse('reason', 'Enter why this plate is of interest: every plate entered by hand needs a reason.');
+    if (reason.length < 3) return refuse('reason', 'Pick a reason or write why this plate is of interest: every plate entered by hand needs a reason.');
     let expiresInHours: number | undefined;
     if (draft.expiry.trim() !== '') {
       expiresInHours = Number(draft.expiry);
@@ -74,6 +96,7 @@ export function ManualEntryForm({ onAdded }: { onAdded?: () => void }) {
       }
     }
     setInvalid(null);
+    keyboard.close();
     const result = await run(() =>
       call(api, 'hotlists.manual.add', {
         plate,
@@ -92,6 +115,21 @@ export function ManualEntryForm({ onAdded }: { onAdded?: () => void }) {
     onAdded?.();
   }
 
+  function typePlate(typed: string) {
+    setDraft({ plate: cleanPlate(typed) });
+    if (invalid === 'plate') setInvalid(null);
+  }
+
+  function typeReason(typed: string) {
+    setDraft({ reason: typed });
+    if (invalid === 'reason') setInvalid(null);
+  }
+
+  function pick(reason: string) {
+    setDraft({ pick: draft.pick === reason ? '' : reason });
+    if (invalid === 'reason') setInvalid(null);
+  }
+
   const partial = isPartial(draft.plate);
   const fieldClass = (field: Field, base: string) => `${base}${invalid === field ? ' input-invalid' : ''}`;
 
@@ -104,24 +142,25 @@ export function ManualEntryForm({ onAdded }: { onAdded?: () => void }) {
       <div className="manual-fields">
         <label className="field field-plate">
           <span className="field-label">Plate</span>
-          <input
-            ref={refs.plate}
-            className={fieldClass('plate', 'input input-plate')}
-            data-testid="manual-plate"
-            value={draft.plate}
-            maxLength={12}
-            autoComplete="off"
-            autoCapitalize="characters"
-            autoCorrect="off"
-            spellCheck={false}
-            placeholder="ABC1234"
-            aria-invalid={invalid === 'plate'}
-            disabled={busy}
-            onChange={(e) => {
-              setDraft({ plate: cleanPlate(e.target.value) });
-              if (invalid === 'plate') setInvalid(null);
-            }}
-          />
+          <span className="osk-field">
+            <input
+              ref={refs.plate}
+              className={fieldClass('plate', 'input input-plate')}
+              data-testid="manual-plate"
+              value={draft.plate}
+              maxLength={12}
+              autoComplete="off"
+              autoCapitalize="characters"
+              autoCorrect="off"
+              spellCheck={false}
+              placeholder="ABC1234"
+              aria-invalid={invalid === 'plate'}
+              disabled={busy}
+              onChange={(e) => typePlate(e.target.value)}
+              {...keyboard.touchOpens('plate')}
+            />
+            <KeyboardButton open={keyboard.target === 'plate'} label="the plate" disabled={busy} onClick={() => keyboard.toggle('plate')} testId="manual-plate-keyboard" />
+          </span>
           <span className={partial ? 'field-hint field-hint-on' : 'field-hint'}>
             {partial ? 'Partial plate: * any run of characters, ? one character' : '* and ? for unknown characters'}
           </span>
@@ -143,24 +182,45 @@ export function ManualEntryForm({ onAdded }: { onAdded?: () => void }) {
             ))}
           </select>
         </label>
+        {quickReasons.length > 0 && (
+          <div className="field field-reason" role="group" aria-label="Quick reasons">
+            <span className="field-label">Reason (required): pick one, add words if needed</span>
+            <div className="quick-reasons">
+              {quickReasons.map((text) => (
+                <button
+                  key={text}
+                  type="button"
+                  className={draft.pick === text ? 'btn quick-reason btn-selected' : 'btn quick-reason'}
+                  aria-pressed={draft.pick === text}
+                  disabled={busy}
+                  data-testid="manual-quick-reason"
+                  onClick={() => pick(text)}
+                >
+                  {text}
+                </button>
+              ))}
+            </div>
+          </div>
+        )}
         <label className="field field-reason">
-          <span className="field-label">Reason (required)</span>
-          <textarea
-            ref={refs.reason}
-            className={fieldClass('reason', 'input note')}
-            data-testid="manual-reason"
-            value={draft.reason}
-            maxLength={500}
-            rows={2}
-            placeholder="Why is this plate of interest? e.g. vehicle seen leaving a burglary, case 24-1187"
-            aria-required="true"
-            aria-invalid={invalid === 'reason'}
-            disabled={busy}
-            onChange={(e) => {
-              setDraft({ reason: e.target.value });
-              if (invalid === 'reason') setInvalid(null);
-            }}
-          />
+          <span className="field-label">{quickReasons.length > 0 ? (draft.pick ? 'More about it (optional)' : 'Or write the reason') : 'Reason (required)'}</span>
+          <span className="osk-field">
+            <textarea
+              ref={refs.reason}
+              className={fieldClass('reason', 'input note')}
+              data-testid="manual-reason"
+              value={draft.reason}
+              maxLength={draft.pick ? 498 - draft.pick.length : 500}
+              rows={2}
+              placeholder="Why is this plate of interest? e.g. vehicle seen leaving a burglary, case 24-1187"
+              aria-required={!draft.pick}
+              aria-invalid={invalid === 'reason'}
+              disabled={busy}
+              onChange={(e) => typeReason(e.target.value)}
+              {...keyboard.touchOpens('reason')}
+            />
+            <KeyboardButton open={keyboard.target === 'reason'} label="the reason" disabled={busy} onClick={() => keyboard.toggle('reason')} testId="manual-reason-keyboard" />
+          </span>
         </label>
         <label className="field field-expiry">
           <span className="field-label">Expires in (optional)</span>
@@ -187,6 +247,12 @@ export function ManualEntryForm({ onAdded }: { onAdded?: () => void }) {
         <button type="submit" className="btn btn-primary btn-xl manual-submit" data-testid="manual-submit" disabled={busy}>
           {busy ? 'Adding…' : 'Add to hot list'}
         </button>
+        {keyboard.target === 'plate' && (
+          <OnScreenKeyboard kind="plate-pattern" label="Plate" value={draft.plate} onChange={typePlate} onDone={keyboard.close} maxLength={12} fieldRef={refs.plate} docked disabled={busy} testId="manual-keyboard" />
+        )}
+        {keyboard.target === 'reason' && (
+          <OnScreenKeyboard kind="text" label="Reason" value={draft.reason} onChange={typeReason} onDone={keyboard.close} maxLength={draft.pick ? 498 - draft.pick.length : 500} fieldRef={refs.reason} docked disabled={busy} testId="manual-keyboard" />
+        )}
       </div>
       {error && (
         <p className="error-text" role="alert" data-testid="manual-error">

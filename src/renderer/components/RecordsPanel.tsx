@@ -7,6 +7,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { DisseminationEntry, HoldView } from '../../shared/contract.js';
 import { call, useApi } from '../api.js';
 import { useRecordsStore, useStatusStore } from '../stores/index.js';
+import { PanelBar } from './PanelBar.js';
 import { RetentionSection } from './RetentionSection.js';
 
 export function openRecords(): void {
@@ -47,13 +48,7 @@ export function RecordsPanel() {
 
   return (
     <div className="history" data-testid="records-panel">
-      <header className="panel-bar">
-        <button type="button" className="btn btn-back" data-testid="records-close" onClick={() => useRecordsStore.getState().setOpen(false)}>
-          ‹ Patrol
-        </button>
-        <h1 className="panel-bar-title">Records</h1>
-        <span className="panel-bar-meta">Policy 5.04 IV.B.1 · D.1</span>
-      </header>
+      <PanelBar title="Records" back="‹ Patrol" onBack={() => useRecordsStore.getState().setOpen(false)} backTestId="records-close" meta="Policy 5.04 IV.B.1 · D.1" />
       <div className="history-body">
         <section className="history-form" aria-label="Legal holds">
           {mayEditRetention && <RetentionSection />}

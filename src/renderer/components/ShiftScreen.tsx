@@ -17,6 +17,9 @@ import { forgetScreen } from '../lib/ui-memory.js';
 import { shiftCsv } from '../lib/shift-csv.js';
 import { useAlertsStore, useSessionStore, useShiftStore } from '../stores/index.js';
 import { clearShift } from '../sync.js';
+import { KeyboardButton, useKeyboardTarget } from './OnScreenKeyboard.js';
+import { PinKeypad } from './PinKeypad.js';
+import { UserIdField } from './UserIdField.js';
 
 const KINDS: readonly DispositionKind[] = ['confirmed', 'misread', 'not-on-list', 'other'];
 
@@ -157,6 +160,7 @@ function DeploymentControl({ deployment, busy, request }: ControlProps) {
   const [purpose, setPurpose] = useState('');
   const [supervisorId, setSupervisorId] = useState('');
   const [pin, setPin] = useState('');
+  const keypad = useKeyboardTarget<'pin'>();
   const [code, setCode] = useState('');
 
   if (!deployment) {
@@ -198,8 +202,12 @@ function DeploymentControl({ deployment, busy, request }: ControlProps) {
         <div className="approve-grid">
           <fieldset className="approve-way">
             <legend>Supervisor signs in here</legend>
-            <input className="input" data-testid="approve-supervisor-id" placeholder="Supervisor ID" autoComplete="off" value={supervisorId} onChange={(e) => setSupervisorId(e.target.value)} />
-            <input className="input" data-testid="approve-pin" type="password" inputMode="numeric" placeholder="PIN" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value)} />
+            <UserIdField label="Supervisor ID" value={supervisorId} onChange={setSupervisorId} placeholder="Supervisor ID" hideLabel testId="approve-supervisor-id" />
+            <span className="osk-field">
+              <input className="input" data-testid="approve-pin" type="password" inputMode="numeric" placeholder="PIN" aria-label="Supervisor's PIN" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value)} {...keypad.touchOpens('pin')} />
+              <KeyboardButton open={keypad.target === 'pin'} label="the supervisor's PIN" onClick={() => keypad.toggle('pin')} testId="approve-pin-keyboard" />
+            </span>
+            {keypad.target === 'pin' && <PinKeypad value={pin} onChange={setPin} label="Supervisor's PIN" disabled={busy} testId="approve-keypad" />}
             <button
               type="button"
               className="btn btn-primary"

@@ -15,12 +15,15 @@ export interface ManualDraft {
   plate: string;
   /** Two-letter code, or '' for unknown. */
   state: string;
+  /** The quick-pick reason tapped, or ''. */
+  pick: string;
+  /** The reason as typed: the whole reason, or more about the one picked. */
   reason: string;
   /** Hours as typed; '' for the engine's default. */
   expiry: string;
 }
 
-export const EMPTY_DRAFT: ManualDraft = { plate: '', state: '', reason: '', expiry: '' };
+export const EMPTY_DRAFT: ManualDraft = { plate: '', state: '', pick: '', reason: '', expiry: '' };
 
 export interface LastSync {
   finishedAt: number;
