@@ -9,6 +9,7 @@ import { benchOpencvAllocator } from './opencv-allocator.js';
 import { benchRecognition } from './recognition.js';
 import { benchRetention } from './retention.js';
 import { benchStorage } from './storage.js';
+import { benchTiles } from './tiles.js';
 
 const all: Record<string, () => Promise<void>> = {
   recognition: () => benchRecognition(),
@@ -17,6 +18,7 @@ const all: Record<string, () => Promise<void>> = {
   retention: benchRetention,
   cameras: () => benchCameras(process.argv.slice(2)),
   storage: benchStorage,
+  tiles: benchTiles,
   'opencv-allocator': () => benchOpencvAllocator(process.argv.slice(2)),
 };
 

@@ -30,7 +30,13 @@ export function ShiftStartScreen() {
   const user = useSessionStore((s) => s.user);
   const status = useStatusStore((s) => s.status);
   const now = useNow(1000);
-  const problems = failureNotices(status, now);
+  const progress = useHotListsStore((s) => s.progress);
+  // The status knows the lists the car holds; a list whose first sync just failed is known from the sync alone.
+  const notices = failureNotices(status, now);
+  const syncFailures = Object.values(progress)
+    .filter((e) => e.phase === 'failed' && !notices.some((n) => n.id === `hotlist:${e.list}`))
+    .map((e) => ({ title: `Hot list ${e.list}: the sync failed` }));
+  const problems = [...notices, ...syncFailures];
   return (
     <div className="shift-start" data-testid="shift-start">
       <header className="panel-bar shift-start-bar">
