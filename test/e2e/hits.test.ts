@@ -13,45 +13,28 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2eSkipReason, launchChromium, pageProblems, projectRoot, signInAsDemo, startServe, type ServedApp } from '../helpers/chromium.js';
+import { DEMO_USER } from '../../src/main/engine/demo.js';
+import { MDT_SIZES, THEMES, e2eSkipReason, launchChromium, pageProblems, projectRoot, showAs, startServe, type ServedApp } from '../helpers/chromium.js';
+import { describeProblems, layoutProblems } from '../helpers/layout.js';
 
 const haveSocat = spawnSync('socat', ['-V']).status === 0;
 const skipReason = e2eSkipReason() ?? (haveSocat ? null : 'skipped: socat is not installed (it stands in for the GPS receiver)');
 if (skipReason) console.warn(`hit history E2E ${skipReason}`);
 
-const SIZES = [
-  [1024, 768],
-  [1280, 800],
-  [1366, 768],
-] as const;
-
-/** Saves the screen at the three MDT sizes in both themes (test-results/NAME-WxH-THEME.png) and names any text cut off in it. */
-async function shoot(page: Page, name: string, scope: string): Promise<string[]> {
+/** Saves the screen at every MDT size in both themes (test-results/NAME-WxH-THEME.png) and gives the layout problems inside `root` at each. */
+async function shoot(page: Page, name: string, root: string): Promise<string[]> {
   const dir = path.join(projectRoot, 'test-results');
   fs.mkdirSync(dir, { recursive: true });
-  const cut: string[] = [];
-  for (const theme of ['night', 'day'] as const) {
-    await page.evaluate((t) => {
-      document.documentElement.dataset.theme = t;
-    }, theme);
-    for (const [width, height] of SIZES) {
-      await page.setViewportSize({ width, height });
-      await page.screenshot({ path: path.join(dir, `${name}-${width}x${height}-${theme}.png`) });
-      const clipped = await page.evaluate((selector) => {
-        const out: string[] = [];
-        for (const el of document.querySelectorAll<HTMLElement>(`${selector} .cell-value, ${selector} .hit-step, ${selector} .panel-bar-title, ${selector} .btn`)) {
-          if (el.scrollWidth > el.clientWidth + 1) out.push(`${el.className}: "${el.textContent}"`);
-        }
-        return out;
-      }, scope);
-      cut.push(...clipped.map((c) => `${width}x${height} ${theme}: ${c}`));
+  const found: string[] = [];
+  for (const theme of THEMES) {
+    for (const size of MDT_SIZES) {
+      await showAs(page, theme, size);
+      await page.screenshot({ path: path.join(dir, `${name}-${size[0]}x${size[1]}-${theme}.png`) });
+      found.push(...describeProblems(await layoutProblems(page, { root })).map((p) => `${name} ${size[0]}x${size[1]} ${theme}: ${p}`));
     }
   }
-  await page.evaluate(() => {
-    document.documentElement.dataset.theme = 'night';
-  });
-  await page.setViewportSize({ width: 1280, height: 800 });
-  return cut;
+  await showAs(page, 'night', [1280, 800]);
+  return found;
 }
 
 function nmea(body: string): string {
@@ -87,7 +70,10 @@ describe.skipIf(skipReason !== null)('hit history and shift map end to end (brow
     const receiver = path.join(carDir, 'gps');
     const feed = path.join(carDir, 'gps-feed');
     socat = spawn('socat', [`pty,raw,echo=0,link=${receiver}`, `pty,raw,echo=0,link=${feed}`]);
-    await expect.poll(() => fs.existsSync(receiver) && fs.existsSync(feed), { timeout: 10_000 }).toBe(true);
+    for (let waited = 0; !(fs.existsSync(receiver) && fs.existsSync(feed)); waited += 100) {
+      if (waited > 10_000) throw new Error('socat did not make the GPS pseudo-terminals within 10 s');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     const out = fs.openSync(feed, 'w');
     // The car drives north-east across Boston at about 18 knots.
     let step = 0;
@@ -110,14 +96,24 @@ describe.skipIf(skipReason !== null)('hit history and shift map end to end (brow
   it("shows the shift's hits, a hit's stored checklist and the shift map", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, hasTouch: true });
     const problems = pageProblems(page);
-    await signInAsDemo(page, app.url);
+    await page.goto(app.url);
+    await page.getByTestId('login-user').fill(DEMO_USER.id);
+    await page.getByTestId('login-pin').fill(DEMO_USER.pin);
+    await page.getByTestId('login-submit').click();
+    // Past the shift-start check, unless the alert takes the screen first.
+    const start = page.getByTestId('start-patrol');
+    const alertScreen = page.getByTestId('alert-screen');
+    await start.or(alertScreen).or(page.getByTestId('patrol-view')).first().waitFor({ timeout: 90_000 });
+    if (await start.isVisible()) await start.click();
 
     // The planted plate's alert, framed in its list's colour (the demo list has the default red).
-    const alertScreen = page.getByTestId('alert-screen');
-    await alertScreen.waitFor({ timeout: 150_000 });
+    await alertScreen.waitFor({ timeout: 200_000 });
     expect(await alertScreen.getAttribute('data-list-colour')).toBe('#d32f2f');
     const border = await alertScreen.evaluate((el) => getComputedStyle(el).borderTopColor);
     expect(border).toBe('rgb(211, 47, 47)');
+    // The alert screen belongs to other work; its problems are printed here, not asserted.
+    const alertLayout = await shoot(page, 'alert-list-colour', '[data-testid="alert-screen"]');
+    if (alertLayout.length > 0) console.log(`alert screen layout:\n${alertLayout.join('\n')}`);
     await page.getByTestId('alert-ack').click();
     await page.getByTestId('check-characters-yes').click();
     await page.getByTestId('check-state-yes').click();
@@ -127,15 +123,25 @@ describe.skipIf(skipReason !== null)('hit history and shift map end to end (brow
     await page.getByTestId('disposition-confirmed').click();
     await page.getByTestId('disposition-note').fill('Vehicle stopped, driver detained');
     await page.getByTestId('disposition-submit').click();
-    await page.getByTestId('patrol-view').waitFor({ timeout: 30_000 });
+    // The shift-start check the alert came over is there again; the demo footage loops, so a further alert may
+    // have come meanwhile: it is acknowledged and put aside to reach the patrol view.
+    const patrol = page.getByTestId('patrol-view');
+    for (let tries = 0; tries < 6 && !(await patrol.isVisible()); tries++) {
+      await patrol.or(start).or(page.getByTestId('alert-ack')).or(page.getByTestId('alert-defer')).first().waitFor({ timeout: 30_000 });
+      if (await start.isVisible()) await start.click();
+      if (await page.getByTestId('alert-ack').isVisible()) await page.getByTestId('alert-ack').click();
+      if (await page.getByTestId('alert-defer').isVisible()) await page.getByTestId('alert-defer').click();
+    }
+    await patrol.waitFor({ timeout: 10_000 });
 
+    const layout: string[] = [];
+    layout.push(...(await shoot(page, 'patrol-hits-tile', '.side-panel')));
     await page.getByTestId('hits-open').click();
-    const row = page.getByTestId('hit-row').first();
+    const row = page.getByTestId('hit-row').filter({ hasText: 'Confirmed' }).first();
     await row.waitFor({ timeout: 10_000 });
     expect(await row.getByTestId('hit-status').textContent()).toMatch(/Confirmed.*demo/);
     expect(await row.getAttribute('data-list-colour')).toBe('#d32f2f');
-    const cut: string[] = [];
-    cut.push(...(await shoot(page, 'hit-history', '[data-testid="hit-history"]')));
+    layout.push(...(await shoot(page, 'hit-history', '[data-testid="hit-history"]')));
 
     await row.getByTestId('hit-open').click();
     await page.getByTestId('hit-detail').waitFor();
@@ -143,7 +149,7 @@ describe.skipIf(skipReason !== null)('hit history and shift map end to end (brow
     const steps = await page.getByTestId('hit-step').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.step));
     expect(steps).toEqual(['acknowledged', 'characters', 'state', 'dispatch', 'disposed']);
     expect(await page.getByTestId('hit-detail-note').textContent()).toBe('Vehicle stopped, driver detained');
-    cut.push(...(await shoot(page, 'hit-detail', '[data-testid="hit-history"]')));
+    layout.push(...(await shoot(page, 'hit-detail', '[data-testid="hit-history"]')));
 
     await page.getByTestId('hits-open-map').click();
     await page.getByTestId('shift-map').waitFor();
@@ -154,9 +160,9 @@ describe.skipIf(skipReason !== null)('hit history and shift map end to end (brow
     await hit.dispatchEvent('click');
     await page.getByTestId('map-point-card').waitFor();
     expect(await page.getByTestId('map-background').textContent()).toMatch(/grid/);
-    cut.push(...(await shoot(page, 'shift-map', '[data-testid="shift-map-screen"]')));
+    layout.push(...(await shoot(page, 'shift-map', '[data-testid="shift-map-screen"]')));
 
-    expect(cut).toEqual([]);
+    expect(layout).toEqual([]);
     expect(problems).toEqual([]);
   }, 400_000);
 });

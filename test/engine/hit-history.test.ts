@@ -1,6 +1,6 @@
 /**
  * The hit history and the shift map against the real engine: the alerts of
- * the signed-in officer's shift only (as the shift counters count them), one
+ * the signed-in officer's shift only (raised or disposed in it, or still open), one
  * alert's checklist as stored with each answer's time and who gave it, later
  * sightings, the shift's reads by position with hits marked and reads without
  * a fix counted, installed map tiles, and each list's colour and tone on the
@@ -120,12 +120,15 @@ describe('hit history and shift map', () => {
     const summary = await ok(screen.invoke('shift.summary', {})) as { counters: { hits: number } };
     expect(summary.counters.hits).toBe(rows.length);
 
-    // Another officer signing in later on another screen starts an empty history.
+    // Another officer signing in later on another screen gets only the alert still open, raised before their sign-in.
     now = T0 + 50 * MIN;
     const other = engine.connect(() => undefined);
     await ok(other.invoke('session.login', { userId: 'o2', pin: '222299' }));
-    expect(await ok(other.invoke('hits.shift', {}))).toEqual([]);
-    expect(await other.invoke('hits.detail', { alertId: amber.id })).toEqual({ ok: false, error: expect.stringMatching(/not raised during this shift/) });
+    expect((await ok(other.invoke('hits.shift', {})) as AlertView[]).map((a) => a.id)).toEqual([hot.id]);
+    expect(await other.invoke('hits.detail', { alertId: amber.id })).toEqual({ ok: false, error: expect.stringMatching(/not raised or worked during this shift/) });
+    expect(await ok(other.invoke('hits.detail', { alertId: hot.id }))).toMatchObject({ alert: { id: hot.id } });
+    // Its read is on their map too, though taken before they signed in.
+    expect((await ok(other.invoke('shift.map', {})) as ShiftMap).points.map((p) => [p.plate, p.hit])).toEqual([['HOT123', 'alert']]);
     other.close();
   });
 
@@ -143,7 +146,7 @@ describe('hit history and shift map', () => {
     ]);
     expect(detail.laterSightings.map((r) => [r.plate, r.capturedAt])).toEqual([['AMB111', T0 + 34 * MIN]]);
     // An alert of the previous shift is not this officer's to open here.
-    expect(await screen.invoke('hits.detail', { alertId: earlier.id })).toEqual({ ok: false, error: expect.stringMatching(/alert \d+ was not raised during this shift/) });
+    expect(await screen.invoke('hits.detail', { alertId: earlier.id })).toEqual({ ok: false, error: expect.stringMatching(/alert \d+ was not raised or worked during this shift/) });
     expect(await screen.invoke('hits.detail', { alertId: 9999 })).toEqual({ ok: false, error: 'alert 9999 does not exist' });
   });
 

@@ -18,12 +18,17 @@ export interface ShiftSpan {
   readonly to: number;
 }
 
-/** The alerts raised in the shift, newest first. */
+/**
+ * Whether alert `a` (with its disposition `d`) belongs to the shift: raised in
+ * it, disposed in it, or still open (an alert raised before sign-in is the
+ * officer's to work).
+ */
+export const IN_SHIFT = `((a.raised_at >= @from AND a.raised_at <= @to) OR a.status != 'disposed' OR (d.recorded_at >= @from AND d.recorded_at <= @to))`;
+const SHIFT_ALERTS = `SELECT a.id FROM alerts a LEFT JOIN dispositions d ON d.alert_id = a.id WHERE ${IN_SHIFT}`;
+
+/** The shift's alerts, newest first. */
 export function shiftAlerts(db: Db, alerts: AlertService, shift: ShiftSpan): AlertView[] {
-  const ids = db
-    .prepare('SELECT id FROM alerts WHERE raised_at >= ? AND raised_at <= ? ORDER BY raised_at DESC, id DESC')
-    .pluck()
-    .all(shift.from, shift.to) as number[];
+  const ids = db.prepare(`${SHIFT_ALERTS} ORDER BY a.raised_at DESC, a.id DESC`).pluck().all(shift) as number[];
   return ids.map((id) => alerts.get(id));
 }
 
@@ -57,13 +62,13 @@ function stepOf(row: StepRow): ChecklistStep | null {
 }
 
 /**
- * One alert of the shift. Refused for an alert raised outside it: the hit
- * history shows the signed-in officer's shift only, as its counters do.
+ * One alert of the shift. Refused for any other: the hit history shows the
+ * signed-in officer's shift only.
  */
 export function hitDetail(db: Db, alerts: AlertService, reads: ReadStore, alertId: number, shift: ShiftSpan): HitDetail {
   const alert = alerts.get(alertId);
-  if (alert.raisedAt < shift.from || alert.raisedAt > shift.to) {
-    throw new AlertFlowError(`alert ${alertId} was not raised during this shift; search the history for earlier hits`);
+  if (db.prepare(`${SHIFT_ALERTS} AND a.id = @alertId`).get({ ...shift, alertId }) === undefined) {
+    throw new AlertFlowError(`alert ${alertId} was not raised or worked during this shift; search the history for earlier hits`);
   }
   const rows = db
     .prepare(

@@ -1,6 +1,7 @@
 /**
  * The offline map of a shift: its reads with a GPS position in the order they
- * were taken (the car's track), which of them hit a list, and how many had no
+ * were taken (the car's track; with the reads of the shift's alerts raised
+ * before sign-in), which of them hit a list, and how many had no
  * fix. Map tiles are never downloaded: an agency may install raster tiles in
  * the data folder as map/{z}/{x}/{y}.png (slippy-map numbering, the layout
  * tile tools write); without them the screen draws a coordinate grid.
@@ -9,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { MapRead, ShiftMap } from '../../../shared/contract.js';
 import type { Db } from '../store/db.js';
-import type { ShiftSpan } from '../alerts/hit-history.js';
+import { IN_SHIFT, type ShiftSpan } from '../alerts/hit-history.js';
 
 /** The most reads one map plots (the newest); a 12-hour shift at a read every 10 s stays under it. */
 export const MAP_POINTS_LIMIT = 5000;
@@ -27,6 +28,10 @@ interface PointRow {
   sighted: number;
 }
 
+/** Read `r` belongs to the shift: taken in it, or the read of one of its alerts (hit-history.ts). */
+const SHIFT_READS = `(r.captured_at >= @from AND r.captured_at <= @to
+  OR r.id IN (SELECT h.read_id FROM alerts a JOIN hits h ON h.id = a.hit_id LEFT JOIN dispositions d ON d.alert_id = a.id WHERE ${IN_SHIFT}))`;
+
 export function shiftMap(db: Db, shift: ShiftSpan, tilesDir: string | null, limit = MAP_POINTS_LIMIT): ShiftMap {
   const rows = db
     .prepare(
@@ -35,10 +40,10 @@ export function shiftMap(db: Db, shift: ShiftSpan, tilesDir: string | null, limi
          EXISTS (SELECT 1 FROM hits h WHERE h.read_id = r.id
                    AND NOT EXISTS (SELECT 1 FROM upload_queue q WHERE q.kind = 'covert-hit' AND q.record_id = h.id)) AS sighted
        FROM reads r
-       WHERE r.captured_at >= ? AND r.captured_at <= ? AND r.lat IS NOT NULL AND r.lon IS NOT NULL
-       ORDER BY r.captured_at DESC, r.id DESC LIMIT ?`,
+       WHERE ${SHIFT_READS} AND r.lat IS NOT NULL AND r.lon IS NOT NULL
+       ORDER BY r.captured_at DESC, r.id DESC LIMIT @limit`,
     )
-    .all(shift.from, shift.to, limit + 1) as PointRow[];
+    .all({ ...shift, limit: limit + 1 }) as PointRow[];
   const truncated = rows.length > limit;
   const points: MapRead[] = rows
     .slice(0, limit)
@@ -56,9 +61,9 @@ export function shiftMap(db: Db, shift: ShiftSpan, tilesDir: string | null, limi
       alertId: r.alert_id,
     }));
   const withoutFix = db
-    .prepare('SELECT count(*) FROM reads WHERE captured_at >= ? AND captured_at <= ? AND (lat IS NULL OR lon IS NULL)')
+    .prepare(`SELECT count(*) FROM reads r WHERE ${SHIFT_READS} AND (r.lat IS NULL OR r.lon IS NULL)`)
     .pluck()
-    .get(shift.from, shift.to) as number;
+    .get(shift) as number;
   const zooms = tilesDir ? installedZooms(tilesDir) : [];
   return { from: shift.from, to: shift.to, points, withoutFix, truncated, tiles: zooms.length > 0 ? { zooms } : null };
 }
