@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USER } from '../../src/main/engine/demo.js';
 import { DEMO_DB_KEY_TEXT } from '../../src/main/engine/store/key.js';
-import { MDT_SIZES, e2eSkipReason, pageProblems, projectRoot, shootAllSizes, signIn, startDemoApp, type DemoApp } from '../helpers/chromium.js';
+import { MDT_SIZES, e2eSkipReason, showAs, pageProblems, projectRoot, shootAllSizes, signIn, startDemoApp, type DemoApp } from '../helpers/chromium.js';
 import { describeProblems, layoutProblems } from '../helpers/layout.js';
 
 const skipReason = e2eSkipReason();
@@ -21,11 +21,9 @@ if (skipReason) console.warn(`on-screen keyboard E2E ${skipReason}`);
 /** At each size: the keyboard inside the screen, the field wholly visible and not under the keyboard. */
 async function checkFits(page: Page, field: string, keyboard: string): Promise<void> {
   for (const [width, height] of MDT_SIZES) {
-    await page.setViewportSize({ width, height });
-    // A resize re-lays the panel out; the keyboard keeps the field above itself when it opens.
-    await page.getByTestId(`${field}-keyboard`).click();
-    await page.getByTestId(`${field}-keyboard`).click();
-    await page.getByTestId(keyboard).waitFor();
+    // A resize lays the panel out anew; the keyboard scrolls the field back above itself.
+    await showAs(page, 'night', [width, height]);
+    await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
     const keys = (await page.getByTestId(keyboard).boundingBox())!;
     const input = (await page.getByTestId(field).boundingBox())!;
     expect(keys.x, `keyboard inside the screen at ${width}x${height}`).toBeGreaterThanOrEqual(0);

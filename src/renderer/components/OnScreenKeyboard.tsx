@@ -97,8 +97,15 @@ export function OnScreenKeyboard({ kind, label, value, onChange, onDone, doneLab
     const field = fieldRef?.current;
     if (!keyboard) return;
     if (docked) {
-      setHeight(keyboard.offsetHeight);
-      if (field && typeof requestAnimationFrame === 'function') requestAnimationFrame(() => keepAbove(field, keyboard));
+      // Again whenever the window changes size (the panel lays out anew).
+      const place = () => {
+        setHeight(keyboard.offsetHeight);
+        if (field) requestAnimationFrame(() => keepAbove(field, keyboard));
+      };
+      if (typeof requestAnimationFrame !== 'function') return;
+      place();
+      window.addEventListener('resize', place);
+      return () => window.removeEventListener('resize', place);
     } else {
       // The keyboard first, then the field, so the field stays visible if both do not fit.
       keyboard.scrollIntoView?.({ block: 'nearest' });
