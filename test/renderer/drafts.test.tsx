@@ -60,6 +60,38 @@ describe('drafts', () => {
     expect(screen.getByTestId('dispatch-not-possible').getAttribute('aria-pressed')).toBe('true');
   });
 
+  it('keep the picked reason and the actions taken over a reload, and the submit sends them', async () => {
+    const engine = new FakeEngine();
+    twoAlerts(engine);
+    await renderSignedIn(engine);
+    click('disposition-other');
+    (await screen.findByTestId('reason-1')).click();
+    click('action-warning');
+    type('disposition-note', 'owner called in');
+
+    await reload(engine, 'alert-screen');
+    expect(screen.getByTestId('alert-screen').dataset.alertId).toBe('7');
+    expect((await screen.findByTestId('reason-1')).getAttribute('aria-pressed')).toBe('true');
+    expect(screen.getByTestId('action-warning').getAttribute('aria-pressed')).toBe('true');
+    click('disposition-submit');
+    await screen.findByTestId('disposition-saved');
+    expect(engine.callsTo('alerts.dispose')).toEqual([
+      { alertId: 7, kind: 'other', note: 'owner called in', reason: engine.reasons.other[1], actions: ['warning'] },
+    ]);
+  });
+
+  it('restore a draft kept before reasons and actions were kept, with none chosen', async () => {
+    const engine = new FakeEngine();
+    twoAlerts(engine);
+    window.localStorage.setItem(
+      'lpr.screen',
+      JSON.stringify({ userId: OFFICER.id, currentAlertId: 7, alertDrafts: { 7: { dispatchResult: null, dispatchNote: '', disposition: 'other', dispositionNote: 'older note' } } }),
+    );
+    await renderSignedIn(engine);
+    expect((screen.getByTestId('disposition-note') as HTMLTextAreaElement).value).toBe('older note');
+    expect(screen.getByTestId('action-warning').getAttribute('aria-pressed')).toBe('false');
+  });
+
   it('keep them over an engine restart that signs the screen in again with its token', async () => {
     const engine = new FakeEngine();
     twoAlerts(engine);

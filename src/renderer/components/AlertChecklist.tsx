@@ -27,7 +27,7 @@ import { call, useApi } from '../api.js';
 import { DISPATCH_TEXT, DISPOSITION_TEXT } from '../lib/format.js';
 import { useRequest } from '../lib/hooks.js';
 import { useAlertsStore } from '../stores/index.js';
-import { useAlertDraft } from '../stores/drafts.js';
+import { useAlertDraft, useDraftsStore } from '../stores/drafts.js';
 
 export type Step = 'acknowledge' | CheckName | 'disposition';
 
@@ -77,14 +77,14 @@ export function AlertChecklist({ alert }: { alert: AlertView }) {
   const { busy, error, run } = useRequest();
   // Choices and notes not yet stored live in the drafts store, so a reload or an engine restart keeps them.
   const [saved, setDraft] = useAlertDraft(alert.id);
-  const { dispatchResult, dispatchNote, dispositionNote } = saved;
+  const { dispatchResult, dispatchNote, dispositionNote, dispositionReason: reason, actions } = saved;
   const disposition = saved.disposition ?? (visualCheckFailed(alert) ? 'misread' : null);
   const setDispatchResult = (dispatchResult: DispatchResult | null) => setDraft({ dispatchResult });
   const setDispatchNote = (dispatchNote: string) => setDraft({ dispatchNote });
-  const setDisposition = (disposition: DispositionKind | null) => setDraft({ disposition });
   const setDispositionNote = (dispositionNote: string) => setDraft({ dispositionNote });
-  const [reason, setReason] = useState<string | null>(null);
-  const [actions, setActions] = useState<DispositionAction[]>([]);
+  const setReason = (dispositionReason: string | null) => setDraft({ dispositionReason });
+  /** The draft's actions as stored now (an answer's callback may run after other changes). */
+  const currentActions = (): DispositionAction[] => useDraftsStore.getState().alerts[alert.id]?.actions ?? [];
   const quickReasons = useQuickReasons();
 
   /** Runs one engine request; the answer (the whole alert) replaces what the store holds. */
@@ -116,13 +116,13 @@ export function AlertChecklist({ alert }: { alert: AlertView }) {
   };
 
   function chooseKind(kind: DispositionKind | null) {
-    setDisposition(kind);
-    setReason(null);
-    if (kind !== 'confirmed') setActions((current) => current.filter((a) => !actionNeedsConfirmed(a)));
+    const current = currentActions();
+    setDraft({ disposition: kind, dispositionReason: null, actions: kind === 'confirmed' ? current : current.filter((a) => !actionNeedsConfirmed(a)) });
   }
 
   function toggleAction(action: DispositionAction) {
-    setActions((current) => (current.includes(action) ? current.filter((a) => a !== action) : [...current, action]));
+    const current = currentActions();
+    setDraft({ actions: current.includes(action) ? current.filter((a) => a !== action) : [...current, action] });
   }
 
   const draft = disposition ? { kind: disposition, note: dispositionNote, reason, actions } : null;

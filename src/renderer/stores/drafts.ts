@@ -1,20 +1,25 @@
 /**
  * What the officer has chosen or typed for an alert but not yet stored in the
- * engine: the dispatch result and its note, the disposition and its note.
+ * engine: the dispatch result and its note, the disposition with its reason,
+ * actions and note.
  * Kept per alert, so switching alerts, a reload or an engine restart loses
  * none of it (lib/ui-memory.ts keeps it in the screen's local storage).
  */
 import { create } from 'zustand';
-import type { DispatchResult, DispositionKind } from '../../shared/contract.js';
+import type { DispatchResult, DispositionAction, DispositionKind } from '../../shared/contract.js';
 
 export interface AlertDraft {
   dispatchResult: DispatchResult | null;
   dispatchNote: string;
   disposition: DispositionKind | null;
+  /** The quick-pick reason chosen for the disposition. */
+  dispositionReason: string | null;
+  /** What the officer did (stop, arrest...). */
+  actions: DispositionAction[];
   dispositionNote: string;
 }
 
-export const EMPTY_ALERT_DRAFT: AlertDraft = { dispatchResult: null, dispatchNote: '', disposition: null, dispositionNote: '' };
+export const EMPTY_ALERT_DRAFT: AlertDraft = { dispatchResult: null, dispatchNote: '', disposition: null, dispositionReason: null, actions: [], dispositionNote: '' };
 
 export interface DraftsState {
   /** By alert id. */
@@ -36,7 +41,8 @@ export const useDraftsStore = create<DraftsState>()((set) => ({
       for (const id of alertIds) if (s.alerts[id]) kept[id] = s.alerts[id];
       return { alerts: kept };
     }),
-  restore: (alerts) => set({ alerts }),
+  // A draft kept by an earlier version may lack fields added since: each gets its empty value.
+  restore: (alerts) => set({ alerts: Object.fromEntries(Object.entries(alerts).map(([id, draft]) => [id, { ...EMPTY_ALERT_DRAFT, ...draft }])) }),
   clear: () => set({ alerts: {} }),
 }));
 
