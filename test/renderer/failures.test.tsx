@@ -2,6 +2,7 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { CameraStatus, EngineStatus } from '../../src/shared/contract.js';
+import { cameraFaultInWords } from '../../src/renderer/lib/failures.js';
 import { FakeEngine, NOW, OFFICER, makeAlert, makeStatus } from './fake-engine.js';
 import { installRendererHooks, renderSignedIn } from './setup.js';
 
@@ -45,10 +46,29 @@ describe('failure banners', () => {
     await renderSignedIn(engine);
     const text = banner('camera:front')!.textContent ?? '';
     expect(text).toContain('Front camera lost: reconnecting');
-    expect(text).toContain('stream closed');
+    expect(text).toContain('Stream closed.');
     expect(text).toContain('Next try in 4 s');
     engine.emit('status', healthy({ cameras: [front({ state: 'starting', lastError: 'stream closed', nextRetryAt: null })] }));
     expect(banner('camera:front')!.textContent).toContain('Trying now');
+  });
+
+  it("put the engine's reason in plain words, without the camera's address", async () => {
+    const engine = new FakeEngine();
+    const url = 'http://10.0.0.7/video.mjpg';
+    engine.status = healthy({ cameras: [front({ state: 'failed', lastError: `camera front: ${url} no frame for 3 s`, nextRetryAt: NOW + 2_000 })] });
+    await renderSignedIn(engine);
+    let text = banner('camera:front')!.textContent ?? '';
+    expect(text).toContain('It stopped sending pictures. No picture came for 3 s. Next try in 2 s.');
+    expect(text).not.toContain(url);
+    const words = (lastError: string) => cameraFaultInWords({ id: 'front', lastError });
+    expect(words(`camera front: ${url} stopped sending frames`)).toBe('Its picture stream ended.');
+    expect(words(`camera front: ${url} did not open within 20 s`)).toBe('It did not answer within 20 s.');
+    expect(words(`camera front: cannot open video ${url}: VideoCapture::New - failed to open capture`)).toBe('It could not be reached.');
+    expect(words(`camera front: grabber process for ${url} stopped (SIGKILL)`)).toBe('The part of the reader that takes its pictures stopped.');
+    expect(words('camera front: lens covered')).toBe('Lens covered.');
+    engine.emit('status', healthy({ cameras: [front({ state: 'failed', lastError: `camera front: ${url} did not open within 20 s` })] }));
+    text = banner('camera:front')!.textContent ?? '';
+    expect(text).toContain('It did not answer within 20 s.');
   });
 
   it('do not let an empty feed look normal when no camera works', async () => {
@@ -96,6 +116,6 @@ describe('failure banners', () => {
     engine.status = healthy({ cameras: [front({ state: 'failed', lastError: 'no signal' })] });
     await renderSignedIn(engine);
     expect(screen.getByTestId('alert-screen')).toBeTruthy();
-    expect(banner('camera:front')!.textContent).toContain('no signal');
+    expect(banner('camera:front')!.textContent).toContain('No signal.');
   });
 });

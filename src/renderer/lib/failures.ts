@@ -32,6 +32,26 @@ const PICTURE_FAULTS: Partial<Record<CameraCheckKind, { title: string; reason: s
   bright: { title: 'picture is too bright', reason: 'Most of the picture is washed out by light.' },
 };
 
+/**
+ * Why a camera failed, in the officer's words: the engine's message names the
+ * camera and its source address (kept whole for the administrator in the
+ * camera's panel); the banner says what happened to the pictures.
+ */
+export function cameraFaultInWords(camera: Pick<CameraStatus, 'id' | 'lastError'>): string | null {
+  const error = camera.lastError;
+  if (error === null) return null;
+  const silent = /no frame for (\d+) s/.exec(error);
+  if (silent) return `No picture came for ${silent[1]} s.`;
+  if (/stopped sending frames/.test(error)) return 'Its picture stream ended.';
+  const unanswered = /did not open within (\d+) s/.exec(error);
+  if (unanswered) return `It did not answer within ${unanswered[1]} s.`;
+  if (/cannot open video|failed to open/i.test(error)) return 'It could not be reached.';
+  if (/cannot read video|no decodable frame|cannot decode/.test(error)) return 'Its pictures could not be read.';
+  if (/grabber process/.test(error)) return 'The part of the reader that takes its pictures stopped.';
+  const own = error.startsWith(`camera ${camera.id}: `) ? error.slice(`camera ${camera.id}: `.length) : error;
+  return `${own.charAt(0).toUpperCase()}${own.slice(1)}${/[.!?]$/.test(own) ? '' : '.'}`;
+}
+
 function cameraNotice(camera: CameraStatus, now: number): FailureNotice | null {
   const id = `camera:${camera.id}`;
   const notRead = `Plates this camera sees are not being read.`;
@@ -43,7 +63,7 @@ function cameraNotice(camera: CameraStatus, now: number): FailureNotice | null {
       subject: 'camera',
       severity: 'bad',
       title: `${camera.name} camera lost: reconnecting`,
-      reason: `It stopped sending pictures (${camera.lastError ?? 'no reason given'}).${next}`,
+      reason: ['It stopped sending pictures.', cameraFaultInWords(camera), next.trim()].filter((part) => part !== null).join(' '),
       action: `${notRead} It reconnects by itself; if this stays, check its cable and power.`,
     };
   }
@@ -69,7 +89,7 @@ function cameraNotice(camera: CameraStatus, now: number): FailureNotice | null {
         subject: 'camera',
         severity: 'bad',
         title: `${camera.name} camera has failed`,
-        reason: camera.lastError ?? 'The camera gave no reason.',
+        reason: cameraFaultInWords(camera) ?? 'The camera gave no reason.',
         action: `${notRead} Check its cable and power, then restart the reader or call the administrator.`,
       };
     case 'stopped':
@@ -78,7 +98,7 @@ function cameraNotice(camera: CameraStatus, now: number): FailureNotice | null {
         subject: 'camera',
         severity: 'bad',
         title: `${camera.name} camera has stopped`,
-        reason: camera.lastError ?? 'Its video ended.',
+        reason: cameraFaultInWords(camera) ?? 'Its video ended.',
         action: `${notRead} Restart the reader or call the administrator.`,
       };
     case 'starting':
