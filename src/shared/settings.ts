@@ -44,6 +44,11 @@ export const cameraSettingsSchema = z
     roi: regionSchema.optional(),
     /** Replays start again at their end. */
     loop: z.boolean().default(false),
+    /**
+     * A camera that sends no picture for this long is reported failed and reopened (seconds; 3 when
+     * unset, and never less than two frame intervals at the camera's rate).
+     */
+    stallSeconds: z.number().min(1).max(60).optional(),
   })
   .strict();
 export type CameraSettings = z.infer<typeof cameraSettingsSchema>;

@@ -15,13 +15,15 @@ import type { Mat } from '@u4/opencv4nodejs';
 import type { AlertView, CameraStatus } from '../../src/shared/contract.js';
 import { Engine } from '../../src/main/engine/engine.js';
 import { Backoff } from '../../src/main/engine/camera/backoff.js';
-import { grabberProcessFile, type Grabber, type GrabberFactory } from '../../src/main/engine/camera/grabber.js';
-import { CameraPipeline } from '../../src/main/engine/camera/pipeline.js';
+import { grabberProcessFile, processGrabber, type Grabber, type GrabberFactory } from '../../src/main/engine/camera/grabber.js';
+import { CameraPipeline, DEFAULT_SUPERVISION, grabberTimeouts } from '../../src/main/engine/camera/pipeline.js';
 import { auditTrail } from '../../src/main/engine/governance/audit.js';
 import { addUser } from '../../src/main/engine/governance/users.js';
 import { importHotListCsv } from '../../src/main/engine/hotlist/index.js';
 import type { FrameRecognition, Recognizer } from '../../src/main/engine/recognition/recognizer.js';
 import cv from '../../src/main/engine/opencv.js';
+import { encodeJpeg } from '../../src/main/engine/engine.js';
+import { MjpegCamera } from '../helpers/mjpeg.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
@@ -207,6 +209,55 @@ describe('camera supervision', () => {
     expect(['failed', 'reconnecting']).toContain(camera('ip').state);
     await until('an alert from the folder camera', () => alerts.length > 0);
     expect(alerts[0]!.read.plate).toBe('HOT123');
+  });
+
+  it("a camera's stall time: its own stallSeconds, else 3 s, never under two frame intervals at its rate", () => {
+    const camera = { id: 'ip', name: 'IP', source: 'http://127.0.0.1:1/video.mjpg', fps: 15 };
+    expect(grabberTimeouts(camera, DEFAULT_SUPERVISION)).toEqual({ openMs: 20_000, frameMs: 3000 });
+    expect(grabberTimeouts({ ...camera, stallSeconds: 1.5 }, DEFAULT_SUPERVISION).frameMs).toBe(1500);
+    // One picture every 2 s: silent only after two of them are missing.
+    expect(grabberTimeouts({ ...camera, fps: 0.5 }, DEFAULT_SUPERVISION).frameMs).toBe(4000);
+    expect(grabberTimeouts({ ...camera, fps: 0 }, DEFAULT_SUPERVISION).frameMs).toBe(3000);
+  });
+
+  it('an engine too busy to read its channel in time does not call a sending camera silent', async () => {
+    expect(grabberProcessFile(), 'the grabber process must be built (npm run build:node)').not.toBeNull();
+    const grabber = processGrabber({ cameraId: 'front', source: folderOfFrames([0, 0, 0, 0]), fps: 10, loop: true }, { openMs: 60_000, frameMs: 1000 });
+    cleanups.push(() => grabber.close());
+    await grabber.open();
+    expect(await grabber.next()).not.toBeNull();
+    const asked = grabber.next();
+    // Busy past the silence allowed (a model loading on this thread): the frame waits in the channel meanwhile.
+    const until = Date.now() + 1600;
+    while (Date.now() < until) {
+      // busy
+    }
+    const frame = await asked;
+    expect(frame?.cameraId).toBe('front');
+  });
+
+  it('a network camera that hangs mid-stream is failed after its stall time, and is live again once it sends', async () => {
+    expect(grabberProcessFile(), 'the grabber process must be built (npm run build:node)').not.toBeNull();
+    const dir = tempDir('lpr-cam-');
+    const engine = new Engine({ dbFile: path.join(dir, 'lpr.sqlite'), recognizer: coded });
+    cleanups.push(() => engine.close());
+    const stream = new MjpegCamera(encodeJpeg(new cv.Mat(240, 320, cv.CV_8UC3, [90, 95, 100]), 80), 10);
+    await stream.start();
+    cleanups.push(() => stream.kill());
+    engine.startCamera({ id: 'ip', name: 'IP', source: stream.url, fps: 10, stallSeconds: 1 });
+    const camera = (): CameraStatus => engine.status().cameras[0]!;
+    await until('the network camera live', () => camera().state === 'live', 120_000);
+
+    // The connection stays open and silent: only the stall time can tell.
+    stream.freeze();
+    const frozenAt = Date.now();
+    await until('the hung camera failed', () => camera().state === 'failed' && camera().lastError);
+    console.log(`hung camera failed ${Date.now() - frozenAt} ms after its last picture (stall time 1 s)`);
+    expect(camera().lastError).toMatch(/no frame for 1 s/);
+    expect(camera().nextRetryAt).not.toBeNull();
+
+    stream.thaw();
+    await until('the camera live again', () => camera().state === 'live' && camera().lastError === null, 120_000);
   });
 
   it('an officer takes a camera out of service with a reason and puts it back; it stays out across a restart; both audited', async () => {

@@ -21,7 +21,18 @@ export interface GrabberTimeouts {
   readonly frameMs: number;
 }
 
-export const DEFAULT_GRABBER_TIMEOUTS: GrabberTimeouts = { openMs: 20_000, frameMs: 5000 };
+/**
+ * A camera silent for 3 s is failed: with the pipeline's reporting and the
+ * screen's update that puts a dead camera's banner before the officer within
+ * the 5 s the officer's screen must meet (a camera that closes its stream is
+ * failed at once; one that hangs, or whose cable is cut, only by this).
+ */
+export const DEFAULT_GRABBER_TIMEOUTS: GrabberTimeouts = { openMs: 20_000, frameMs: 3000 };
+
+/** A silence timer that fires this much after it was due ran late: this process was busy, not the camera silent (ms). */
+const LATE_MS = 150;
+/** The wait added each time the silence timer ran late (ms). */
+const LATE_GRACE_MS = 500;
 
 /** How long a grabber process may take to start (before its source is opened). */
 const STARTUP_MS = 60_000;
@@ -170,11 +181,25 @@ class ProcessGrabber implements Grabber {
     if (this.failure) return Promise.reject(this.failure);
     if (this.closed) return Promise.resolve({ type: 'end', framesRead: 0, framesDropped: 0 });
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.fail(new FrameSourceError(`camera ${this.config.cameraId}: ${this.config.source} ${silence}`));
-        this.child.kill('SIGKILL');
-      }, ms);
-      this.waiting = { resolve, reject, timer };
+      let grace = ms;
+      const arm = (delay: number): NodeJS.Timeout => {
+        const due = performance.now() + delay;
+        return setTimeout(() => {
+          // A timer that fires late fired after this process was busy (loading a model, say):
+          // the frame may be waiting in the channel, read only after timers. It gets a moment
+          // more, up to the silence allowed once again, before the camera is called silent.
+          const late = performance.now() - due;
+          if (late > LATE_MS && grace > 0 && this.waiting) {
+            const extra = Math.min(LATE_GRACE_MS, grace);
+            grace -= extra;
+            this.waiting.timer = arm(extra);
+            return;
+          }
+          this.fail(new FrameSourceError(`camera ${this.config.cameraId}: ${this.config.source} ${silence}`));
+          this.child.kill('SIGKILL');
+        }, delay);
+      };
+      this.waiting = { resolve, reject, timer: arm(ms) };
     });
   }
 

@@ -38,6 +38,19 @@ export interface CameraConfig {
   readonly rotation?: 0 | 90 | 180 | 270 | undefined;
   /** Plates are looked for only inside this part of the frame (the car settings' roi). */
   readonly roi?: Region | undefined;
+  /** No picture for this long fails the camera (s); unset: the supervision's frame timeout. */
+  readonly stallSeconds?: number | undefined;
+}
+
+/**
+ * How long a camera may send nothing before it is failed: its own stall time
+ * or the supervision's, but never less than two frame intervals at the rate
+ * asked of it (a camera set to one picture every 2 s is not silent after 3 s).
+ */
+export function grabberTimeouts(config: CameraConfig, supervision: CameraSupervision): GrabberTimeouts {
+  const stallMs = config.stallSeconds !== undefined ? config.stallSeconds * 1000 : supervision.timeouts.frameMs;
+  const twoFrames = config.fps > 0 ? 2000 / config.fps : 0;
+  return { ...supervision.timeouts, frameMs: Math.max(stallMs, twoFrames) };
 }
 
 export interface ObservationPayload {
@@ -249,7 +262,7 @@ export class CameraPipeline {
     const session = ++this.session;
     const grabber = (this.options.grabber ?? defaultGrabber)(
       { cameraId: config.id, source: config.source, fps: config.fps, loop: config.loop ?? false, width: config.width, height: config.height, rotation: config.rotation },
-      this.supervision.timeouts,
+      grabberTimeouts(config, this.supervision),
     );
     this.grabber = grabber;
     if (this.stopped) grabber.close();
