@@ -241,7 +241,7 @@ describe('camera supervision', () => {
     const dir = tempDir('lpr-cam-');
     const engine = new Engine({ dbFile: path.join(dir, 'lpr.sqlite'), recognizer: coded });
     cleanups.push(() => engine.close());
-    const stream = new MjpegCamera(encodeJpeg(new cv.Mat(240, 320, cv.CV_8UC3, [90, 95, 100]), 80), 10);
+    const stream = new MjpegCamera([encodeJpeg(new cv.Mat(240, 320, cv.CV_8UC3, [90, 95, 100]), 80)], 10);
     await stream.start();
     cleanups.push(() => stream.kill());
     engine.startCamera({ id: 'ip', name: 'IP', source: stream.url, fps: 10, stallSeconds: 1 });

@@ -1,7 +1,7 @@
 /**
- * A network camera for tests: an HTTP server on 127.0.0.1 serving one JPEG
- * over and over as MJPEG (multipart/x-mixed-replace), as IP cameras do, that
- * a test can kill, freeze and bring back on the same address.
+ * A network camera for tests: an HTTP server on 127.0.0.1 serving JPEG
+ * pictures in turn as MJPEG (multipart/x-mixed-replace), as IP cameras do,
+ * that a test can kill, freeze and bring back on the same address.
  */
 import http from 'node:http';
 import type net from 'node:net';
@@ -12,12 +12,13 @@ export class MjpegCamera {
   private readonly clients = new Set<http.ServerResponse>();
   private timer: NodeJS.Timeout | null = null;
   private frozen = false;
+  private sent = 0;
   /** 0 until the first start picks a free port; later starts reuse it. */
   port = 0;
 
-  /** Serves `jpeg` at `fps` pictures a second to every client. */
+  /** Serves `jpegs` in turn, over and over, at `fps` pictures a second to every client. */
   constructor(
-    private readonly jpeg: Buffer,
+    private readonly jpegs: readonly Buffer[],
     private readonly fps = 5,
   ) {}
 
@@ -46,9 +47,10 @@ export class MjpegCamera {
     this.port = (server.address() as net.AddressInfo).port;
     this.timer = setInterval(() => {
       if (this.frozen) return;
+      const jpeg = this.jpegs[this.sent++ % this.jpegs.length]!;
       for (const client of this.clients) {
-        client.write(`--frame\r\nContent-Type: image/jpeg\r\nContent-Length: ${this.jpeg.length}\r\n\r\n`);
-        client.write(this.jpeg);
+        client.write(`--frame\r\nContent-Type: image/jpeg\r\nContent-Length: ${jpeg.length}\r\n\r\n`);
+        client.write(jpeg);
         client.write('\r\n');
       }
     }, 1000 / this.fps);
