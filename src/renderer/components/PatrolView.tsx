@@ -129,11 +129,7 @@ function SidePanel() {
         <span className="tile-label">{openCount === 1 ? 'open alert' : 'open alerts'}</span>
         {openCount > 0 && <span className="tile-action">Tap to resume the checks</span>}
       </button>
-      <CameraStrip />
-      <div className="tile">
-        <span className="tile-value">{status?.readsThisShift ?? '—'}</span>
-        <span className="tile-label">reads this shift</span>
-      </div>
+      {/* The hit history and the map come before the cameras, in reach at 768 px high. */}
       <div className="tile tile-hits">
         <span className="tile-value">{status?.hitsThisShift ?? '—'}</span>
         <span className="tile-label">hits this shift</span>
@@ -151,6 +147,11 @@ function SidePanel() {
             )}
           </span>
         )}
+      </div>
+      <CameraStrip />
+      <div className="tile">
+        <span className="tile-value">{status?.readsThisShift ?? '—'}</span>
+        <span className="tile-label">reads this shift</span>
       </div>
     </aside>
   );

@@ -151,9 +151,12 @@ function MapDrawing({ data, selected, onSelect }: { data: ShiftMapData; selected
       {map.lonLines.map((l) => (
         <g key={`lon${l.value}`}>
           <line y1={0} y2={map.height} x1={l.x} x2={l.x} className="shift-map-grid" />
-          <text x={l.x + 4} y={map.height - 6} className="shift-map-label">
-            {l.value.toFixed(4)}°
-          </text>
+          {/* A label too near the right edge would be cut. */}
+          {l.x < map.width - 90 && (
+            <text x={l.x + 4} y={map.height - 6} className="shift-map-label">
+              {l.value.toFixed(4)}°
+            </text>
+          )}
         </g>
       ))}
       {located.length > 1 && <polyline points={located.map((p) => `${p.x},${p.y}`).join(' ')} className="map-track" data-testid="map-track" />}
