@@ -161,6 +161,42 @@ describe('a disk that fills and frees (injected SQLITE_FULL)', () => {
   });
 });
 
+describe('a database held by another connection (SQLITE_BUSY)', () => {
+  it('alerts from memory while a sync holds the write lock, then writes the read when it is free', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'lpr.sqlite');
+    const db = openDatabase(file);
+    cleanups.push(() => db.close());
+    await withList(db, dir);
+    db.pragma('busy_timeout = 20');
+    const reads = new ReadStore(db);
+    const recorder = new ReadRecorder(db, reads, new AlertService(db, reads), createHotListMatcher(db), {
+      now: () => 1_000_000,
+      bufferReads: 50,
+      lowSpaceBytes: 0,
+      dataDir: null,
+      retryMs: 3_600_000,
+      onChange: () => undefined,
+    });
+    cleanups.push(() => recorder.close());
+    // A second connection (as the hot-list sync worker has) takes the write lock and keeps it.
+    const other = openDatabase(file);
+    cleanups.push(() => other.close());
+    other.exec('BEGIN IMMEDIATE');
+
+    const held = recorder.record(aRead(HOT, 10));
+    expect(held.alerts).toHaveLength(1);
+    expect(recorder.status()).toMatchObject({ state: 'failing', buffered: 1 });
+    expect(recorder.status().message).toMatch(/held by another task/);
+
+    other.exec('COMMIT');
+    recorder.tick();
+    expect(recorder.status()).toMatchObject({ state: 'ok', buffered: 0, lost: 0 });
+    expect(reads.get(held.read.id)?.plate).toBe(HOT);
+    expect(count(db, 'SELECT count(*) AS n FROM alerts')).toBe(1);
+  });
+});
+
 describe('low disk space', () => {
   it('drops the images of the oldest reads without a hit first, audited', async () => {
     const dir = tempDir();

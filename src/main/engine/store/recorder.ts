@@ -72,9 +72,11 @@ interface HeldRead {
   readonly alerts: AlertView[];
 }
 
-const FAULT_CODES = /^SQLITE_(FULL|IOERR|CORRUPT|NOTADB)/;
+// BUSY and LOCKED: another connection (a hot-list sync, `lpr` run beside the engine) held the
+// file past the busy timeout; the read waits in memory like any other write that cannot go in.
+const FAULT_CODES = /^SQLITE_(FULL|IOERR|CORRUPT|NOTADB|BUSY|LOCKED)/;
 
-/** An error of the store itself (disk, file), not of the data or the code. */
+/** An error of the store itself (disk, file, a lock held by another connection), not of the data or the code. */
 export function isStorageFault(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' && FAULT_CODES.test(code);
@@ -217,7 +219,9 @@ export class ReadRecorder {
         ? 'Storage is full: reads and alerts are kept in memory and written when space returns. Free disk space on this computer.'
         : state === 'damaged'
           ? 'The database is damaged: reads and alerts are kept in memory. Restart the app; it moves the damaged file aside and starts a fresh one. Tell an administrator.'
-          : `The database cannot be written (${error.message}): reads and alerts are kept in memory and written when it recovers. Tell an administrator.`;
+          : /^SQLITE_(BUSY|LOCKED)/.test(String((error as { code?: unknown }).code))
+            ? 'The database is held by another task (a hot-list sync or a records job): reads and alerts are kept in memory and written as soon as it is free. Tell an administrator if this stays.'
+            : `The database cannot be written (${error.message}): reads and alerts are kept in memory and written when it recovers. Tell an administrator.`;
     log.error({ err: error.message, code: (error as { code?: string }).code }, 'storage failed; holding reads in memory');
     if (state === 'damaged') this.options.onDamaged?.(error);
     // Ids continue from the store's, so what is shown now is what is stored later.
