@@ -172,13 +172,15 @@ describe.skipIf(skipReason !== null)('a camera killed mid-shift (browser mode)',
   let app: ServedApp;
   let browser: Browser;
   let camera: MjpegCamera;
+  let listDir: string;
 
   beforeAll(async () => {
-    // A list without the plate the footage shows: no alert covers the patrol view here.
-    const listCsv = path.join(os.tmpdir(), `lpr-e2e-camera-kill-list-${process.pid}.csv`);
+    // A list without the plate the footage shows: no alert covers the patrol view here. Its file
+    // stays beside the car's data (the engine syncs the list from it again at the shift's start).
+    listDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lpr-e2e-camera-kill-list-'));
+    const listCsv = path.join(listDir, 'demo.csv');
     fs.writeFileSync(listCsv, 'plate,state,list_code,description\nZZZ0001,CA,V,Stolen vehicle (test entry)\n');
     dataDir = await prepareCar('lpr-e2e-camera-kill-', listCsv);
-    fs.rmSync(listCsv);
     // The demo footage as the camera's stream: a picture that moves and is sharp, as the equipment check wants.
     const footage = path.join(projectRoot, 'demo', 'footage');
     camera = new MjpegCamera(fs.readdirSync(footage).filter((f) => f.endsWith('.jpg')).sort().map((f) => fs.readFileSync(path.join(footage, f))));
@@ -192,6 +194,7 @@ describe.skipIf(skipReason !== null)('a camera killed mid-shift (browser mode)',
     await app?.stop();
     await camera?.kill();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    if (listDir) fs.rmSync(listDir, { recursive: true, force: true });
   });
 
   const banner = (page: Page) => page.locator('[data-testid="failure-banner"][data-failure="camera:side"]');
