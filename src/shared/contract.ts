@@ -644,7 +644,10 @@ export const requestSchemas = {
     reason: z.string().trim().min(3, 'say why the camera goes out of or back into service').max(500),
   }),
   /** Each camera's newest picture as a small JPEG with its state and equipment verdict (the live tiles). */
-  'cameras.frames': z.object({}),
+  'cameras.frames': z.object({
+    /** Width of the pictures (px); default 320, the tiles' size. A larger view asks for more. */
+    width: z.number().int().min(160).max(1280).optional(),
+  }),
   /** Only while no user exists: creates the first administrator (trained) and nothing else. */
   'users.firstAdministrator': z.object({ id: accountIdSchema, name: z.string().trim().min(1).max(100), pin: newPinSchema }),
   'users.list': z.object({}),

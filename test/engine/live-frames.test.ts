@@ -114,6 +114,10 @@ describe('cameras.frames', () => {
     expect(front.capturedAt).toEqual(expect.any(Number));
     expect(front.camera.lastFrameAt).toBeGreaterThanOrEqual(front.capturedAt!);
     expect(cameraCheck(front.camera)).toMatchObject({ kind: 'ok', words: 'OK', severity: 'good' });
+    // A larger view asks for a larger picture; the tiles' stays as it was.
+    const large = await screen.invoke('cameras.frames', { width: 640 });
+    expect(large).toMatchObject({ ok: true, value: expect.arrayContaining([expect.objectContaining({ camera: expect.objectContaining({ id: 'front' }), width: 640, height: 360 })]) });
+    expect(await screen.invoke('cameras.frames', { width: 5000 })).toMatchObject({ ok: false, error: expect.stringContaining('cameras.frames: width') });
     screen.close();
   });
 

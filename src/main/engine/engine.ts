@@ -364,12 +364,12 @@ export class Engine {
   }
 
   /** The live tiles: each camera's newest frame as a small JPEG (encoded at most once per camera per interval), with its status. */
-  cameraFrames(): CameraFrame[] {
+  cameraFrames(width?: number): CameraFrame[] {
     return this.cameraStatuses().map((camera) => {
       const pipeline = this.cameras.get(camera.id);
       let tile = null;
       try {
-        tile = this.tiles.tile(camera.id, camera.state === 'live' ? (pipeline?.latestFrame ?? null) : null);
+        tile = this.tiles.tile(camera.id, camera.state === 'live' ? (pipeline?.latestFrame ?? null) : null, width);
       } catch (error) {
         log.warn({ camera: camera.id, err: (error as Error).message }, 'could not encode a live tile');
       }

@@ -172,14 +172,18 @@ function CameraStrip() {
       <button type="button" className="btn btn-quiet camera-strip-check" data-testid="shift-start-open" onClick={openShiftStart}>
         Equipment check
       </button>
-      {open && <CameraLarge live={open} onClose={() => setShown(null)} />}
+      {open && <CameraLarge shown={open} onClose={() => setShown(null)} />}
     </section>
   );
 }
 
 /** One camera's picture, large, with its verdict, what to do, and the out-of-service switch. */
-function CameraLarge({ live, onClose }: { live: LiveCamera; onClose: () => void }) {
+function CameraLarge({ shown, onClose }: { shown: LiveCamera; onClose: () => void }) {
   const [service, setService] = useState(false);
+  // A picture sized for the larger view, not the tile's (the tile's until it comes).
+  const { cameras } = useLiveCameras(1000, 640);
+  const larger = cameras.find((c) => c.camera.id === shown.camera.id);
+  const live = larger?.frame ? larger : shown;
   return (
     <div className="camera-large-backdrop" onClick={onClose}>
       <div className="camera-large" role="dialog" aria-label={`${live.camera.name} camera`} data-testid="camera-large" onClick={(e) => e.stopPropagation()}>

@@ -15,7 +15,8 @@ export interface LiveCamera {
   readonly frame: CameraFrame | null;
 }
 
-export function useLiveCameras(intervalMs = 1000): { cameras: LiveCamera[]; error: string | null } {
+/** The cameras with their pictures, asked every `intervalMs`; `width` asks for larger pictures than the tiles' 320 px. */
+export function useLiveCameras(intervalMs = 1000, width?: number): { cameras: LiveCamera[]; error: string | null } {
   const api = useApi();
   const statuses = useStatusStore((s) => s.status?.cameras);
   const [frames, setFrames] = useState<CameraFrame[]>([]);
@@ -25,7 +26,7 @@ export function useLiveCameras(intervalMs = 1000): { cameras: LiveCamera[]; erro
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const ask = async (): Promise<void> => {
-      const result = await call(api, 'cameras.frames', {});
+      const result = await call(api, 'cameras.frames', width === undefined ? {} : { width });
       if (stopped) return;
       if (result.ok) {
         setFrames(result.value);
@@ -40,7 +41,7 @@ export function useLiveCameras(intervalMs = 1000): { cameras: LiveCamera[]; erro
       stopped = true;
       clearTimeout(timer);
     };
-  }, [api, intervalMs]);
+  }, [api, intervalMs, width]);
 
   const cameras = (statuses ?? frames.map((f) => f.camera)).map((status) => {
     const frame = frames.find((f) => f.camera.id === status.id) ?? null;

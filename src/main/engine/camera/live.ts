@@ -116,27 +116,28 @@ export class FrameTiles {
     private readonly options: FrameTileOptions = DEFAULT_FRAME_TILES,
   ) {}
 
-  /** The tile of the camera's newest frame; null when it sends none. */
-  tile(cameraId: string, frame: LatestFrame | null): FrameTile | null {
+  /** The tile of the camera's newest frame at a width (default the options'); null when it sends none. */
+  tile(cameraId: string, frame: LatestFrame | null, width = this.options.width): FrameTile | null {
     if (!frame) {
-      this.cache.delete(cameraId);
+      this.forget(cameraId);
       return null;
     }
-    const cached = this.cache.get(cameraId);
+    const key = `${cameraId}\n${width}`;
+    const cached = this.cache.get(key);
     const now = this.now();
     if (cached && (cached.tile.capturedAt === frame.capturedAt || now - cached.encodedAt < this.options.intervalMs)) return cached.tile;
     const { image } = frame;
-    const scaled = image.cols > this.options.width ? image.resize(Math.max(1, Math.round((image.rows * this.options.width) / image.cols)), this.options.width) : image;
+    const scaled = image.cols > width ? image.resize(Math.max(1, Math.round((image.rows * width) / image.cols)), width) : image;
     const jpeg = cv.imencode('.jpg', scaled, [cv.IMWRITE_JPEG_QUALITY, this.options.quality]);
     const size = { width: scaled.cols, height: scaled.rows };
     if (scaled !== image) scaled.release();
     const tile: FrameTile = { image: `data:image/jpeg;base64,${jpeg.toString('base64')}`, capturedAt: frame.capturedAt, ...size };
     this.encoded++;
-    this.cache.set(cameraId, { tile, encodedAt: now });
+    this.cache.set(key, { tile, encodedAt: now });
     return tile;
   }
 
   forget(cameraId: string): void {
-    this.cache.delete(cameraId);
+    for (const key of [...this.cache.keys()]) if (key.startsWith(`${cameraId}\n`)) this.cache.delete(key);
   }
 }

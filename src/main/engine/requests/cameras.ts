@@ -12,6 +12,6 @@ export const cameraHandlers = handlers({
   },
   'cameras.frames': {
     roles: ALL_ROLES,
-    handle: (_request, { engine }) => engine.cameraFrames(),
+    handle: ({ width }, { engine }) => engine.cameraFrames(width),
   },
 });
