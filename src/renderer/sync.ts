@@ -21,7 +21,10 @@ export function subscribeToEngine(api: LprApi): () => void {
       useReadsStore.getState().forgetImages(readId);
     }),
     api.on('alert', (alert) => {
-      if (useSessionStore.getState().phase === 'signed-in') useAlertsStore.getState().upsert(alert);
+      // Alerts are patrol work: a role that may not acknowledge them (an administrator at the car's
+      // settings) is not taken over by one it could neither silence nor put aside.
+      const session = useSessionStore.getState();
+      if (session.phase === 'signed-in' && session.user?.role !== 'administrator') useAlertsStore.getState().upsert(alert);
     }),
     api.on('status', (status) => {
       useStatusStore.getState().setStatus(status);

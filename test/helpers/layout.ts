@@ -138,6 +138,15 @@ function inspectLayout(options: InPageOptions): LayoutProblem[] {
     problems.push(problem);
   };
 
+  /** Room the browser keeps for a drop-down's arrow. */
+  const SELECT_ARROW = 20;
+  const canvas = document.createElement('canvas').getContext('2d')!;
+  const textWidth = (text: string, style: CSSStyleDeclaration): number => {
+    canvas.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const spacing = parseFloat(style.letterSpacing) || 0;
+    return canvas.measureText(text).width + spacing * text.length;
+  };
+
   const INTERACTIVE = 'button, input:not([type=hidden]), select, textarea, a[href], [role=button], [role=tab], summary';
   const isInteractive = (el: Element): boolean => el.matches(INTERACTIVE);
   const scrolls = (v: string): boolean => v === 'auto' || v === 'scroll';
@@ -278,6 +287,17 @@ function inspectLayout(options: InPageOptions): LayoutProblem[] {
     if (!inline && !fieldValue && hides(style.overflowY) && el.scrollHeight > el.clientHeight + slack && el.clientHeight > 0 && text) {
       report('overflow', el, `text cut at the bottom (needs ${el.scrollHeight}px, has ${el.clientHeight}px)`);
     }
+    // A drop-down's chosen option and an empty field's hint are drawn by the browser: measured with the field's font.
+    const shownText =
+      el instanceof HTMLSelectElement ? (el.selectedOptions[0]?.text ?? '') : (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) && el.value === '' ? el.placeholder : '';
+    if (shownText && el.clientWidth > 0 && !(el instanceof HTMLTextAreaElement)) {
+      const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - (el instanceof HTMLSelectElement && style.appearance !== 'none' ? SELECT_ARROW : 0);
+      const needs = textWidth(shownText, el instanceof HTMLSelectElement ? style : getComputedStyle(el, '::placeholder'));
+      if (needs > room + slack) {
+        report('overflow', el, `${el instanceof HTMLSelectElement ? 'the chosen option' : 'the hint'} "${shownText}" is cut (needs ${round(needs)}px, has ${round(room)}px)`);
+      }
+    }
+
     // Cut by an ancestor that hides what sticks out.
     const cut = cuttingAncestor(el, box);
     if (cut) report('cut', el, `${round(cut.px)}px cut off at the ${cut.side} edge of ${pathOf(cut.by)}`, cut.by);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { AlertView, Result } from '../../src/shared/contract.js';
 import { FakeEngine, NOW, PNG_DATA_URL, deferred, makeAlert, makeRead } from './fake-engine.js';
 import { installRendererHooks, renderSignedIn } from './setup.js';
+import { useSessionStore } from '../../src/renderer/stores/index.js';
 
 installRendererHooks();
 
@@ -17,6 +18,19 @@ async function raise(engine: FakeEngine, alert: AlertView = makeAlert()) {
 }
 
 describe('alert screen', () => {
+  it('leaves an administrator at the car on their screen: alerts are patrol work they could neither silence nor put aside', async () => {
+    const engine = new FakeEngine();
+    await renderSignedIn(engine);
+    engine.status = { ...engine.status, user: { id: 'chief', name: 'Chief Ortiz', role: 'administrator' } };
+    useSessionStore.getState().signedIn({ id: 'chief', name: 'Chief Ortiz', role: 'administrator' });
+    engine.emit('alert', makeAlert());
+    // Events arrive in order: once the read after it shows, the alert has been handled.
+    engine.emit('read', makeRead({ id: 9, plate: 'XYZ987', capturedAt: NOW }));
+    await waitFor(() => expect(screen.getAllByTestId('read-row')[0]!.textContent).toContain('XYZ987'));
+    expect(screen.queryByTestId('alert-screen')).toBeNull();
+    expect(document.body.dataset.tone).toBe('silent');
+  });
+
   it('takes over the patrol view the moment an alert event arrives, with the tone playing', async () => {
     const { engine } = await renderSignedIn();
     expect(document.body.dataset.tone).toBe('silent');

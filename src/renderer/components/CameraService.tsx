@@ -45,10 +45,12 @@ export function CameraService({ camera, onClose }: { camera: CameraStatus; onClo
       {camera.lastError && camera.state !== 'live' && <div className="camera-service-note">{camera.lastError}</div>}
       <label className="field">
         <span className="field-label">Reason (required, recorded)</span>
-        <input
-          className="input"
+        {/* Several lines: the hint and a written-out reason are read whole, never cut at the field's edge. */}
+        <textarea
+          className="input note"
           data-testid="camera-service-reason"
           value={reason}
+          rows={2}
           maxLength={500}
           placeholder={outOfService ? 'e.g. lens replaced, checked at shift start' : 'e.g. lens cracked, camera knocked out of line'}
           disabled={busy}
