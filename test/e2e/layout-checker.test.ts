@@ -29,6 +29,7 @@ const BROKEN = `<!doctype html><html><head><style>
   <div class="narrow dots" data-testid="dotted-text">Wanted person with a warrant</div>
   <div class="narrow" data-testid="spilled-text">Open alerts waiting now</div>
   <p class="short" data-testid="two-lines">A long line of officer-facing words that wraps onto a second line and a third one besides</p>
+  <button data-testid="squeezed" style="width: 60px; white-space: nowrap; overflow: visible"><span>Record status check</span></button>
   <div class="row"><button data-testid="yes">Yes</button><button class="pushed" data-testid="no">No</button></div>
   <div><button class="tail" data-testid="far">Sync now</button></div>
   <select data-testid="narrow-select" style="width: 90px; font-size: 20px"><option>Unknown (any state)</option></select>
@@ -50,12 +51,15 @@ const CAREFUL = `<!doctype html><html><head><style>
   .dialog { position: fixed; inset: 100px; background: white; border: 1px solid; }
   .row { display: flex; gap: 8px; flex-wrap: wrap; }
   .thumb { width: 60px; height: 30px; object-fit: cover; }
+  .ch { position: relative; font: 40px monospace; }
+  .ch::after { content: 'was 8'; position: absolute; left: 50%; top: 100%; transform: translateX(-50%); font-size: 14px; white-space: nowrap; }
 </style></head><body>
   <div class="box">Stolen vehicle - silver sedan reported stolen 2026-11-25, a long description that wraps</div>
   <div class="row"><button>Yes</button><button>No</button><label>Note <input value="A typed note much longer than the box it sits in, which scrolls inside the field"></label><select><option>Unknown (any state)</option></select><input placeholder="hours"></div>
   <div class="shell"><ul class="list" id="scrolled">${Array.from({ length: 12 }, (_, i) => `<li>Read ${i + 1}: 7KDP418</li>`).join('')}</ul></div>
   <div class="wide"><table><tr><td>Plate</td><td>State</td><td>Camera</td><td>Time</td></tr></table></div>
   <p class="plate">7KDP418</p><p class="plate">6TRJ244</p>
+  <p>8<span class="ch" style="display: inline-block">B</span>C1234</p>
   <span class="sr-only">Only for screen readers, never seen</span>
   <div class="dialog"><h2>Export</h2><button>Close</button></div>
 </body></html>`;
@@ -88,10 +92,11 @@ describe.skipIf(chromiumMissing)('the layout check', () => {
     expect(find('yes', 'overlap')[0]?.detail ?? find('no', 'overlap')[0]?.detail).toMatch(/overlaps \[data-testid=(no|yes)\] "(No|Yes)" by \d+x\d+px/);
     expect(find('far', 'off-screen')[0]?.detail).toMatch(/outside the screen sideways/);
     expect(find('below', 'off-screen')[0]?.detail).toMatch(/below the screen/);
+    expect(find('squeezed', 'overflow')[0]?.detail).toMatch(/runs out of its box/);
     expect(find('narrow-select', 'overflow')[0]?.detail).toMatch(/the chosen option "Unknown \(any state\)" is cut/);
     expect(find('narrow-hint', 'overflow')[0]?.detail).toMatch(/the hint "agency default" is cut/);
     // Nothing else is blamed.
-    expect(problems.filter((p) => !/cut-text|dotted-text|spilled-text|two-lines|yes|no|far|below|narrow-select|narrow-hint/.test(p.where)), lines.join('\n')).toEqual([]);
+    expect(problems.filter((p) => !/cut-text|dotted-text|spilled-text|two-lines|yes|no|far|below|narrow-select|narrow-hint|squeezed/.test(p.where)), lines.join('\n')).toEqual([]);
   });
 
   it('passes a page laid out with care', async () => {

@@ -158,12 +158,12 @@ describe.skipIf(skipReason !== null)('every screen at every MDT size, day and ni
     expect.soft(found, `layout of "${name}"`).toEqual([]);
   }
 
-  /** Signs in and waits for whichever screen comes first: the patrol view, or an open alert that takes over. */
+  /** Signs in and waits for whichever screen comes first: the shift-start check, the patrol view, or an open alert that takes over. */
   async function signInAs(userId: string, pin: string): Promise<void> {
     await page.getByTestId('login-user').fill(userId);
     await page.getByTestId('login-pin').fill(pin);
     await page.getByTestId('login-submit').click();
-    await page.getByTestId('patrol-view').or(page.getByTestId('alert-screen')).first().waitFor({ timeout: 90_000 });
+    await page.getByTestId('patrol-view').or(page.getByTestId('alert-screen')).or(page.getByTestId('start-patrol')).first().waitFor({ timeout: 90_000 });
   }
 
   /** Sign-out through the open-alerts question (when asked) and the shift summary. */
@@ -183,16 +183,22 @@ describe.skipIf(skipReason !== null)('every screen at every MDT size, day and ni
     const ack = page.getByTestId('alert-ack');
     const defer = page.getByTestId('alert-defer');
     const patrol = page.getByTestId('patrol-view');
+    const start = page.getByTestId('start-patrol');
     while (!(await patrol.isVisible())) {
-      await alertScreen.or(patrol).first().waitFor({ timeout: 30_000 });
+      await alertScreen.or(patrol).or(start).first().waitFor({ timeout: 30_000 });
       if (await patrol.isVisible()) break;
+      if (await start.isVisible()) {
+        if (!walked.includes('shift-start')) await visit('shift-start');
+        await start.click();
+        continue;
+      }
       await ack.or(defer).or(page.locator('[data-testid="alert-queue-item"].queue-item-new')).first().waitFor({ timeout: 30_000 });
       if (await ack.isVisible()) {
         await ack.click();
         await ack.waitFor({ state: 'hidden', timeout: 30_000 });
       } else if (await defer.isVisible()) {
         await defer.click();
-        await patrol.waitFor({ timeout: 30_000 });
+        await alertScreen.waitFor({ state: 'hidden', timeout: 30_000 });
       } else {
         await page.locator('[data-testid="alert-queue-item"].queue-item-new').first().click();
       }
@@ -278,6 +284,22 @@ describe.skipIf(skipReason !== null)('every screen at every MDT size, day and ni
       await visit('patrol-every-fault');
       await page.getByTestId('failure-more').click();
     }
+  }, 300_000);
+
+  it('hit history and the shift map', async () => {
+    await page.getByTestId('hits-open').click();
+    await page.getByTestId('hit-history').waitFor();
+    await page.getByTestId('hit-row').first().waitFor({ timeout: 30_000 });
+    await visit('hit-history');
+    await page.getByTestId('hit-open').first().click();
+    await page.getByTestId('hit-detail').waitFor();
+    await visit('hit-detail');
+    for (let i = 0; i < 3 && !(await page.getByTestId('patrol-view').isVisible()); i++) await page.getByTestId('hits-back').click();
+    await page.getByTestId('map-open').click();
+    await page.getByTestId('map-back').waitFor();
+    await visit('shift-map');
+    await page.getByTestId('map-back').click();
+    await page.getByTestId('patrol-view').waitFor();
   }, 300_000);
 
   it('hot lists and a manual entry', async () => {

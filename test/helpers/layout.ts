@@ -147,6 +147,25 @@ function inspectLayout(options: InPageOptions): LayoutProblem[] {
     return canvas.measureText(text).width + spacing * text.length;
   };
 
+  /** The text laid out in the element's own lines: its text and that of inline elements in it (not of boxes or positioned labels inside it). */
+  const flowText = (el: Element): Text[] => {
+    const found: Text[] = [];
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!(node.textContent ?? '').trim()) continue;
+      let inFlow = true;
+      for (let at = node.parentElement; at && at !== el; at = at.parentElement) {
+        const s = getComputedStyle(at);
+        if (s.display !== 'inline' || s.position === 'absolute' || s.position === 'fixed') {
+          inFlow = false;
+          break;
+        }
+      }
+      if (inFlow) found.push(node as Text);
+    }
+    return found;
+  };
+
   const INTERACTIVE = 'button, input:not([type=hidden]), select, textarea, a[href], [role=button], [role=tab], summary';
   const isInteractive = (el: Element): boolean => el.matches(INTERACTIVE);
   const scrolls = (v: string): boolean => v === 'auto' || v === 'scroll';
@@ -278,11 +297,29 @@ function inspectLayout(options: InPageOptions): LayoutProblem[] {
     // Its own text does not fit its box.
     const inline = style.display === 'inline';
     const fieldValue = el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement;
-    if (!inline && !fieldValue && !scrolls(style.overflowX) && el.scrollWidth > el.clientWidth + slack && el.clientWidth > 0) {
+    if (!inline && !fieldValue && hides(style.overflowX) && el.scrollWidth > el.clientWidth + slack && el.clientWidth > 0) {
       const amount = `needs ${el.scrollWidth}px, has ${el.clientWidth}px`;
-      if (style.textOverflow === 'ellipsis' && hides(style.overflowX)) report('ellipsis', el, `text cut short with an ellipsis (${amount})`);
-      else if (hides(style.overflowX)) report('overflow', el, `text cut at the right edge (${amount})`);
-      else report('overflow', el, `text runs out of its box (${amount})`);
+      if (style.textOverflow === 'ellipsis') report('ellipsis', el, `text cut short with an ellipsis (${amount})`);
+      else report('overflow', el, `text cut at the right edge (${amount})`);
+    } else if (!inline && !fieldValue && !scrolls(style.overflowX) && el.clientWidth > 0) {
+      // Spilling out of a box that shows it: the element's own lines of text against its content box
+      // (a label drawn beside it on purpose, positioned, is not its text).
+      const r = el.getBoundingClientRect();
+      const left = r.left + el.clientLeft + parseFloat(style.paddingLeft);
+      const right = r.left + el.clientLeft + el.clientWidth - parseFloat(style.paddingRight);
+      let textLeft = Infinity;
+      let textRight = -Infinity;
+      for (const node of flowText(el)) {
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        for (const line of Array.from(range.getClientRects())) {
+          textLeft = Math.min(textLeft, line.left);
+          textRight = Math.max(textRight, line.right);
+        }
+      }
+      if (textRight > right + slack || textLeft < left - slack) {
+        report('overflow', el, `text runs out of its box (needs ${round(textRight - textLeft)}px, has ${round(right - left)}px)`);
+      }
     }
     if (!inline && !fieldValue && hides(style.overflowY) && el.scrollHeight > el.clientHeight + slack && el.clientHeight > 0 && text) {
       report('overflow', el, `text cut at the bottom (needs ${el.scrollHeight}px, has ${el.clientHeight}px)`);
