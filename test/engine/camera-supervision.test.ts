@@ -192,16 +192,20 @@ describe('camera supervision', () => {
     // Watch for 4 s while the network camera hangs, fails and is reopened.
     const startRead = camera('front').framesRead;
     const started = Date.now();
-    let slowest = 0;
+    const answers: number[] = [];
     while (Date.now() - started < 4000) {
       const asked = performance.now();
       const answer = await screen.invoke('status.get', {});
-      slowest = Math.max(slowest, performance.now() - asked);
+      answers.push(performance.now() - asked);
       expect(answer.ok).toBe(true);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const rate = (camera('front').framesRead - startRead) / ((Date.now() - started) / 1000);
-    expect(slowest).toBeLessThan(100);
+    // Answers within 100 ms (nine in ten: a loaded test machine may deschedule the process for
+    // one), and none anywhere near the 2 s a hung open would block the engine's thread for.
+    answers.sort((a, b) => a - b);
+    expect(answers[Math.floor(answers.length * 0.9)]).toBeLessThan(100);
+    expect(answers[answers.length - 1]).toBeLessThan(1000);
     // 10 fps nominal; half of it leaves room for a loaded machine (an engine blocked by the hung camera read under 1).
     expect(rate).toBeGreaterThan(5);
     await until('the hung camera failed', () => camera('ip').lastError);
