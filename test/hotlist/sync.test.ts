@@ -98,6 +98,17 @@ describe('syncHotList from a file', () => {
     expectOldListInForce(db);
     expect(hotListStatus(db, Date.now())[0]!.lastError).toMatch(/no such file/);
   });
+
+  it('keeps a list that never loaded and failed its first sync in the status, stale with the reason, until a sync succeeds', async () => {
+    const { db, dir } = freshDb();
+    await expect(syncHotList(db, { ...options(dir), from: path.join(dir, 'gone.txt') })).rejects.toThrow(/gone.txt: no such file/);
+    const [failed] = hotListStatus(db, Date.now());
+    expect(failed).toMatchObject({ name: options(dir).list, entries: 0, updatedAt: null, stale: true });
+    expect(failed!.staleReason).toMatch(/never loaded: the update failed .*no such file/);
+    writeFile(dir, 'ncic.txt', ncicFile(['ABC1234']));
+    await syncHotList(db, { ...options(dir), from: path.join(dir, 'ncic.txt') });
+    expect(hotListStatus(db, Date.now())[0]).toMatchObject({ entries: 1, stale: false, lastError: null });
+  });
 });
 
 describe('syncHotList over HTTP', () => {

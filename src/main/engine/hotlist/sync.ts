@@ -16,7 +16,7 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import type { Db } from '../store/db.js';
-import { formatOf, parseListConfig, type ListConfigInput, type ListFormat } from './config.js';
+import { formatOf, parseListConfig, type ListConfig, type ListConfigInput, type ListFormat } from './config.js';
 import { HotListImportError, HotListInputError, HotListSyncError } from './errors.js';
 import { fileStamp, importHotListFile, type ImportProgress, type ImportResult } from './importer.js';
 import { isUrl, requireHttps, verifyListFile } from './integrity.js';
@@ -75,7 +75,7 @@ export async function syncHotList(db: Db, options: SyncOptions): Promise<SyncRes
     try {
       requireHttps(source, config);
     } catch (error) {
-      throw fail(db, options.list, source, error, now, options.userId);
+      throw fail(db, options.list, source, error, now, options.userId, { format, settings: config });
     }
   }
   const ca = (): string | Buffer | undefined => options.ca ?? (config.caFile ? fs.readFileSync(config.caFile) : undefined);
@@ -96,9 +96,9 @@ export async function syncHotList(db: Db, options: SyncOptions): Promise<SyncRes
       stat = fs.statSync(source);
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (is the USB stick or share mounted?)' : (error as Error).message;
-      throw fail(db, options.list, source, new HotListImportError(source, null, reason), now, options.userId);
+      throw fail(db, options.list, source, new HotListImportError(source, null, reason), now, options.userId, { format, settings: config });
     }
-    if (!stat.isFile()) throw fail(db, options.list, source, new HotListImportError(source, null, 'not a file'), now, options.userId);
+    if (!stat.isFile()) throw fail(db, options.list, source, new HotListImportError(source, null, 'not a file'), now, options.userId, { format, settings: config });
     const stamp = fileStamp(stat);
     if (!options.force && sameSource && stored?.source_stamp === stamp && stored.entry_count > 0) {
       // The car already holds exactly what the source offers: that confirms it current.
@@ -111,7 +111,7 @@ export async function syncHotList(db: Db, options: SyncOptions): Promise<SyncRes
       const caPem = ca();
       await verifyListFile(source, source, config, { ...(caPem ? { ca: caPem } : {}), ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}) });
     } catch (error) {
-      throw fail(db, options.list, source, error, now, options.userId);
+      throw fail(db, options.list, source, error, now, options.userId, { format, settings: config });
     }
     const result = await importHotListFile(db, source, { ...importOptions, sourceState: { stamp }, totalBytes: stat.size });
     return { list: options.list, source, outcome: 'imported', entries: result.entries, import: result, downloadedBytes: 0, attempts: 0 };
@@ -128,7 +128,7 @@ export async function syncHotList(db: Db, options: SyncOptions): Promise<SyncRes
     caPem = ca();
     downloaded = await download(source, part, conditional, { ...options, ...(caPem ? { ca: caPem } : {}) });
   } catch (error) {
-    throw fail(db, options.list, source, error, now, options.userId);
+    throw fail(db, options.list, source, error, now, options.userId, { format, settings: config });
   }
   if (downloaded.status === 'not-modified') {
     const at = now();
@@ -141,7 +141,7 @@ export async function syncHotList(db: Db, options: SyncOptions): Promise<SyncRes
     try {
       await verifyListFile(part, source, config, { ...(caPem ? { ca: caPem } : {}), ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}) });
     } catch (error) {
-      throw fail(db, options.list, source, error, now, options.userId);
+      throw fail(db, options.list, source, error, now, options.userId, { format, settings: config });
     }
     const serverDate = downloaded.lastModified === null ? NaN : Date.parse(downloaded.lastModified);
     const result = await importHotListFile(db, part, {
@@ -159,13 +159,22 @@ export async function syncHotList(db: Db, options: SyncOptions): Promise<SyncRes
 }
 
 
-function fail(db: Db, list: string, source: string, error: unknown, now: () => number, userId: string | null | undefined): Error {
+function fail(
+  db: Db,
+  list: string,
+  source: string,
+  error: unknown,
+  now: () => number,
+  userId: string | null | undefined,
+  init: { format: ListFormat; settings: ListConfig },
+): Error {
   const err = error instanceof HotListSyncError || error instanceof HotListImportError || error instanceof HotListInputError
     ? error
     : new HotListSyncError(source, (error as Error).message ?? String(error));
   try {
-    const row = getList(db, list);
-    if (row) recordListError(db, row.id, err.message, now());
+    // A list that never loaded is kept too, so its failure stays on every screen until a sync succeeds.
+    const row = getList(db, list) ?? ensureList(db, list, { kind: 'imported', source, format: init.format, settings: init.settings, now: now() });
+    recordListError(db, row.id, err.message, now());
     audit(db, { userId: userId ?? null, action: 'hotlist.sync-failed', detail: { list, source, error: err.message } }, now());
   } catch {
     // Reporting the failure must not hide it.
