@@ -7,8 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(libopencv-dev chromium socat ffmpeg fonts-dejavu-core python3 make g++)
-# GigE cameras: aravis's GStreamer element (libaravis-0.8-0) and Debian's fake GigE camera for its test.
-packages+=(aravis-tools gstreamer1.0-tools gstreamer1.0-plugins-base)
+# GigE cameras: aravis's GStreamer element (libaravis-0.8-0), Debian's fake GigE camera and arv-tool
+# (discovery) for its test.
+packages+=(aravis-tools aravis-tools-cli gstreamer1.0-tools gstreamer1.0-plugins-base)
 if [ "${LPR_SETUP_TRAINING:-0}" = 1 ]; then
   packages+=(python3-torch python3-torchvision python3-onnx python3-opencv python3-pil libopenblas0-pthread)
 fi

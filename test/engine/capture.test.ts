@@ -96,6 +96,7 @@ describe('capture requests', () => {
 function gigeUnavailable(): string | null {
   const has = (tool: string): boolean => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
   if (!has('arv-fake-gv-camera-0.8')) return "Debian's fake GigE camera is not installed (apt-get install aravis-tools)";
+  if (!has('arv-tool-0.8')) return "aravis's discovery tool is not installed (apt-get install aravis-tools-cli)";
   if (!has('gst-inspect-1.0') || spawnSync('gst-inspect-1.0', ['aravissrc']).status !== 0) return 'GStreamer or its aravissrc element is missing (apt-get install gstreamer1.0-tools libaravis-0.8-0)';
   if (!/GStreamer:\s+YES/.test(cv.getBuildInformation())) return 'this OpenCV was built without GStreamer';
   if (!grabberProcessFile()) return 'the grabber process is not built (npm run build:node)';
