@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USER } from '../../src/main/engine/demo.js';
-import { MDT_SIZES, THEMES, e2eSkipReason, launchChromium, pageProblems, projectRoot, showAs, startServe, type ServedApp } from '../helpers/chromium.js';
+import { MDT_SIZES, THEMES, e2eSkipReason, launchChromium, pageProblems, projectRoot, showAs, startPatrol, startServe, tapIfShown, type ServedApp } from '../helpers/chromium.js';
 import { describeProblems, layoutProblems } from '../helpers/layout.js';
 
 const haveSocat = spawnSync('socat', ['-V']).status === 0;
@@ -101,10 +101,9 @@ describe.skipIf(skipReason !== null)('hit history and shift map end to end (brow
     await page.getByTestId('login-pin').fill(DEMO_USER.pin);
     await page.getByTestId('login-submit').click();
     // Past the shift-start check, unless the alert takes the screen first.
+    await startPatrol(page);
     const start = page.getByTestId('start-patrol');
     const alertScreen = page.getByTestId('alert-screen');
-    await start.or(alertScreen).or(page.getByTestId('patrol-view')).first().waitFor({ timeout: 90_000 });
-    if (await start.isVisible()) await start.click();
 
     // The planted plate's alert, framed in its list's colour (the demo list has the default red).
     await alertScreen.waitFor({ timeout: 200_000 });
@@ -128,9 +127,9 @@ describe.skipIf(skipReason !== null)('hit history and shift map end to end (brow
     const patrol = page.getByTestId('patrol-view');
     for (let tries = 0; tries < 6 && !(await patrol.isVisible()); tries++) {
       await patrol.or(start).or(page.getByTestId('alert-ack')).or(page.getByTestId('alert-defer')).first().waitFor({ timeout: 30_000 });
-      if (await start.isVisible()) await start.click();
-      if (await page.getByTestId('alert-ack').isVisible()) await page.getByTestId('alert-ack').click();
-      if (await page.getByTestId('alert-defer').isVisible()) await page.getByTestId('alert-defer').click();
+      await tapIfShown(start);
+      await tapIfShown(page.getByTestId('alert-ack'));
+      await tapIfShown(page.getByTestId('alert-defer'));
     }
     await patrol.waitFor({ timeout: 10_000 });
 

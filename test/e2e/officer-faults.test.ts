@@ -21,7 +21,7 @@ import { addUser } from '../../src/main/engine/governance/users.js';
 import { importHotListCsv } from '../../src/main/engine/hotlist/index.js';
 import { openDatabase } from '../../src/main/engine/store/db.js';
 import { MjpegCamera } from '../helpers/mjpeg.js';
-import { e2eSkipReason, launchChromium, pageProblems, projectRoot, shootAllSizes, startServe, type ServedApp } from '../helpers/chromium.js';
+import { e2eSkipReason, launchChromium, pageProblems, projectRoot, shootAllSizes, startPatrol, startServe, type ServedApp } from '../helpers/chromium.js';
 
 const skipReason = e2eSkipReason();
 if (skipReason) console.warn(`officer-faults E2E ${skipReason}`);
@@ -51,11 +51,7 @@ async function signIn(page: Page, url: string): Promise<void> {
   await page.getByTestId('login-user').fill(OFFICER.id);
   await page.getByTestId('login-pin').fill(OFFICER.pin);
   await page.getByTestId('login-submit').click();
-  const start = page.getByTestId('start-patrol');
-  const shown = page.getByTestId('patrol-view').or(page.getByTestId('alert-screen'));
-  await start.or(shown).first().waitFor({ timeout: 90_000 });
-  if (await start.isVisible()) await start.click();
-  await shown.first().waitFor({ timeout: 90_000 });
+  await startPatrol(page);
 }
 
 describe.skipIf(skipReason !== null)('one alert per entry per pass, and a reload mid-disposition (browser mode)', () => {

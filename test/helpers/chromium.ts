@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { DEMO_USER } from '../../src/main/engine/demo.js';
 
 export const CHROMIUM = process.env.LPR_CHROMIUM ?? '/usr/bin/chromium';
@@ -96,15 +96,31 @@ export async function signIn(page: Page, userId: string, pin: string): Promise<v
 
 /**
  * After sign-in an officer or supervisor sees the shift-start check first:
- * "Start patrol" goes on. Waits for the patrol view (an administrator, or an
- * alert, may come straight to their screen: `screen` names it then).
+ * "Start patrol" goes on. Waits for the patrol view (an administrator may come
+ * straight to their screen: `screen` names it then). An alert takes over from
+ * any screen, the shift-start check included, and may do so at any moment,
+ * even under the click: an alert screen counts as arrived, and a click that
+ * lost its button is not an error, the screen is looked at again.
  */
 export async function startPatrol(page: Page, screen = 'patrol-view'): Promise<void> {
   const start = page.getByTestId('start-patrol');
-  const target = page.getByTestId(screen);
-  await start.or(target).first().waitFor({ timeout: 90_000 });
-  if (await start.isVisible()) await start.click();
-  await target.waitFor({ timeout: 90_000 });
+  const arrived = page.getByTestId(screen).or(page.getByTestId('alert-screen'));
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`startPatrol: neither "${screen}" nor an alert screen within 90 s of sign-in`);
+    await start.or(arrived).first().waitFor({ timeout: left });
+    if (await arrived.first().isVisible()) return;
+    await start.click({ timeout: 5_000 }).catch(() => undefined);
+  }
+}
+
+/**
+ * Taps a control if it is on screen now. The screen may change under the tap
+ * (an alert takes over): then nothing is tapped, and the caller looks again.
+ */
+export async function tapIfShown(control: Locator): Promise<void> {
+  if (await control.isVisible()) await control.click({ timeout: 5_000 }).catch(() => undefined);
 }
 
 /** Sign-out goes through the shift summary (asking first about any alert still open); waits for the sign-in screen. */
