@@ -108,7 +108,7 @@ async function run(label: string, recognizer: Recognizer, seconds: number, hung:
     const recognized = recognitions.get(c.id) ?? 0;
     console.log(
       `  ${c.id.padEnd(6)} ${c.state.padEnd(12)} ${(c.framesRead / elapsed).toFixed(1).padStart(5)} frames/s grabbed, ` +
-        `${(recognized / elapsed).toFixed(1)} recognized, ${c.framesDropped} dropped of ${c.framesRead}${c.lastError ? ` (${c.lastError})` : ''}`,
+        `${(recognized / elapsed).toFixed(1)} recognized, ${c.framesDropped} dropped of ${c.framesRead}${c.fault ? ` (${c.fault.kind}: ${c.fault.detail})` : ''}`,
     );
   }
   console.log(`  frame-to-read (= alert decision) ms: p50 ${percentile(readMs, 50)}, p95 ${percentile(readMs, 95)} over ${readMs.length} reads`);

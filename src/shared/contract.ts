@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { cameraSettingsSchema, carSettingsSchema, type CarSettings } from './settings.js';
 import { CASE_NUMBER_PATTERN, justificationSchema, normalisePlateQuery, PLATE_QUERY_PATTERN, type SearchReason } from './records.js';
 import { DISPOSITION_ACTIONS, type QuickReasons } from './checklist.js';
-import { EQUIPMENT_VERDICTS } from './equipment.js';
+import { CAMERA_FAULT_KINDS, EQUIPMENT_VERDICTS } from './equipment.js';
 import { alertColourSchema } from './colours.js';
 
 export const PLATE_PATTERN = /^[A-Z0-9]{1,10}$/;
@@ -305,6 +305,19 @@ export const equipmentCheckSchema = z.object({
 });
 export type EquipmentCheck = z.infer<typeof equipmentCheckSchema>;
 
+/**
+ * Why a camera gives no pictures, as the engine's camera code found it where
+ * it failed; the screens say it in plain words (equipment.ts).
+ */
+export const cameraFaultSchema = z.object({
+  kind: z.enum(CAMERA_FAULT_KINDS),
+  /** The engine's own account (source address, library wording): for the camera's panel and the log, never a banner's words. */
+  detail: z.string(),
+  /** For no-answer and stalled: how long the camera was given (s); null for the others. */
+  seconds: z.number().nullable(),
+});
+export type CameraFault = z.infer<typeof cameraFaultSchema>;
+
 export const cameraStatusSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -316,7 +329,8 @@ export const cameraStatusSchema = z.object({
   framesDropped: z.number().int(),
   /** Capture time of the last frame, ms since the epoch. */
   lastFrameAt: z.number().nullable(),
-  lastError: z.string().nullable(),
+  /** Why it last failed or stopped; null while live, and until it first fails. */
+  fault: cameraFaultSchema.nullable(),
   /** When a failed camera is opened again. */
   nextRetryAt: z.number().nullable(),
   outOfServiceReason: z.string().nullable(),

@@ -3,13 +3,106 @@
  * the engine found (its state, the verdict on its recent frames, whether it
  * still points at the road) becomes one plain verdict with what to do. The
  * shift-start screen's tiles, the patrol screen's tiles and the failure
- * banners all say it the same way, from here.
+ * banners all say it the same way, from here. So do the faults that stop a
+ * camera's pictures: the engine types each where it finds it (camera/*), and
+ * its words live here once.
  */
-import type { CameraStatus } from './contract.js';
+import type { CameraFault, CameraStatus } from './contract.js';
 
 /** The engine's verdicts on a camera's frames (camera/equipment.ts judges them). */
 export const EQUIPMENT_VERDICTS = ['ok', 'black', 'frozen', 'blurred', 'dark', 'bright', 'no-signal'] as const;
 export type EquipmentVerdict = (typeof EQUIPMENT_VERDICTS)[number];
+
+/**
+ * Why a camera gives no pictures, as the engine's camera code tells apart:
+ * - missing: the file or folder its settings name is not there, or holds no pictures;
+ * - unreachable: the device or stream could not be opened;
+ * - no-answer: opening it did not finish in time (a network camera that accepts and never sends);
+ * - stalled: it sent no picture for its stall time;
+ * - ended: its stream closed, or a replay reached its end;
+ * - undecodable: what it sends cannot be decoded into pictures;
+ * - grabber-died: the reader's process that takes its pictures stopped or failed;
+ * - unexpected: any other error (its detail says what).
+ */
+export const CAMERA_FAULT_KINDS = ['missing', 'unreachable', 'no-answer', 'stalled', 'ended', 'undecodable', 'grabber-died', 'unexpected'] as const;
+export type CameraFaultKind = (typeof CAMERA_FAULT_KINDS)[number];
+
+/** A fault in the officer's words: a banner's title after the camera's name ("Front camera has stopped"), why, and what to do. */
+export interface FaultWords {
+  readonly title: string;
+  readonly reason: string;
+  readonly action: string;
+}
+
+const NOT_READ = 'Plates this camera sees are not being read.';
+const ADMINISTRATOR = "Call the administrator: the camera's panel (its name at the top) has the details.";
+
+const FAULT_WORDS: Record<CameraFaultKind, { readonly title: string; readonly reason: (seconds: number | null) => string; readonly action: string }> = {
+  missing: {
+    title: 'has no video source',
+    reason: () => 'The video its settings name is not there.',
+    action: `${NOT_READ} ${ADMINISTRATOR}`,
+  },
+  unreachable: {
+    title: 'cannot be reached',
+    reason: () => 'It could not be reached.',
+    action: `${NOT_READ} Check its cable and power, then restart the reader or call the administrator.`,
+  },
+  'no-answer': {
+    title: 'does not answer',
+    reason: (seconds) => (seconds === null ? 'It did not answer.' : `It did not answer within ${seconds} s.`),
+    action: `${NOT_READ} Check its cable and power, then restart the reader or call the administrator.`,
+  },
+  stalled: {
+    title: 'sends no picture',
+    reason: (seconds) => (seconds === null ? 'Its pictures stopped coming.' : `No picture came for ${seconds} s.`),
+    action: `${NOT_READ} Check its cable and power, then restart the reader or call the administrator.`,
+  },
+  ended: {
+    title: 'has stopped',
+    reason: () => 'Its picture stream ended.',
+    action: `${NOT_READ} Restart the reader or call the administrator.`,
+  },
+  undecodable: {
+    title: 'pictures cannot be read',
+    reason: () => 'Its pictures could not be read.',
+    action: `${NOT_READ} ${ADMINISTRATOR}`,
+  },
+  'grabber-died': {
+    title: 'has failed',
+    reason: () => 'The part of the reader that takes its pictures stopped.',
+    action: `${NOT_READ} Restart the reader; if it happens again, call the administrator.`,
+  },
+  unexpected: {
+    title: 'has failed',
+    reason: () => 'The reader met an error with this camera.',
+    action: `${NOT_READ} Restart the reader; if it happens again, call the administrator.`,
+  },
+};
+
+/** A camera fault in the officer's words; never the engine's detail (addresses, paths, library wording). */
+export function cameraFaultWords(fault: Pick<CameraFault, 'kind' | 'seconds'>): FaultWords {
+  const words = FAULT_WORDS[fault.kind];
+  return { title: words.title, reason: words.reason(fault.seconds === null ? null : Math.round(fault.seconds)), action: words.action };
+}
+
+/** A live source that failed and is opened again by itself; the fault's reason and the time to the next try go after the reason. */
+export const RECONNECTING_WORDS: FaultWords = {
+  title: 'lost: reconnecting',
+  reason: 'It stopped sending pictures.',
+  action: `${NOT_READ} It reconnects by itself; if this stays, check its cable and power.`,
+};
+
+/** A camera the reader stopped itself (its settings changed, the reader is closing): no fault, still no plates read. */
+const STOPPED_WORDS: FaultWords = { title: 'has stopped', reason: 'The reader stopped it.', action: `${NOT_READ} Restart the reader or call the administrator.` };
+
+/** Why a failed or stopped camera gives no pictures, in a banner's words; null while it runs, starts or is out of service. */
+export function stoppedCameraWords(camera: Pick<CameraStatus, 'state' | 'fault'>): FaultWords | null {
+  if (camera.state !== 'failed' && camera.state !== 'stopped') return null;
+  if (camera.fault) return cameraFaultWords(camera.fault);
+  // Every failure the engine reports has its fault; one without is not the officer's to explain.
+  return camera.state === 'failed' ? cameraFaultWords({ kind: 'unexpected', seconds: null }) : STOPPED_WORDS;
+}
 
 /** One camera's verdict as the officer sees it. */
 export const CAMERA_CHECKS = ['ok', 'starting', 'no-picture', 'frozen', 'blurred', 'dark', 'bright', 'misaligned', 'out-of-service', 'reconnecting'] as const;
@@ -50,8 +143,26 @@ export function isReconnecting(camera: CameraStatus): boolean {
   return (
     camera.state === 'reconnecting' ||
     ((camera.state === 'failed' || camera.state === 'stopped') && retryAt !== null) ||
-    (camera.state === 'starting' && camera.lastError !== null)
+    (camera.state === 'starting' && camera.fault !== null)
   );
+}
+
+/** A live camera's unusable picture (the check's kinds that judge its frames), as a banner's title after the camera's name and why. */
+const PICTURE_FAULTS: Partial<Record<CameraCheckKind, { readonly title: string; readonly reason: string }>> = {
+  'no-picture': { title: 'shows a black picture', reason: 'The picture is black: nothing can be read from it.' },
+  frozen: { title: 'picture is frozen', reason: 'The same picture has come again and again: the camera or its cable is stuck.' },
+  blurred: { title: 'picture is blurred', reason: 'Nothing in the picture is sharp: the lens may be dirty, fogged or out of focus.' },
+  dark: { title: 'picture is too dark', reason: 'The picture is too dark to read plates well.' },
+  bright: { title: 'picture is too bright', reason: 'Most of the picture is washed out by light.' },
+};
+
+/** What is wrong with a live camera's picture, in a banner's words with its severity; null when it is fine or the camera is not live. */
+export function pictureFault(camera: CameraStatus): (FaultWords & { readonly severity: 'bad' | 'warn' }) | null {
+  if (camera.state !== 'live') return null;
+  const check = cameraCheck(camera);
+  const words = PICTURE_FAULTS[check.kind];
+  if (!words || check.severity === 'good') return null;
+  return { ...words, action: check.action, severity: check.severity };
 }
 
 /** The camera's verdict in plain words, with what to do. */

@@ -104,7 +104,7 @@ describe('a camera that reads nothing while the car drives', () => {
 describe("the officer's notice", () => {
   it('says in plain words that a live camera may point the wrong way', () => {
     const camera: CameraStatus = {
-      id: 'left', name: 'Left', state: 'live', fps: 15, framesRead: 100, framesDropped: 0, lastFrameAt: 1, lastError: null, nextRetryAt: null, outOfServiceReason: null,
+      id: 'left', name: 'Left', state: 'live', fps: 15, framesRead: 100, framesDropped: 0, lastFrameAt: 1, fault: null, nextRetryAt: null, outOfServiceReason: null,
       misaligned: 'plates are seen only at the left edge of the picture (8 of its last 8 reads): turn it to the left',
     };
     const status = { cameras: [camera], hotLists: [], gps: null, gpsReceiver: false } as unknown as EngineStatus;

@@ -39,7 +39,7 @@ describe('cameras under stress', () => {
       await new Promise((resolve) => setTimeout(resolve, 20_000));
       const cameras = engine.status().cameras;
       for (const camera of cameras) {
-        expect(camera.state, `${camera.id}: ${camera.lastError}`).toBe('live');
+        expect(camera.state, `${camera.id}: ${camera.fault?.detail}`).toBe('live');
         expect(camera.framesRead, camera.id).toBeGreaterThan(5);
       }
       expect(reads).toBeGreaterThan(0);

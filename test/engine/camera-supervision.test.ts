@@ -17,6 +17,7 @@ import { Engine } from '../../src/main/engine/engine.js';
 import { Backoff } from '../../src/main/engine/camera/backoff.js';
 import { grabberProcessFile, processGrabber, type Grabber, type GrabberFactory } from '../../src/main/engine/camera/grabber.js';
 import { CameraPipeline, DEFAULT_SUPERVISION, grabberTimeouts } from '../../src/main/engine/camera/pipeline.js';
+import { FrameSourceError } from '../../src/main/engine/camera/source.js';
 import { auditTrail } from '../../src/main/engine/governance/audit.js';
 import { addUser } from '../../src/main/engine/governance/users.js';
 import { importHotListCsv } from '../../src/main/engine/hotlist/index.js';
@@ -127,11 +128,11 @@ describe('camera supervision', () => {
       let read = 0;
       const opening: Grabber = {
         open: async () => {
-          if (step === false) throw new Error(`camera ${config.cameraId}: connection refused`);
+          if (step === false) throw new FrameSourceError('unreachable', `camera ${config.cameraId}: connection refused`);
           return { description: 'scripted', fps: 10 };
         },
         next: async () => {
-          if (left-- <= 0) throw new Error(`camera ${config.cameraId}: no frame for 5 s`);
+          if (left-- <= 0) throw new FrameSourceError('stalled', `camera ${config.cameraId}: no frame for 5 s`, 5);
           // The 3-frame opening spans a good minute of frames; the 2-frame one does not.
           clock += step === 3 ? 30_001 : 10;
           read++;
@@ -162,8 +163,10 @@ describe('camera supervision', () => {
     // waits keep growing (20, then 40 for the next refusal); then a good minute of
     // frames, so the next failure waits the first 5 again, then 10, 20.
     expect(failures.slice(0, 7).map((f) => f.status.nextRetryAt! - f.at)).toEqual([5, 10, 20, 40, 5, 10, 20]);
-    expect(failures[0]!.status.lastError).toMatch(/camera cam: connection refused/);
-    expect(failures[2]!.status.lastError).toMatch(/no frame for 5 s/);
+    expect(failures[0]!.status.fault).toEqual({ kind: 'unreachable', detail: 'camera cam: connection refused', seconds: null });
+    expect(failures[2]!.status.fault).toEqual({ kind: 'stalled', detail: 'camera cam: no frame for 5 s', seconds: 5 });
+    // Live again: the fault is gone.
+    expect(statuses.find((s) => s.status.state === 'live')!.status.fault).toBeNull();
     expect(statuses.some((s) => s.status.state === 'reconnecting')).toBe(true);
     expect(statuses.some((s) => s.status.state === 'live' && s.status.lastFrameAt !== null)).toBe(true);
   });
@@ -208,8 +211,8 @@ describe('camera supervision', () => {
     expect(answers[answers.length - 1]).toBeLessThan(1000);
     // 10 fps nominal; half of it leaves room for a loaded machine (an engine blocked by the hung camera read under 1).
     expect(rate).toBeGreaterThan(5);
-    await until('the hung camera failed', () => camera('ip').lastError);
-    expect(camera('ip').lastError).toMatch(/camera ip: http:\/\/127\.0\.0\.1:\d+\/video\.mjpg did not open within 2 s/);
+    await until('the hung camera failed', () => camera('ip').fault);
+    expect(camera('ip').fault).toEqual({ kind: 'no-answer', detail: expect.stringMatching(/camera ip: http:\/\/127\.0\.0\.1:\d+\/video\.mjpg did not open within 2 s/), seconds: 2 });
     expect(['failed', 'reconnecting']).toContain(camera('ip').state);
     await until('an alert from the folder camera', () => alerts.length > 0);
     expect(alerts[0]!.read.plate).toBe('HOT123');
@@ -255,13 +258,13 @@ describe('camera supervision', () => {
     // The connection stays open and silent: only the stall time can tell.
     stream.freeze();
     const frozenAt = Date.now();
-    await until('the hung camera failed', () => camera().state === 'failed' && camera().lastError);
+    await until('the hung camera failed', () => camera().state === 'failed' && camera().fault);
     console.log(`hung camera failed ${Date.now() - frozenAt} ms after its last picture (stall time 1 s)`);
-    expect(camera().lastError).toMatch(/no frame for 1 s/);
+    expect(camera().fault).toEqual({ kind: 'stalled', detail: expect.stringMatching(/no frame for 1 s/), seconds: 1 });
     expect(camera().nextRetryAt).not.toBeNull();
 
     stream.thaw();
-    await until('the camera live again', () => camera().state === 'live' && camera().lastError === null, 120_000);
+    await until('the camera live again', () => camera().state === 'live' && camera().fault === null, 120_000);
   });
 
   it('an officer takes a camera out of service with a reason and puts it back; it stays out across a restart; both audited', async () => {

@@ -218,7 +218,7 @@ describe('Engine', () => {
     await engine.camerasDone();
     const camera = engine.status().cameras[0]!;
     expect(camera.state).toBe('failed');
-    expect(camera.lastError).toMatch(/camera rear: cannot decode .*f999\.jpg/);
+    expect(camera.fault).toMatchObject({ kind: 'undecodable', detail: expect.stringMatching(/camera rear: cannot decode .*f999\.jpg/) });
     expect(engine.reads.recent(10).map((r) => r.plate)).toEqual(['HOT123']);
     await engine.close();
   });

@@ -131,7 +131,7 @@ describe('cameras.frames', () => {
     expect(cameraCheck(all.rear!.camera)).toMatchObject({ kind: 'no-picture', words: 'No picture', severity: 'bad' });
     expect(cameraCheck(all.left!.camera)).toMatchObject({ kind: 'frozen', words: 'Frozen', severity: 'bad' });
     expect(all.right).toMatchObject({ image: null, capturedAt: null, camera: { state: 'failed', equipment: null } });
-    expect(all.right!.camera.lastError).toContain('no-such-folder');
+    expect(all.right!.camera.fault).toMatchObject({ kind: 'missing', detail: expect.stringContaining('no-such-folder') });
     expect(cameraCheck(all.right!.camera)).toMatchObject({ kind: 'no-picture', severity: 'bad' });
     // The same verdicts reach every screen's status (the banners).
     const status = await screen.invoke('status.get', {});

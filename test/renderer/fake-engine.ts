@@ -74,8 +74,8 @@ export function makeStatus(overrides: Partial<EngineStatus> = {}): EngineStatus 
     locked: false,
     channels: [],
     cameras: [
-      { id: 'front', name: 'Front', state: 'live', fps: 14.8, framesRead: 1200, framesDropped: 3, lastFrameAt: NOW, lastError: null, nextRetryAt: null, outOfServiceReason: null },
-      { id: 'rear', name: 'Rear', state: 'failed', fps: 0, framesRead: 0, framesDropped: 0, lastFrameAt: null, lastError: 'unplugged', nextRetryAt: NOW + 4000, outOfServiceReason: null },
+      { id: 'front', name: 'Front', state: 'live', fps: 14.8, framesRead: 1200, framesDropped: 3, lastFrameAt: NOW, fault: null, nextRetryAt: null, outOfServiceReason: null },
+      { id: 'rear', name: 'Rear', state: 'failed', fps: 0, framesRead: 0, framesDropped: 0, lastFrameAt: null, fault: { kind: 'unreachable', detail: 'camera rear: cannot open video /dev/video2: unplugged', seconds: null }, nextRetryAt: NOW + 4000, outOfServiceReason: null },
     ],
     hotLists: [{ name: 'NCIC', entries: 120_000, updatedAt: NOW - 2 * 3_600_000, stale: false, kind: 'imported', lastError: null }],
     readsThisShift: 42,

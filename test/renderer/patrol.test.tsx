@@ -76,7 +76,8 @@ describe('patrol view', () => {
     await waitFor(() => expect(screen.queryByTestId('camera-service')).toBeNull());
     // A failed camera's panel says why it failed.
     fireEvent.click(screen.getAllByTestId('camera-state')[1]!);
-    expect(screen.getByTestId('camera-service').textContent).toContain('unplugged');
+    expect(screen.getByTestId('camera-service').textContent).toContain('It could not be reached.');
+    expect(screen.getByTestId('camera-service').textContent).not.toContain('/dev/video2');
   });
 
   it('warns clearly when a hot list is stale, live from status events', async () => {

@@ -18,7 +18,7 @@ import { installRendererHooks, startPatrol } from './setup.js';
 installRendererHooks();
 
 function camera(overrides: Partial<CameraStatus> & Pick<CameraStatus, 'id' | 'name'>): CameraStatus {
-  return { state: 'live', fps: 9.6, framesRead: 500, framesDropped: 0, lastFrameAt: NOW - 200, lastError: null, nextRetryAt: null, outOfServiceReason: null, ...overrides };
+  return { state: 'live', fps: 9.6, framesRead: 500, framesDropped: 0, lastFrameAt: NOW - 200, fault: null, nextRetryAt: null, outOfServiceReason: null, ...overrides };
 }
 
 /** A car with one good camera, one reconnecting, one too dark, one out of service; a fresh list, a failed one and a stale one. */
@@ -27,7 +27,7 @@ function carAtShiftStart(): FakeEngine {
   engine.status = makeStatus({
     cameras: [
       camera({ id: 'front', name: 'Front', equipment: { verdict: 'ok', detail: '', frames: 8, since: NOW - 5000 } }),
-      camera({ id: 'rear', name: 'Rear', state: 'failed', fps: 0, lastError: 'camera rear: /dev/video2 stopped sending frames', nextRetryAt: NOW + 4000 }),
+      camera({ id: 'rear', name: 'Rear', state: 'failed', fps: 0, fault: { kind: 'ended', detail: 'camera rear: /dev/video2 stopped sending frames', seconds: null }, nextRetryAt: NOW + 4000 }),
       camera({ id: 'left', name: 'Left', equipment: { verdict: 'dark', detail: 'mean level 20', frames: 8, since: NOW - 5000 } }),
       camera({ id: 'right', name: 'Right', state: 'out-of-service', fps: 0, outOfServiceReason: 'lens cracked' }),
     ],

@@ -58,7 +58,8 @@ describe('startEngine', () => {
     expect(r.settings.recognition.engine).toBe('paddle');
     await r.engine.camerasDone();
     const camera = r.engine.status().cameras.find((c) => c.id === 'front');
-    expect(camera).toMatchObject({ id: 'front', name: 'Front', lastError: null });
+    // The replay ran to its end, and says so.
+    expect(camera).toMatchObject({ id: 'front', name: 'Front', state: 'stopped', fault: { kind: 'ended' } });
     expect(camera!.framesRead).toBe(3);
   });
 

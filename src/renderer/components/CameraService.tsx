@@ -1,13 +1,16 @@
 /**
  * One camera's panel, opened from its chip on the status bar: its state, rate,
- * last frame and last error, and the officer's switch to take it out of
+ * last frame, why it failed (in plain words, with the engine's details for
+ * the administrator), and the officer's switch to take it out of
  * service or put it back (B.2), with the reason the engine audits.
  */
 import { useState } from 'react';
 import type { CameraStatus } from '../../shared/contract.js';
+import { cameraFaultWords } from '../../shared/equipment.js';
 import { call, useApi } from '../api.js';
 import { CAMERA_STATE_TEXT, formatAge, formatClock } from '../lib/format.js';
 import { useNow } from '../lib/hooks.js';
+import { useSessionStore } from '../stores/index.js';
 
 export function CameraService({ camera, onClose }: { camera: CameraStatus; onClose: () => void }) {
   const api = useApi();
@@ -16,6 +19,8 @@ export function CameraService({ camera, onClose }: { camera: CameraStatus; onClo
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const outOfService = camera.state === 'out-of-service';
+  // The engine's own account (source address, library wording) is for whoever sets the cameras up.
+  const isAdministrator = useSessionStore((s) => s.user?.role === 'administrator');
 
   async function submit() {
     if (reason.trim().length < 3) {
@@ -42,7 +47,16 @@ export function CameraService({ camera, onClose }: { camera: CameraStatus; onClo
         <span className="chip-extra">last frame {camera.lastFrameAt === null ? 'never' : formatClock(camera.lastFrameAt)}{camera.lastFrameAt !== null && now - camera.lastFrameAt > 60_000 ? ` (${formatAge(camera.lastFrameAt, now)} ago)` : ''}</span>
       </div>
       {camera.outOfServiceReason && <div className="camera-service-note">Out of service: {camera.outOfServiceReason}</div>}
-      {camera.lastError && camera.state !== 'live' && <div className="camera-service-note">{camera.lastError}</div>}
+      {camera.fault && camera.state !== 'live' && (
+        <div className="camera-service-note" data-testid="camera-service-fault">
+          {cameraFaultWords(camera.fault).reason}
+          {isAdministrator && (
+            <div className="camera-service-detail" data-testid="camera-service-detail">
+              Details: {camera.fault.detail}
+            </div>
+          )}
+        </div>
+      )}
       <label className="field">
         <span className="field-label">Reason (required, recorded)</span>
         {/* Several lines: the hint and a written-out reason are read whole, never cut at the field's edge. */}

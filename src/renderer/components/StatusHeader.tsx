@@ -12,6 +12,7 @@ import { openHotLists } from './HotListsPanel.js';
 import { openShift } from './ShiftScreen.js';
 import { ThemeToggle } from './ThemeToggle.js';
 import { CameraService } from './CameraService.js';
+import { cameraFaultWords } from '../../shared/equipment.js';
 
 export function StatusHeader() {
   const api = useApi();
@@ -48,7 +49,7 @@ export function StatusHeader() {
               type="button"
               key={camera.id}
               className={`chip chip-button chip-${camera.state === 'live' ? 'good' : camera.state === 'starting' || camera.state === 'reconnecting' ? 'warn' : 'bad'}`}
-              title={camera.outOfServiceReason ?? camera.lastError ?? 'Camera details and service'}
+              title={camera.outOfServiceReason ?? (camera.fault ? cameraFaultWords(camera.fault).reason : 'Camera details and service')}
               data-testid="camera-state"
               aria-expanded={serviceCamera === camera.id}
               onClick={() => setServiceCamera(serviceCamera === camera.id ? null : camera.id)}

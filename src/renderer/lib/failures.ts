@@ -5,7 +5,7 @@
  * do; it stays until the engine's status says the fault is gone.
  */
 import type { CameraStatus, EngineStatus } from '../../shared/contract.js';
-import { cameraCheck, isReconnecting, type CameraCheckKind } from '../../shared/equipment.js';
+import { cameraFaultWords, isReconnecting, pictureFault, RECONNECTING_WORDS, stoppedCameraWords } from '../../shared/equipment.js';
 import { formatAge } from './format.js';
 
 export type FailureSubject = 'camera' | 'gps' | 'hotlist';
@@ -23,55 +23,24 @@ export interface FailureNotice {
   readonly offersSync?: boolean;
 }
 
-/** What is wrong with a live camera's picture (the equipment check), as a banner title and why. */
-const PICTURE_FAULTS: Partial<Record<CameraCheckKind, { title: string; reason: string }>> = {
-  'no-picture': { title: 'shows a black picture', reason: 'The picture is black: nothing can be read from it.' },
-  frozen: { title: 'picture is frozen', reason: 'The same picture has come again and again: the camera or its cable is stuck.' },
-  blurred: { title: 'picture is blurred', reason: 'Nothing in the picture is sharp: the lens may be dirty, fogged or out of focus.' },
-  dark: { title: 'picture is too dark', reason: 'The picture is too dark to read plates well.' },
-  bright: { title: 'picture is too bright', reason: 'Most of the picture is washed out by light.' },
-};
-
-/**
- * Why a camera failed, in the officer's words: the engine's message names the
- * camera and its source address (kept whole for the administrator in the
- * camera's panel); the banner says what happened to the pictures.
- */
-export function cameraFaultInWords(camera: Pick<CameraStatus, 'id' | 'lastError'>): string | null {
-  const error = camera.lastError;
-  if (error === null) return null;
-  const silent = /no frame for (\d+) s/.exec(error);
-  if (silent) return `No picture came for ${silent[1]} s.`;
-  if (/stopped sending frames/.test(error)) return 'Its picture stream ended.';
-  const unanswered = /did not open within (\d+) s/.exec(error);
-  if (unanswered) return `It did not answer within ${unanswered[1]} s.`;
-  if (/cannot open video|failed to open/i.test(error)) return 'It could not be reached.';
-  if (/cannot read video|no decodable frame|cannot decode/.test(error)) return 'Its pictures could not be read.';
-  if (/grabber process/.test(error)) return 'The part of the reader that takes its pictures stopped.';
-  const own = error.startsWith(`camera ${camera.id}: `) ? error.slice(`camera ${camera.id}: `.length) : error;
-  return `${own.charAt(0).toUpperCase()}${own.slice(1)}${/[.!?]$/.test(own) ? '' : '.'}`;
-}
-
+/** A camera's banner: it is reconnecting by itself, its picture is unusable, it looks out of line, or it failed or stopped (the engine says why). */
 function cameraNotice(camera: CameraStatus, now: number): FailureNotice | null {
   const id = `camera:${camera.id}`;
-  const notRead = `Plates this camera sees are not being read.`;
-  const retryAt = camera.nextRetryAt ?? null;
+  const fault = camera.fault === null ? null : cameraFaultWords(camera.fault);
   if (isReconnecting(camera)) {
-    const next = retryAt !== null && retryAt > now ? ` Next try in ${Math.ceil((retryAt - now) / 1000)} s.` : ' Trying now.';
+    const retryAt = camera.nextRetryAt ?? null;
+    const next = retryAt !== null && retryAt > now ? `Next try in ${Math.ceil((retryAt - now) / 1000)} s.` : 'Trying now.';
     return {
       id,
       subject: 'camera',
       severity: 'bad',
-      title: `${camera.name} camera lost: reconnecting`,
-      reason: ['It stopped sending pictures.', cameraFaultInWords(camera), next.trim()].filter((part) => part !== null).join(' '),
-      action: `${notRead} It reconnects by itself; if this stays, check its cable and power.`,
+      title: `${camera.name} camera ${RECONNECTING_WORDS.title}`,
+      reason: [RECONNECTING_WORDS.reason, fault?.reason ?? null, next].filter((part) => part !== null).join(' '),
+      action: RECONNECTING_WORDS.action,
     };
   }
-  const picture = camera.state === 'live' ? cameraCheck(camera) : null;
-  const fault = picture ? PICTURE_FAULTS[picture.kind] : undefined;
-  if (picture && fault) {
-    return { id, subject: 'camera', severity: picture.severity === 'bad' ? 'bad' : 'warn', title: `${camera.name} camera ${fault.title}`, reason: fault.reason, action: picture.action };
-  }
+  const picture = pictureFault(camera);
+  if (picture) return { id, subject: 'camera', severity: picture.severity, title: `${camera.name} camera ${picture.title}`, reason: picture.reason, action: picture.action };
   if (camera.state === 'live' && camera.misaligned) {
     return {
       id,
@@ -82,31 +51,8 @@ function cameraNotice(camera: CameraStatus, now: number): FailureNotice | null {
       action: 'Plates may be missed on that side. Check the camera mount when it is safe to stop, or tell the administrator.',
     };
   }
-  switch (camera.state) {
-    case 'failed':
-      return {
-        id,
-        subject: 'camera',
-        severity: 'bad',
-        title: `${camera.name} camera has failed`,
-        reason: cameraFaultInWords(camera) ?? 'The camera gave no reason.',
-        action: `${notRead} Check its cable and power, then restart the reader or call the administrator.`,
-      };
-    case 'stopped':
-      return {
-        id,
-        subject: 'camera',
-        severity: 'bad',
-        title: `${camera.name} camera has stopped`,
-        reason: cameraFaultInWords(camera) ?? 'Its video ended.',
-        action: `${notRead} Restart the reader or call the administrator.`,
-      };
-    case 'starting':
-    case 'live':
-    case 'reconnecting':
-    case 'out-of-service':
-      return null;
-  }
+  const stopped = stoppedCameraWords(camera);
+  return stopped && { id, subject: 'camera', severity: 'bad', title: `${camera.name} camera ${stopped.title}`, reason: stopped.reason, action: stopped.action };
 }
 
 export function failureNotices(status: EngineStatus | null, now: number): FailureNotice[] {

@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import { LatestSlot } from './slot.js';
-import { openSource, sourceOptions, type Frame, type FrameSource } from './source.js';
+import { cameraFault, FrameSourceError, openSource, sourceOptions, type Frame, type FrameSource } from './source.js';
 import type { GrabberConfig, GrabberMessage, GrabberRequest } from './grabber-protocol.js';
 
 function send(message: GrabberMessage, then?: () => void): void {
@@ -17,8 +17,10 @@ function send(message: GrabberMessage, then?: () => void): void {
   process.send(message, undefined, undefined, () => then?.());
 }
 
-function fail(message: string): void {
-  send({ type: 'error', message }, () => process.exit(1));
+/** Tells the pipeline how the source failed (its kind crosses with the message) and ends. */
+function fail(error: unknown): void {
+  const { kind, detail } = cameraFault(error);
+  send({ type: 'error', kind, message: detail }, () => process.exit(1));
 }
 
 async function main(): Promise<void> {
@@ -33,7 +35,7 @@ async function main(): Promise<void> {
   try {
     source = openSource(config.source, sourceOptions(config));
   } catch (error) {
-    fail((error as Error).message);
+    fail(error);
     return;
   }
   send({ type: 'open', description: source.description, fps: source.fps });
@@ -42,7 +44,7 @@ async function main(): Promise<void> {
     try {
       frameFile = fs.openSync(config.frameFile, 'w');
     } catch (error) {
-      fail(`camera ${config.cameraId}: cannot create the frame file ${config.frameFile}: ${(error as Error).message}`);
+      fail(new FrameSourceError('grabber-died', `camera ${config.cameraId}: cannot create the frame file ${config.frameFile}: ${(error as Error).message}`));
       return;
     }
   }
@@ -89,7 +91,7 @@ async function main(): Promise<void> {
     }
     slot.close();
   } catch (error) {
-    fail((error as Error).message);
+    fail(error);
   }
 }
 

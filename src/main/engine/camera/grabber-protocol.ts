@@ -3,6 +3,8 @@
  * (grabber-process.ts). The pipeline asks for a frame when it is ready for
  * one; the grabber answers with the newest frame it holds (latest frame wins).
  */
+import type { CameraFaultKind } from '../../../shared/equipment.js';
+
 export interface GrabberConfig {
   readonly cameraId: string;
   readonly source: string;
@@ -49,4 +51,5 @@ export type GrabberMessage =
       readonly framesDropped: number;
     }
   | { readonly type: 'end'; readonly framesRead: number; readonly framesDropped: number }
-  | { readonly type: 'error'; readonly message: string };
+  /** The source failed: how (the kind), and the message naming camera and source. */
+  | { readonly type: 'error'; readonly kind: CameraFaultKind; readonly message: string };

@@ -70,7 +70,7 @@ export function grabberProcessFile(): string | null {
 /** Grabs in a process of its own: the default. */
 export const processGrabber: GrabberFactory = (config, timeouts) => {
   const file = grabberProcessFile();
-  if (!file) throw new FrameSourceError(`camera ${config.cameraId}: the grabber process is not built (run npm run build)`);
+  if (!file) throw new FrameSourceError('grabber-died', `camera ${config.cameraId}: the grabber process is not built (run npm run build)`);
   return new ProcessGrabber(file, config, timeouts);
 };
 
@@ -109,18 +109,18 @@ class ProcessGrabber implements Grabber {
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     });
     this.child.on('message', (message: GrabberMessage) => this.settle(message));
-    this.child.on('error', (error) => this.fail(new FrameSourceError(`camera ${config.cameraId}: grabber process: ${error.message}`)));
+    this.child.on('error', (error) => this.fail(new FrameSourceError('grabber-died', `camera ${config.cameraId}: grabber process: ${error.message}`)));
     this.child.on('exit', (code, signal) => {
-      if (!this.closed) this.fail(new FrameSourceError(`camera ${config.cameraId}: grabber process for ${config.source} stopped (${signal ?? `exit code ${code}`})`));
+      if (!this.closed) this.fail(new FrameSourceError('grabber-died', `camera ${config.cameraId}: grabber process for ${config.source} stopped (${signal ?? `exit code ${code}`})`));
     });
     // Starting a process and loading OpenCV takes a while on a busy machine; the source's own time starts after.
-    this.opened = this.await(STARTUP_MS, `grabber process did not start within ${STARTUP_MS / 1000} s`)
+    this.opened = this.await(STARTUP_MS, 'grabber-died', `grabber process did not start within ${STARTUP_MS / 1000} s`)
       .then((m) => {
-        if (m.type !== 'ready') throw new FrameSourceError(`camera ${config.cameraId}: unexpected "${m.type}" from the grabber while starting`);
-        return this.await(this.timeouts.openMs, `did not open within ${Math.round(this.timeouts.openMs / 1000)} s`);
+        if (m.type !== 'ready') throw new FrameSourceError('grabber-died', `camera ${config.cameraId}: unexpected "${m.type}" from the grabber while starting`);
+        return this.await(this.timeouts.openMs, 'no-answer', `did not open within ${Math.round(this.timeouts.openMs / 1000)} s`);
       })
       .then((m) => {
-        if (m.type !== 'open') throw new FrameSourceError(`camera ${config.cameraId}: unexpected "${m.type}" from the grabber while opening`);
+        if (m.type !== 'open') throw new FrameSourceError('grabber-died', `camera ${config.cameraId}: unexpected "${m.type}" from the grabber while opening`);
         return { description: m.description, fps: m.fps };
       });
     this.opened.catch(() => undefined);
@@ -133,15 +133,15 @@ class ProcessGrabber implements Grabber {
   async next(): Promise<GrabbedFrame | null> {
     await this.opened;
     if (this.closed) return null;
-    const reply = this.await(this.timeouts.frameMs, `no frame for ${Math.round(this.timeouts.frameMs / 1000)} s`);
+    const reply = this.await(this.timeouts.frameMs, 'stalled', `no frame for ${Math.round(this.timeouts.frameMs / 1000)} s`);
     try {
       this.child.send({ type: 'want' });
     } catch (error) {
-      this.fail(new FrameSourceError(`camera ${this.config.cameraId}: grabber process gone: ${(error as Error).message}`));
+      this.fail(new FrameSourceError('grabber-died', `camera ${this.config.cameraId}: grabber process gone: ${(error as Error).message}`));
     }
     const m = await reply;
     if (m.type === 'end') return null;
-    if (m.type !== 'frame') throw new FrameSourceError(`camera ${this.config.cameraId}: unexpected "${m.type}" from the grabber`);
+    if (m.type !== 'frame') throw new FrameSourceError('grabber-died', `camera ${this.config.cameraId}: unexpected "${m.type}" from the grabber`);
     const image = new cv.Mat(m.data ? Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength) : this.readFrameFile(m), m.rows, m.cols, m.matType);
     return { cameraId: this.config.cameraId, seq: m.seq, capturedAt: m.capturedAt, image, framesRead: m.framesRead, framesDropped: m.framesDropped };
   }
@@ -155,7 +155,7 @@ class ProcessGrabber implements Grabber {
       const got = fs.readSync(this.frameFd, this.frameBuffer, 0, size, 0);
       if (got !== size) throw new Error(`${got} of ${size} bytes`);
     } catch (error) {
-      throw new FrameSourceError(`camera ${this.config.cameraId}: cannot read the frame file ${this.frameFile}: ${(error as Error).message}`);
+      throw new FrameSourceError('grabber-died', `camera ${this.config.cameraId}: cannot read the frame file ${this.frameFile}: ${(error as Error).message}`);
     }
     return this.frameBuffer;
   }
@@ -175,7 +175,8 @@ class ProcessGrabber implements Grabber {
     }
   }
 
-  private await(ms: number, silence: string): Promise<GrabberMessage> {
+  /** The grabber's next message; none within `ms` (and its grace) fails the camera with this kind, saying `silence`. */
+  private await(ms: number, kind: 'grabber-died' | 'no-answer' | 'stalled', silence: string): Promise<GrabberMessage> {
     const early = this.early.shift();
     if (early) return Promise.resolve(early);
     if (this.failure) return Promise.reject(this.failure);
@@ -195,7 +196,8 @@ class ProcessGrabber implements Grabber {
             this.waiting.timer = arm(extra);
             return;
           }
-          this.fail(new FrameSourceError(`camera ${this.config.cameraId}: ${this.config.source} ${silence}`));
+          const seconds = kind === 'grabber-died' ? null : ms / 1000;
+          this.fail(new FrameSourceError(kind, `camera ${this.config.cameraId}: ${this.config.source} ${silence}`, seconds));
           this.child.kill('SIGKILL');
         }, delay);
       };
@@ -205,7 +207,7 @@ class ProcessGrabber implements Grabber {
 
   private settle(message: GrabberMessage): void {
     if (message.type === 'error') {
-      this.fail(new FrameSourceError(message.message));
+      this.fail(new FrameSourceError(message.kind, message.message));
       return;
     }
     const waiting = this.waiting;

@@ -11,14 +11,14 @@
  * nothing of the store or the hot lists.
  */
 import type { Mat } from '@u4/opencv4nodejs';
-import type { CameraStatus, GpsFix } from '../../../shared/contract.js';
+import type { CameraFault, CameraStatus, GpsFix } from '../../../shared/contract.js';
 import type { Region } from '../../../shared/settings.js';
 import { logger } from '../log.js';
 import type { FrameRecognition, Recognizer } from '../recognition/recognizer.js';
 import { PlateTracker, type TrackedRead } from '../tracking/tracker.js';
 import { Backoff, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { DEFAULT_GRABBER_TIMEOUTS, defaultGrabber, type GrabbedFrame, type Grabber, type GrabberFactory, type GrabberTimeouts } from './grabber.js';
-import { isLiveSource } from './source.js';
+import { cameraFault, isLiveSource } from './source.js';
 import { RecognitionTurns, type Turn } from './turns.js';
 
 const log = logger('camera');
@@ -171,7 +171,7 @@ export class CameraPipeline {
       framesRead: 0,
       framesDropped: 0,
       lastFrameAt: null,
-      lastError: null,
+      fault: null,
       nextRetryAt: null,
       outOfServiceReason: null,
     };
@@ -185,7 +185,7 @@ export class CameraPipeline {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    this.set({ state: 'starting', outOfServiceReason: null, lastError: null, nextRetryAt: null });
+    this.set({ state: 'starting', outOfServiceReason: null, fault: null, nextRetryAt: null });
     this.running = this.supervise();
   }
 
@@ -220,29 +220,30 @@ export class CameraPipeline {
     const backoff = new Backoff(this.supervision.backoff);
     while (!this.stopped) {
       let ended = false;
-      let failure: string | null = null;
+      let failure: CameraFault | null = null;
       try {
         ended = await this.play(backoff);
       } catch (error) {
-        failure = (error as Error).message;
+        failure = cameraFault(error);
       } finally {
         this.grabber?.close();
         this.grabber = null;
       }
       if (this.stopped) return;
       if (ended && !live) {
-        this.set({ state: 'stopped', fps: 0 });
+        log.info({ camera: config.id }, 'replay ended');
+        this.set({ state: 'stopped', fps: 0, fault: { kind: 'ended', detail: `camera ${config.id}: ${config.source} ended`, seconds: null } });
         return;
       }
-      failure ??= `camera ${config.id}: ${config.source} stopped sending frames`;
+      failure ??= { kind: 'ended', detail: `camera ${config.id}: ${config.source} stopped sending frames`, seconds: null };
       if (!live) {
-        log.error({ camera: config.id, err: failure }, 'camera failed');
-        this.set({ state: 'failed', fps: 0, lastError: failure });
+        log.error({ camera: config.id, fault: failure.kind, err: failure.detail }, 'camera failed');
+        this.set({ state: 'failed', fps: 0, fault: failure });
         return;
       }
       const delay = backoff.failed(this.options.now());
-      log.warn({ camera: config.id, err: failure, delayMs: delay }, 'camera failed; reopening');
-      this.set({ state: 'failed', fps: 0, lastError: failure, nextRetryAt: this.options.now() + delay });
+      log.warn({ camera: config.id, fault: failure.kind, err: failure.detail, delayMs: delay }, 'camera failed; reopening');
+      this.set({ state: 'failed', fps: 0, fault: failure, nextRetryAt: this.options.now() + delay });
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
         this.wake = () => {
@@ -313,7 +314,7 @@ export class CameraPipeline {
               framesRead: base.read + frame.framesRead,
               framesDropped: base.dropped + frame.framesDropped,
               lastFrameAt: frame.capturedAt,
-              lastError: null,
+              fault: null,
               nextRetryAt: null,
             },
             wasLive,

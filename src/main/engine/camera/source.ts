@@ -8,6 +8,8 @@ import cv from '../opencv.js';
 import type { Mat, VideoCapture } from '@u4/opencv4nodejs';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { CameraFault } from '../../../shared/contract.js';
+import type { CameraFaultKind } from '../../../shared/equipment.js';
 import { capturePlan, CaptureError, isV4l2Device, openCapture, rotateFrame, type CaptureRequest, type Rotation } from './capture.js';
 
 export interface Frame {
@@ -29,7 +31,23 @@ export interface FrameSource {
   close(): void;
 }
 
-export class FrameSourceError extends Error {}
+/** A camera's source failed; `kind` says how (the screens' words come from it), the message names the camera and source. */
+export class FrameSourceError extends Error {
+  constructor(
+    readonly kind: CameraFaultKind,
+    message: string,
+    /** For no-answer and stalled: how long the source was given (s). */
+    readonly seconds: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/** The fault a camera's failure stands for: a source error's own kind, anything else unexpected. */
+export function cameraFault(error: unknown): CameraFault {
+  if (error instanceof FrameSourceError) return { kind: error.kind, detail: error.message, seconds: error.seconds };
+  return { kind: 'unexpected', detail: error instanceof Error ? error.message : String(error), seconds: null };
+}
 
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.bmp', '.webp']);
 
@@ -76,10 +94,10 @@ export function openImageFolder(dir: string, options: ReplayOptions): FrameSourc
       .filter((name) => IMAGE_EXTENSIONS.has(path.extname(name).toLowerCase()))
       .sort();
   } catch (error) {
-    throw new FrameSourceError(`camera ${options.cameraId}: cannot list image folder ${dir}: ${(error as Error).message}`);
+    throw new FrameSourceError('missing', `camera ${options.cameraId}: cannot list image folder ${dir}: ${(error as Error).message}`);
   }
   if (names.length === 0) {
-    throw new FrameSourceError(`camera ${options.cameraId}: image folder ${dir} has no .jpg/.png/.bmp/.webp files`);
+    throw new FrameSourceError('missing', `camera ${options.cameraId}: image folder ${dir} has no .jpg/.png/.bmp/.webp files`);
   }
   const now = options.now ?? Date.now;
   const pacer = new Pacer(options.fps);
@@ -102,9 +120,9 @@ export function openImageFolder(dir: string, options: ReplayOptions): FrameSourc
       try {
         image = await cv.imreadAsync(file);
       } catch (error) {
-        throw new FrameSourceError(`camera ${options.cameraId}: cannot decode ${file}: ${(error as Error).message}`);
+        throw new FrameSourceError('undecodable', `camera ${options.cameraId}: cannot decode ${file}: ${(error as Error).message}`);
       }
-      if (image.empty) throw new FrameSourceError(`camera ${options.cameraId}: cannot decode ${file}: not an image`);
+      if (image.empty) throw new FrameSourceError('undecodable', `camera ${options.cameraId}: cannot decode ${file}: not an image`);
       return { cameraId: options.cameraId, seq: seq++, capturedAt: now(), image };
     },
     close() {
@@ -121,7 +139,7 @@ export function openImageFolder(dir: string, options: ReplayOptions): FrameSourc
 export function openVideo(source: string, options: ReplayOptions): FrameSource {
   const isFile = !isLiveSource(source);
   if (isFile && !fs.existsSync(source)) {
-    throw new FrameSourceError(`camera ${options.cameraId}: video file ${source} does not exist`);
+    throw new FrameSourceError('missing', `camera ${options.cameraId}: video file ${source} does not exist`);
   }
   let capture: VideoCapture;
   let granted: string | null = null;
@@ -132,14 +150,15 @@ export function openVideo(source: string, options: ReplayOptions): FrameSource {
       return opened.capture;
     } catch (error) {
       const why = error instanceof CaptureError ? error.message : (error as Error).message;
-      throw new FrameSourceError(`camera ${options.cameraId}: cannot open video ${source}: ${why}`);
+      // A device or stream that does not open is out of reach; a file that exists and does not open is one OpenCV cannot decode.
+      throw new FrameSourceError(isFile ? 'undecodable' : 'unreachable', `camera ${options.cameraId}: cannot open video ${source}: ${why}`);
     }
   };
   capture = open();
   const first = capture.read();
   if (first.empty) {
     capture.release();
-    throw new FrameSourceError(`camera ${options.cameraId}: cannot read video ${source}: no decodable frame (corrupt file or unsupported format)`);
+    throw new FrameSourceError('undecodable', `camera ${options.cameraId}: cannot read video ${source}: no decodable frame (corrupt file or unsupported format)`);
   }
   const reportedFps = capture.get(cv.CAP_PROP_FPS);
   const fps = options.fps > 0 ? options.fps : 0;
