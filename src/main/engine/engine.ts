@@ -4,24 +4,20 @@
  * plain Node (CLI, browser mode, tests) and in Electron's utility process; it
  * never imports electron.
  */
-import cv from './opencv.js';
-import type { Mat } from '@u4/opencv4nodejs';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import {
-  type AlertView,
   type CameraFrame,
   type CameraStatus,
   type EngineStatus,
   type EventName,
   type EventOf,
-  type ReadSummary,
   type Responses,
   type Result,
 } from '../../shared/contract.js';
 import { AlertService } from './alerts/alerts.js';
 import { DeploymentService } from './deployments/deployments.js';
-import { CameraPipeline, type CameraConfig, type CameraPass, type CameraSupervision, type FrameTimings, type ObservationPayload } from './camera/pipeline.js';
+import { CameraPipeline, type CameraConfig, type CameraSupervision, type FrameTimings } from './camera/pipeline.js';
 import { RecognitionTurns } from './camera/turns.js';
 import { AlignmentWatch, type AlignmentLimits } from './camera/alignment.js';
 import { CameraPreviews } from './camera/preview.js';
@@ -37,13 +33,13 @@ import type { SyncWorkerInput } from './hotlist/sync-worker.js';
 import type { SyncProgress } from './hotlist/sync.js';
 import type { HotListMatcher } from './hotlist/types.js';
 import { logger } from './log.js';
+import { PassDelivery } from './passes.js';
 import type { Recognizer } from './recognition/recognizer.js';
 import type { Db } from './store/db.js';
 import { markDamaged, openCarDatabase, type ReplacedDatabase } from './store/health.js';
 import { ReadRecorder } from './store/recorder.js';
 import { keyFromEnvironment, type DbKey } from './store/key.js';
 import { ReadStore } from './store/reads.js';
-import type { TrackedRead } from './tracking/tracker.js';
 import { allHandlers } from './requests/index.js';
 import { channelsFor, route } from './requests/router.js';
 import { Connection, type EventSink } from './session/connection.js';
@@ -52,8 +48,7 @@ import { defaultCarSettings, type CarSettings } from '../../shared/settings.js';
 
 const log = logger('engine');
 
-/** The same plate seen by two of the car's cameras this close in time is one vehicle pass. */
-export const SAME_PASS_MS = 10_000;
+export { encodeJpeg, SAME_PASS_MS } from './passes.js';
 
 export type { CameraConfig } from './camera/pipeline.js';
 
@@ -100,10 +95,8 @@ export class Engine {
   private readonly cameras = new Map<string, CameraPipeline>();
   /** The cameras take the one recognizer in turns. */
   private readonly turns = new RecognitionTurns();
-  /** The Read stored for each pass still in view, so a better view of it finds it. */
-  private readonly readOfPass = new Map<string, number>();
-  /** The last read of each plate seen lately, so another camera's sight of it joins the same pass. */
-  private readonly recentPlates = new Map<string, { readId: number; cameraId: string; at: number }>();
+  /** Finished passes become stored reads, hits and alerts. */
+  private readonly passes: PassDelivery;
   private readonly connections = new Set<Connection>();
   private nextConnection = 1;
   readonly sessionTokens: SessionTokens;
@@ -164,6 +157,14 @@ export class Engine {
       onChange: () => this.emitStatus(),
       onDamaged: (error) => markDamaged(options.dbFile, error, this.now()),
     });
+    this.passes = new PassDelivery({
+      reads: this.reads,
+      recorder: this.recorder,
+      now: this.now,
+      events: { read: (read) => this.emit('read', read), readView: (readId) => this.emit('readView', { readId }), alert: (alert) => this.emit('alert', alert) },
+      // Where in the picture a camera sees plates tells whether it still points at the road.
+      onNewPass: (cameraId, box, width, height) => this.alignment.observeRead(cameraId, box, width, height),
+    });
     // A read stored without its match result (a crash, an older version) is matched now.
     this.recorder.rematchUnmatched();
     this.events.setMaxListeners(100);
@@ -192,7 +193,7 @@ export class Engine {
       recognizer: this.options.recognizer,
       gps: () => this.gps?.current() ?? null,
       now: this.now,
-      onPass: (pass) => this.deliverPass(pass),
+      onPass: (pass) => this.passes.deliver(pass),
       onStatus: () => this.emitStatus(),
       turns: this.turns,
       // A reading that hits a list is alerted on from its first frame.
@@ -230,98 +231,6 @@ export class Engine {
     else await pipeline.stop('out-of-service', reason);
     log.info({ camera: cameraId, inService, user: userId }, 'camera service changed');
     return pipeline.status;
-  }
-
-  /**
-   * A pass of one camera. One Read per vehicle pass: a better view of a stored
-   * pass goes to its read (beside it once the read raised a hit); a corrected
-   * vote updates the pass's read and matches it again; the same plate seen by
-   * another camera moments ago is the same pass, not a second read.
-   */
-  private deliverPass({ cameraId, passKey, read }: CameraPass): void {
-    const stored = this.readOfPass.get(passKey);
-    if (stored !== undefined && (read.betterImages || read.correction)) {
-      const { payload } = read.best;
-      const corrected = read.correction
-        ? this.reads.correct(stored, { plate: read.plate, confidence: read.confidence, candidates: payload.candidates, state: payload.state, stateConfidence: payload.stateConfidence }, this.now())
-        : null;
-      // The images of the voted reading; a read behind a hit keeps its own (evidence) and gets these beside them.
-      this.reads.addView(stored, {
-        cropJpeg: encodeJpeg(payload.crop, 90),
-        contextJpeg: encodeJpeg(fitWidth(payload.frame, 1280), 80),
-        box: read.best.box,
-        capturedAt: read.best.at,
-        gps: payload.gps,
-      }, this.now());
-      this.emit('readView', { readId: stored });
-      this.readOfPass.delete(passKey);
-      if (corrected) {
-        this.rememberPlate(corrected.plate, stored, cameraId, read.best.at);
-        this.emit('read', corrected);
-        this.rematchRead(corrected);
-      }
-      return;
-    }
-    // A new pass: where in the picture this camera sees plates tells whether it still points at the road.
-    if (stored === undefined) this.alignment.observeRead(cameraId, read.best.box, read.best.payload.frame.cols, read.best.payload.frame.rows);
-    const seen = this.recentPlates.get(read.plate);
-    if (stored === undefined && seen && seen.cameraId !== cameraId && Math.abs(read.best.at - seen.at) <= SAME_PASS_MS) {
-      // Another camera saw this plate moments ago: the same vehicle passing the car.
-      this.readOfPass.set(passKey, seen.readId);
-      return;
-    }
-    const summary = this.acceptRead(cameraId, read);
-    this.readOfPass.set(passKey, summary.id);
-    this.rememberPlate(summary.plate, summary.id, cameraId, read.best.at);
-    // Passes end within seconds; keep the maps from growing over a shift.
-    if (this.readOfPass.size > 1000) this.readOfPass.delete(this.readOfPass.keys().next().value!);
-  }
-
-  private rememberPlate(plate: string, readId: number, cameraId: string, at: number): void {
-    this.recentPlates.delete(plate);
-    this.recentPlates.set(plate, { readId, cameraId, at });
-    if (this.recentPlates.size > 500) this.recentPlates.delete(this.recentPlates.keys().next().value!);
-  }
-
-  /**
-   * Stores a tracked Read with the hits and alerts it raises (one transaction)
-   * and tells the screens. While storage fails the read is matched and its
-   * alerts shown from memory; it is written when the store recovers.
-   */
-  acceptRead(cameraId: string, tracked: TrackedRead<ObservationPayload>): ReadSummary {
-    const { payload } = tracked.best;
-    const { read, alerts } = this.recorder.record({
-      plate: tracked.plate,
-      confidence: tracked.confidence,
-      state: payload.state,
-      stateConfidence: payload.stateConfidence,
-      box: tracked.best.box,
-      candidates: payload.candidates,
-      cameraId,
-      capturedAt: tracked.best.at,
-      gps: payload.gps,
-      cropJpeg: encodeJpeg(payload.crop, 90),
-      contextJpeg: encodeJpeg(fitWidth(payload.frame, 1280), 80),
-    });
-    this.emit('read', read);
-    this.announce(read, alerts);
-    return read;
-  }
-
-  /** A corrected reading of a stored read is matched again; what it raises is announced. */
-  private rematchRead(read: ReadSummary): void {
-    try {
-      this.announce(read, this.recorder.rematch(read));
-    } catch (error) {
-      log.error({ read: read.id, err: (error as Error).message }, 'could not match a corrected read again; it is matched at the next start');
-    }
-  }
-
-  private announce(read: ReadSummary, alerts: readonly AlertView[]): void {
-    for (const alert of alerts) {
-      log.info({ alert: alert.id, plate: read.plate, list: alert.entry.listName, kind: alert.match.kind, latencyMs: this.now() - read.capturedAt }, 'alert raised');
-      this.emit('alert', alert);
-    }
   }
 
   /** Feeds the car's speed to the alignment watch; a camera's verdict that changed goes to the screens. */
@@ -586,13 +495,4 @@ export class Engine {
     if (all.length === 0) throw new Error('no hot list has a source to sync from; ask an administrator to set the lists up');
     return outcomes.map((o) => ({ list: o.list, outcome: o.result?.outcome ?? 'failed', entries: o.result?.entries ?? 0, error: o.error ?? null }));
   }
-}
-
-export function encodeJpeg(image: Mat, quality: number): Buffer {
-  return cv.imencode('.jpg', image, [cv.IMWRITE_JPEG_QUALITY, quality]);
-}
-
-function fitWidth(image: Mat, maxWidth: number): Mat {
-  if (image.cols <= maxWidth) return image;
-  return image.resize(Math.round((image.rows * maxWidth) / image.cols), maxWidth);
 }
