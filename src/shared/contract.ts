@@ -254,6 +254,8 @@ export const cameraStateSchema = z.enum(['starting', 'live', 'reconnecting', 'fa
 export type CameraState = z.infer<typeof cameraStateSchema>;
 export const deploymentKindSchema = z.enum(['routine', 'special']);
 export type DeploymentKind = z.infer<typeof deploymentKindSchema>;
+/** The characters of a supervisor's one-time approval code (none that read alike: no B/8, O/0, I/1, S/5, Z/2). */
+export const APPROVAL_CODE_ALPHABET = 'ACDEFGHJKLMNPQRTUVWXY34679';
 
 /** A routine patrol or a special detail (B.1.d, C.7); a special detail starts once a supervisor approves it. */
 export const deploymentViewSchema = z.object({
@@ -589,7 +591,7 @@ export const requestSchemas = {
   /** The signed-in officer's deployment in progress or waiting for approval. */
   'deployments.current': z.object({}),
   'deployments.start': z.object({ kind: deploymentKindSchema, purpose: z.string().trim().max(300) }),
-  /** A supervisor approves a special detail: signed in on this screen (id and PIN), or with a one-time code. */
+  /** A supervisor approves a special detail: signed in on this screen (id and PIN), or with a one-time code (APPROVAL_CODE_ALPHABET). */
   'deployments.approve': z.union([
     z.object({ deploymentId: idSchema, supervisorId: z.string().min(1).max(64), pin: z.string().min(4).max(64) }),
     z.object({ deploymentId: idSchema, code: z.string().trim().min(4, 'type the approval code').max(32) }),

@@ -130,6 +130,8 @@ export const historySettingsSchema = z
 export type HistorySettings = z.infer<typeof historySettingsSchema>;
 
 export const CASE_NUMBER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ./_-]{2,39}$/;
+/** One character a case number may hold (CASE_NUMBER_PATTERN's). */
+export const CASE_NUMBER_CHARACTER = /^[A-Za-z0-9 ./_-]$/;
 
 export const JUSTIFICATION_REQUIRED = 'a history search needs a justification (policy C.8): a case number, or a reason from the agency\'s list with text saying what it is for';
 

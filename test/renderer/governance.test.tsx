@@ -190,7 +190,14 @@ describe("administrator's screen", () => {
     fireEvent.click(await screen.findByTestId('admin-tab-audit'));
     expect((await screen.findByText(/Chain verified/)).closest('[data-testid="audit-verdict"]')?.textContent).toMatch(/3 rows, 1 to 3/);
     await waitFor(() => expect(screen.getAllByTestId('audit-row')).toHaveLength(2));
-    fireEvent.change(screen.getByTestId('audit-filter-user'), { target: { value: 'k.smith' } });
+    // The user ID is typed on the on-screen keyboard, in lower case.
+    fireEvent.click(screen.getByTestId('audit-filter-user-keyboard'));
+    const keys = within(screen.getByTestId('audit-filter-user-keys'));
+    fireEvent.click(screen.getByTestId('audit-filter-user-keys-case'));
+    for (const char of 'k.smith') fireEvent.click(keys.getByRole('button', { name: char }));
+    fireEvent.click(screen.getByTestId('audit-filter-user-keys-done'));
+    expect(screen.queryByTestId('audit-filter-user-keys')).toBeNull();
+    expect((screen.getByTestId('audit-filter-user') as HTMLInputElement).value).toBe('k.smith');
     fireEvent.change(screen.getByTestId('audit-filter-action'), { target: { value: 'session.*' } });
     fireEvent.click(screen.getByTestId('audit-filter-apply'));
     await waitFor(() => expect(screen.getAllByTestId('audit-row')).toHaveLength(1));

@@ -5,7 +5,8 @@
  * history search; a plate keyboard offers only plate characters (and the
  * physical keyboard's other characters are dropped); one PIN keypad on the
  * sign-in and the locked screens; the manual entry's quick-pick reasons come
- * from the car settings.
+ * from the car settings. Case numbers (a legal hold, a history search) and a
+ * supervisor's approval code are typed on it too.
  */
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
@@ -13,8 +14,9 @@ import { App } from '../../src/renderer/App.js';
 import { keyboardAccepts, keyboardRows } from '../../src/renderer/components/OnScreenKeyboard.js';
 import { DEFAULT_QUICK_REASONS, manualEntryReason } from '../../src/shared/checklist.js';
 import { PLATE_CHARACTERS } from '../../src/shared/plates.js';
-import type { User } from '../../src/shared/contract.js';
-import { FakeEngine, OFFICER, makeStatus } from './fake-engine.js';
+import { APPROVAL_CODE_ALPHABET, type HoldView, type User } from '../../src/shared/contract.js';
+import { CASE_NUMBER_PATTERN } from '../../src/shared/records.js';
+import { FakeEngine, NOW, OFFICER, SUPERVISOR, SUPERVISOR_CODE, makeStatus } from './fake-engine.js';
 import { installRendererHooks, renderSignedIn } from './setup.js';
 
 installRendererHooks();
@@ -192,6 +194,95 @@ describe('plate keyboard', () => {
     click('history-search');
     await screen.findByTestId('history-count');
     expect(engine.callsTo('history.search')).toEqual([{ plate: 'BXR4?27', justification: { caseNumber: '24-1187' } }]);
+  });
+});
+
+describe('case number and approval code keyboards', () => {
+  it('offer what a case number and an approval code may hold, and nothing else', () => {
+    const caseKeys = keyboardRows('case').join('');
+    expect([...caseKeys].sort()).toEqual([...`${PLATE_CHARACTERS}./_-`].sort());
+    for (const char of caseKeys) expect(CASE_NUMBER_PATTERN.test(`AB${char}1`)).toBe(true);
+    for (const char of ['*', '?', ',', '#', 'Ä']) expect(keyboardAccepts('case', char)).toBe(false);
+    expect([...keyboardRows('code').join('')].sort()).toEqual([...`${APPROVAL_CODE_ALPHABET}-`].sort());
+    for (const char of ['B', '8', 'O', '0', 'I', '1', 'S', '5', 'Z', '2', '.', '*']) expect(keyboardAccepts('code', char)).toBe(false);
+  });
+
+  it('types a legal hold\'s case number, then its plate, on the keyboard; the plate takes only plate characters', async () => {
+    const engine = new FakeEngine();
+    engine.status = makeStatus({ user: SUPERVISOR, channels: ['retention.holds.list', 'retention.holds.place', 'evidence.log'] });
+    const holds: HoldView[] = [];
+    engine.handle('retention.holds.list', () => ({ ok: true, value: holds }));
+    engine.handle('evidence.log', () => ({ ok: true, value: { entries: [], csv: '' } }));
+    engine.handle('retention.holds.place', (r) => {
+      const hold: HoldView = {
+        id: 1, caseNumber: r.caseNumber, reason: r.reason, createdBy: SUPERVISOR.id, createdAt: NOW, until: r.until, plate: r.plate ?? null, from: null, to: null,
+        readIds: [], releasedAt: null, releasedBy: null, releaseReason: null, reads: 2, active: true,
+      };
+      holds.push(hold);
+      return { ok: true, value: hold };
+    });
+    await renderSignedIn(engine);
+    click('records-open');
+    await screen.findByTestId('records-panel');
+
+    click('hold-case-keyboard');
+    expect(screen.getByTestId('hold-keyboard').getAttribute('aria-label')).toBe('Keyboard: Case number');
+    tap('hold-keyboard', '2026-00042');
+    expect(within(screen.getByTestId('hold-keyboard')).queryByRole('button', { name: '*' })).toBeNull();
+    // "Next" goes on to the plate.
+    expect(screen.getByTestId('hold-keyboard-done').textContent).toBe('Next');
+    click('hold-keyboard-done');
+    expect(screen.getByTestId('hold-keyboard').getAttribute('aria-label')).toBe('Keyboard: Plate');
+    tap('hold-keyboard', '7AB?1*');
+    expect(within(screen.getByTestId('hold-keyboard')).queryByRole('button', { name: '-' })).toBeNull();
+    click('hold-keyboard-done');
+    expect(screen.queryByTestId('hold-keyboard')).toBeNull();
+    expect(value('hold-case')).toBe('2026-00042');
+    expect(value('hold-plate')).toBe('7AB?1*');
+    // The physical keyboard still works; what a plate cannot hold is dropped.
+    fireEvent.change(screen.getByTestId('hold-plate'), { target: { value: '7ab-c.1*' } });
+    expect(value('hold-plate')).toBe('7ABC1*');
+
+    fireEvent.change(screen.getByTestId('hold-until'), { target: { value: '2030-12-31' } });
+    fireEvent.change(screen.getByTestId('hold-reason'), { target: { value: 'trial pending' } });
+    click('hold-place');
+    await screen.findByTestId('hold-row');
+    expect(engine.callsTo('retention.holds.place')).toMatchObject([{ caseNumber: '2026-00042', plate: '7ABC1*', reason: 'trial pending' }]);
+  });
+
+  it('types the history search\'s case number on the keyboard, then the plate', async () => {
+    const engine = new FakeEngine();
+    engine.status = makeStatus({ user: OFFICER, channels: ['history.search', 'history.reasons'] });
+    engine.handle('history.reasons', () => ({ ok: true, value: [] }));
+    engine.handle('history.search', () => ({ ok: true, value: { searchId: 1, truncated: false, reads: [] } }));
+    await renderSignedIn(engine);
+    click('history-open');
+    await screen.findByTestId('history-screen');
+    click('history-case-keyboard');
+    tap('history-keyboard', '24/1187.A');
+    click('history-keyboard-done');
+    tap('history-keyboard', 'BXR*');
+    click('history-keyboard-done');
+    click('history-search');
+    await screen.findByTestId('history-count');
+    expect(engine.callsTo('history.search')).toEqual([{ plate: 'BXR*', justification: { caseNumber: '24/1187.A' } }]);
+  });
+
+  it('types the supervisor\'s approval code on the keyboard, as printed with its dash', async () => {
+    const { engine } = await renderSignedIn();
+    click('shift-open');
+    fireEvent.change(await screen.findByTestId('deploy-purpose'), { target: { value: 'Warrant service' } });
+    click('deploy-special');
+    await screen.findByTestId('deploy-awaiting');
+    click('approve-code-keyboard');
+    const keys = within(screen.getByTestId('approve-code-keys'));
+    expect(keys.queryByRole('button', { name: 'O' })).toBeNull();
+    expect(keys.queryByRole('button', { name: '0' })).toBeNull();
+    tap('approve-code-keys', `${SUPERVISOR_CODE.slice(0, 4)}-${SUPERVISOR_CODE.slice(4)}`);
+    click('approve-code-keys-done');
+    click('approve-code-submit');
+    await screen.findByTestId('deploy-active');
+    expect(engine.callsTo('deployments.approve')).toEqual([{ deploymentId: 40, code: `${SUPERVISOR_CODE.slice(0, 4)}-${SUPERVISOR_CODE.slice(4)}` }]);
   });
 });
 

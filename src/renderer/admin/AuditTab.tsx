@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { AuditRowView, AuditVerdict, RequestOf } from '../../shared/contract.js';
 import { call, useApi } from '../api.js';
+import { UserIdField } from '../components/UserIdField.js';
 import { formatDayTime } from '../lib/format.js';
 import { useNow } from '../lib/hooks.js';
 
@@ -128,10 +129,7 @@ export function AuditTab() {
       </section>
 
       <form className="audit-filters" onSubmit={apply} noValidate>
-        <label className="field">
-          <span className="field-label">User ID</span>
-          <input className="input" data-testid="audit-filter-user" value={draft.userId} maxLength={64} onChange={(e) => setDraft({ ...draft, userId: e.target.value })} />
-        </label>
+        <UserIdField label="User ID" value={draft.userId} onChange={(userId) => setDraft({ ...draft, userId })} testId="audit-filter-user" />
         <label className="field">
           <span className="field-label">Action</span>
           <select className="input input-select" data-testid="audit-filter-action" value={draft.action} onChange={(e) => setDraft({ ...draft, action: e.target.value })}>

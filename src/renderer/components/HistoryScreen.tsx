@@ -45,7 +45,8 @@ export function HistoryScreen() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [exporting, setExporting] = useState<ExportSource | null>(null);
-  const keyboard = useKeyboardTarget<'plate'>();
+  const keyboard = useKeyboardTarget<'case' | 'plate'>();
+  const caseRef = useRef<HTMLInputElement>(null);
   const plateRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -108,7 +109,10 @@ export function HistoryScreen() {
             {mode === 'case' ? (
               <label className="field">
                 <span className="field-label">Case number</span>
-                <input className="input" data-testid="history-case" value={caseNumber} onChange={(e) => setCaseNumber(e.target.value)} autoComplete="off" />
+                <span className="osk-field">
+                  <input ref={caseRef} className="input" data-testid="history-case" value={caseNumber} onChange={(e) => setCaseNumber(e.target.value)} autoComplete="off" spellCheck={false} {...keyboard.touchOpens('case')} />
+                  <KeyboardButton open={keyboard.target === 'case'} label="the case number" onClick={() => keyboard.toggle('case')} testId="history-case-keyboard" />
+                </span>
               </label>
             ) : (
               <>
@@ -130,6 +134,9 @@ export function HistoryScreen() {
               </>
             )}
           </fieldset>
+          {mode === 'case' && keyboard.target === 'case' && (
+            <OnScreenKeyboard kind="case" label="Case number" value={caseNumber} onChange={setCaseNumber} onDone={() => keyboard.open('plate')} doneLabel="Next" maxLength={40} fieldRef={caseRef} docked testId="history-keyboard" />
+          )}
           <label className="field">
             <span className="field-label">Plate (* any, ? one)</span>
             <span className="osk-field">

@@ -2,18 +2,22 @@
  * The on-screen keyboard for a touchscreen in a moving car: touch-sized keys
  * for the field being typed, opened by the keyboard button beside the field
  * (or by touching the field). A plate field only offers plate characters, an
- * ID field the characters of a user ID, a free-text field letters and a space.
+ * ID field the characters of a user ID, a case number field those of a case
+ * number, an approval code field those of a code, a free-text field letters
+ * and a space.
  * Which characters a field takes is the shared rule the engine checks with,
  * so the keyboard cannot type what the engine would refuse. The physical
  * keyboard keeps working: the field stays an ordinary input.
  */
 import { useLayoutEffect, useRef, useState, type PointerEvent, type RefObject, type SyntheticEvent } from 'react';
 import { USER_ID_PATTERN } from '../../shared/accounts.js';
+import { APPROVAL_CODE_ALPHABET } from '../../shared/contract.js';
 import { isPlateCharacter } from '../../shared/plates.js';
+import { CASE_NUMBER_CHARACTER } from '../../shared/records.js';
 import './OnScreenKeyboard.css';
 
-/** plate: A-Z 0-9; plate-pattern: with * and ?; id: a user ID; text: free text with a space. */
-export type KeyboardKind = 'plate' | 'plate-pattern' | 'id' | 'text';
+/** plate: A-Z 0-9; plate-pattern: with * and ?; id: a user ID; case: a case number; code: an approval code; text: free text with a space. */
+export type KeyboardKind = 'plate' | 'plate-pattern' | 'id' | 'case' | 'code' | 'text';
 
 const TEXT_PUNCTUATION = /^[,.\-/:#'()]$/;
 
@@ -26,6 +30,11 @@ export function keyboardAccepts(kind: KeyboardKind, char: string): boolean {
       return isPlateCharacter(char, true);
     case 'id':
       return USER_ID_PATTERN.test(char);
+    case 'case':
+      return CASE_NUMBER_CHARACTER.test(char);
+    case 'code':
+      // The code is typed as printed, XXXX-XXXX; the engine drops the dash.
+      return char.length === 1 && (APPROVAL_CODE_ALPHABET.includes(char) || char === '-');
     case 'text':
       return /^[A-Za-z0-9 ]$/.test(char) || TEXT_PUNCTUATION.test(char);
   }

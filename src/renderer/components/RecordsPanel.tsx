@@ -3,10 +3,12 @@
  * listed and released here, and the secondary dissemination log (D.1) with
  * its CSV. The engine checks the roles and audits every change.
  */
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { DisseminationEntry, HoldView } from '../../shared/contract.js';
+import { keepPlateCharacters } from '../../shared/plates.js';
 import { call, useApi } from '../api.js';
 import { useRecordsStore, useStatusStore } from '../stores/index.js';
+import { KeyboardButton, OnScreenKeyboard, useKeyboardTarget } from './OnScreenKeyboard.js';
 import { PanelBar } from './PanelBar.js';
 import { RetentionSection } from './RetentionSection.js';
 
@@ -142,8 +144,13 @@ function PlaceHold({ onPlaced }: { onPlaced: () => void }) {
   const [until, setUntil] = useState('');
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const keyboard = useKeyboardTarget<'case' | 'plate'>();
+  const caseRef = useRef<HTMLInputElement>(null);
+  const plateRef = useRef<HTMLInputElement>(null);
+  const typePlate = (typed: string) => setPlate(keepPlateCharacters(typed, true));
   async function place(event: FormEvent) {
     event.preventDefault();
+    keyboard.close();
     const untilMs = until === '' ? NaN : new Date(`${until}T23:59:59`).getTime();
     if (!Number.isFinite(untilMs)) {
       setError('Until: choose the date the hold ends');
@@ -161,16 +168,27 @@ function PlaceHold({ onPlaced }: { onPlaced: () => void }) {
   }
   return (
     <form className="records-place" onSubmit={(e) => void place(e)} aria-label="Place a hold">
-      <div className="history-range">
-        <label className="field">
-          <span className="field-label">Case number</span>
-          <input className="input" data-testid="hold-case" value={caseNumber} onChange={(e) => setCaseNumber(e.target.value)} />
-        </label>
-        <label className="field">
-          <span className="field-label">Plate (* ?)</span>
-          <input className="input" data-testid="hold-plate" value={plate} onChange={(e) => setPlate(e.target.value.toUpperCase())} />
-        </label>
-      </div>
+      {/* One a row: a case number and a plate each keep their width beside their keyboard button. */}
+      <label className="field">
+        <span className="field-label">Case number</span>
+        <span className="osk-field">
+          <input ref={caseRef} className="input" data-testid="hold-case" value={caseNumber} autoComplete="off" spellCheck={false} onChange={(e) => setCaseNumber(e.target.value)} {...keyboard.touchOpens('case')} />
+          <KeyboardButton open={keyboard.target === 'case'} label="the case number" onClick={() => keyboard.toggle('case')} testId="hold-case-keyboard" />
+        </span>
+      </label>
+      <label className="field">
+        <span className="field-label">Plate (* any, ? one)</span>
+        <span className="osk-field">
+          <input ref={plateRef} className="input input-plate" data-testid="hold-plate" value={plate} maxLength={12} autoComplete="off" spellCheck={false} onChange={(e) => typePlate(e.target.value)} {...keyboard.touchOpens('plate')} />
+          <KeyboardButton open={keyboard.target === 'plate'} label="the plate" onClick={() => keyboard.toggle('plate')} testId="hold-plate-keyboard" />
+        </span>
+      </label>
+      {keyboard.target === 'case' && (
+        <OnScreenKeyboard kind="case" label="Case number" value={caseNumber} onChange={setCaseNumber} onDone={() => keyboard.open('plate')} doneLabel="Next" maxLength={40} fieldRef={caseRef} docked testId="hold-keyboard" />
+      )}
+      {keyboard.target === 'plate' && (
+        <OnScreenKeyboard kind="plate-pattern" label="Plate" value={plate} onChange={typePlate} onDone={keyboard.close} maxLength={12} fieldRef={plateRef} docked testId="hold-keyboard" />
+      )}
       <label className="field">
         <span className="field-label">Until</span>
         <input className="input" type="date" data-testid="hold-until" value={until} onChange={(e) => setUntil(e.target.value)} />

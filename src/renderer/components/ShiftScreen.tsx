@@ -6,7 +6,7 @@
  * "Sign out" opens it: with an alert still open it asks first, and the
  * summary ends with the sign-out button.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ACTION_LABEL, DISPOSITION_ACTIONS } from '../../shared/checklist.js';
 import type { DeploymentView, DispositionKind, Result, ShiftCounters, ShiftSummary } from '../../shared/contract.js';
 import { call, useApi } from '../api.js';
@@ -17,7 +17,7 @@ import { forgetScreen } from '../lib/ui-memory.js';
 import { shiftCsv } from '../lib/shift-csv.js';
 import { useAlertsStore, useSessionStore, useShiftStore } from '../stores/index.js';
 import { clearShift } from '../sync.js';
-import { KeyboardButton, useKeyboardTarget } from './OnScreenKeyboard.js';
+import { KeyboardButton, OnScreenKeyboard, useKeyboardTarget } from './OnScreenKeyboard.js';
 import { PinKeypad } from './PinKeypad.js';
 import { UserIdField } from './UserIdField.js';
 
@@ -160,7 +160,8 @@ function DeploymentControl({ deployment, busy, request }: ControlProps) {
   const [purpose, setPurpose] = useState('');
   const [supervisorId, setSupervisorId] = useState('');
   const [pin, setPin] = useState('');
-  const keypad = useKeyboardTarget<'pin'>();
+  const keyboard = useKeyboardTarget<'pin' | 'code'>();
+  const codeRef = useRef<HTMLInputElement>(null);
   const [code, setCode] = useState('');
 
   if (!deployment) {
@@ -204,10 +205,10 @@ function DeploymentControl({ deployment, busy, request }: ControlProps) {
             <legend>Supervisor signs in here</legend>
             <UserIdField label="Supervisor ID" value={supervisorId} onChange={setSupervisorId} placeholder="Supervisor ID" hideLabel testId="approve-supervisor-id" />
             <span className="osk-field">
-              <input className="input" data-testid="approve-pin" type="password" inputMode="numeric" placeholder="PIN" aria-label="Supervisor's PIN" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value)} {...keypad.touchOpens('pin')} />
-              <KeyboardButton open={keypad.target === 'pin'} label="the supervisor's PIN" onClick={() => keypad.toggle('pin')} testId="approve-pin-keyboard" />
+              <input className="input" data-testid="approve-pin" type="password" inputMode="numeric" placeholder="PIN" aria-label="Supervisor's PIN" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value)} {...keyboard.touchOpens('pin')} />
+              <KeyboardButton open={keyboard.target === 'pin'} label="the supervisor's PIN" onClick={() => keyboard.toggle('pin')} testId="approve-pin-keyboard" />
             </span>
-            {keypad.target === 'pin' && <PinKeypad value={pin} onChange={setPin} label="Supervisor's PIN" disabled={busy} testId="approve-keypad" />}
+            {keyboard.target === 'pin' && <PinKeypad value={pin} onChange={setPin} label="Supervisor's PIN" disabled={busy} testId="approve-keypad" />}
             <button
               type="button"
               className="btn btn-primary"
@@ -220,7 +221,25 @@ function DeploymentControl({ deployment, busy, request }: ControlProps) {
           </fieldset>
           <fieldset className="approve-way">
             <legend>Or type the supervisor&apos;s approval code</legend>
-            <input className="input" data-testid="approve-code" placeholder="XXXX-XXXX" autoComplete="off" autoCapitalize="characters" value={code} onChange={(e) => setCode(e.target.value)} />
+            <span className="osk-field">
+              <input
+                ref={codeRef}
+                className="input"
+                data-testid="approve-code"
+                placeholder="XXXX-XXXX"
+                aria-label="Approval code"
+                autoComplete="off"
+                autoCapitalize="characters"
+                spellCheck={false}
+                value={code}
+                onChange={(e) => setCode(e.target.value)}
+                {...keyboard.touchOpens('code')}
+              />
+              <KeyboardButton open={keyboard.target === 'code'} label="the approval code" onClick={() => keyboard.toggle('code')} testId="approve-code-keyboard" />
+            </span>
+            {keyboard.target === 'code' && (
+              <OnScreenKeyboard kind="code" label="Approval code" value={code} onChange={setCode} onDone={keyboard.close} maxLength={32} fieldRef={codeRef} docked disabled={busy} testId="approve-code-keys" />
+            )}
             <button
               type="button"
               className="btn btn-primary"

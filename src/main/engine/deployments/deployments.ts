@@ -9,14 +9,15 @@
  */
 import crypto from 'node:crypto';
 import { DISPOSITION_ACTIONS } from '../../../shared/checklist.js';
-import type {
-  DeploymentKind,
-  DeploymentView,
-  DispositionAction,
-  DispositionKind,
-  ShiftCounters,
-  ShiftSummary,
-  User,
+import {
+  APPROVAL_CODE_ALPHABET,
+  type DeploymentKind,
+  type DeploymentView,
+  type DispositionAction,
+  type DispositionKind,
+  type ShiftCounters,
+  type ShiftSummary,
+  type User,
 } from '../../../shared/contract.js';
 import { audit } from '../governance/audit.js';
 import type { Db } from '../store/db.js';
@@ -26,7 +27,6 @@ export class DeploymentError extends Error {}
 /** How long an approval code stays usable. */
 export const APPROVAL_CODE_LIFETIME_MS = 30 * 60_000;
 /** Letters and digits an officer cannot mistake for one another on a screen or over the radio. */
-const CODE_ALPHABET = 'ACDEFGHJKLMNPQRTUVWXY34679';
 const CODE_LENGTH = 8;
 
 interface DeploymentRow {
@@ -114,7 +114,7 @@ export class DeploymentService {
       throw new DeploymentError(`${supervisor.id} is not a supervisor; only supervisors issue approval codes (policy C.7)`);
     }
     const bytes = crypto.randomBytes(CODE_LENGTH);
-    const code = [...bytes].map((b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
+    const code = [...bytes].map((b) => APPROVAL_CODE_ALPHABET[b % APPROVAL_CODE_ALPHABET.length]).join('');
     const expiresAt = now + lifetimeMs;
     this.db.transaction(() => {
       this.db.prepare('INSERT INTO deployment_approval_codes (code_hash, supervisor_id, issued_at, expires_at) VALUES (?, ?, ?, ?)').run(hashCode(code), supervisor.id, now, expiresAt);
