@@ -183,6 +183,12 @@ export const alertViewSchema = z.object({
       recordedAt: z.number(),
     })
     .nullable(),
+  /**
+   * Who was signed in (an officer or a supervisor) when the alert was raised,
+   * and when they signed out (null: not signed out); null when nobody was.
+   * Shows an alert the next officer inherits as left open by the one before.
+   */
+  raisedDuring: z.object({ userId: z.string(), signedOutAt: z.number().nullable() }).nullable().optional(),
   /** The entry read again while this alert was open (one alert per entry per pass): the latest sighting. */
   seenAgain: z
     .object({ count: z.number().int().positive(), lastAt: z.number(), cameraId: z.string(), readId: idSchema })
@@ -535,7 +541,11 @@ export const engineStatusSchema = z.object({
   channels: z.array(z.string()),
   cameras: z.array(cameraStatusSchema),
   hotLists: z.array(hotListStatusSchema),
+  /** When this session signed in; the shift's counters count from here. */
+  signedInAt: z.number().nullable().optional(),
+  /** Reads since this session signed in. */
   readsThisShift: z.number().int(),
+  /** Alerts raised since this session signed in (not those left open from before). */
   hitsThisShift: z.number().int(),
   gps: gpsFixSchema.nullable(),
   /** Whether a GPS receiver is attached (a missing fix then means it lost the satellites). */

@@ -201,13 +201,23 @@ describe('deployments', () => {
     expect(summary.deployments[0]!.counters).toMatchObject({ reads: 3, hits: 2, confirmedHits: 1, undisposed: 0 });
     expect(a3).toBeGreaterThan(a2);
 
+    // While ofc is signed in, the open alert is theirs.
+    expect((await ok(screen, 'alerts.open', {})).map((a) => a.raisedDuring)).toEqual([{ userId: 'ofc', signedOutAt: null }]);
+
     // The next officer's shift starts at their sign-in: none of this is theirs.
     await ok(screen, 'session.logout', {});
+    const signedOutAt = clock;
     clock += 1_000;
     const next = await signedIn('ofc2', '444444');
     const theirs = await ok(next, 'shift.summary', {});
     expect(theirs.counters).toMatchObject({ reads: 0, hits: 0, undisposed: 0 });
     expect(theirs.deployments).toEqual([]);
-    expect((await ok(next, 'status.get', {})).hitsThisShift).toBe(0);
+    const status = await ok(next, 'status.get', {});
+    expect(status.hitsThisShift).toBe(0);
+    expect(status.signedInAt).toBe(clock);
+    // The alert ofc left open is still open for ofc2, and says who left it and when.
+    const inherited = await ok(next, 'alerts.open', {});
+    expect(inherited.map((a) => ({ id: a.id, raisedDuring: a.raisedDuring }))).toEqual([{ id: a3, raisedDuring: { userId: 'ofc', signedOutAt } }]);
+    expect(inherited[0]!.raisedAt).toBeLessThan(status.signedInAt!);
   });
 });

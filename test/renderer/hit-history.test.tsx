@@ -10,6 +10,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import type { AlertView, HitDetail } from '../../src/shared/contract.js';
 import { alertTone } from '../../src/renderer/audio/tone.js';
+import { formatClock } from '../../src/renderer/lib/format.js';
 import { gridMap } from '../../src/renderer/lib/grid-map.js';
 import { tilesFor } from '../../src/renderer/lib/map-tiles.js';
 import { FakeEngine, NOW, PNG_DATA_URL, makeAlert, makeRead, makeStatus } from './fake-engine.js';
@@ -105,6 +106,21 @@ describe('hit history', () => {
     expect(within(rows[1]!).queryByTestId('hit-resume')).toBeNull();
     expect(screen.getByTestId('hits-count').textContent).toBe('2 alerts · 1 open');
     expect(engine.callsTo('hits.shift')).not.toHaveLength(0);
+  });
+
+  it('says which open alert was left open from before this sign-in, and by whom; a disposed one and a new one say nothing of it', async () => {
+    const engine = shiftEngine();
+    engine.status = { ...engine.status, signedInAt: NOW - 10 * 60_000 };
+    const leftOpen = amberAlert({ status: 'acknowledged', acknowledgedAt: NOW - 19 * 60_000, raisedDuring: { userId: 'ofc7', signedOutAt: NOW - 12 * 60_000 } });
+    engine.alerts = [disposedAmber()];
+    await renderSignedIn(engine);
+    engine.alerts = [{ ...disposedAmber(), id: 30 }, leftOpen, stolenAlert()];
+    click('hits-open');
+    const rows = await screen.findAllByTestId('hit-row');
+    const note = (id: string) => within(rows.find((r) => r.dataset.alertId === id)!).queryByTestId('hit-inherited')?.textContent ?? null;
+    expect(note('31')).toBe(`Left open by ofc7 at ${formatClock(NOW - 12 * 60_000)}`);
+    expect(note('32')).toBeNull();
+    expect(note('30')).toBeNull();
   });
 
   it("opens a row's record: images, the checklist as stored with times, dispatch, note and later sightings", async () => {

@@ -1,8 +1,9 @@
 // @vitest-environment jsdom
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { formatClock } from '../../src/renderer/lib/format.js';
 import { RECENT_READS_LIMIT } from '../../src/renderer/stores/reads.js';
-import { FakeEngine, NOW, PNG_DATA_URL, makeAlert, makeRead, makeStatus } from './fake-engine.js';
+import { FakeEngine, NOW, OFFICER, PNG_DATA_URL, makeAlert, makeRead, makeStatus } from './fake-engine.js';
 import { installRendererHooks, renderSignedIn } from './setup.js';
 
 installRendererHooks();
@@ -127,6 +128,52 @@ describe('patrol view', () => {
     expect(screen.getByTestId('open-alerts-count').textContent).toBe('1');
     fireEvent.click(screen.getByTestId('open-alerts-count'));
     await screen.findByTestId('alert-screen');
+  });
+
+  it('counts the hits since this sign-in, and says which open alert the officer before left open, and when', async () => {
+    const signedInAt = NOW - 60_000;
+    const leftAt = NOW - 3_600_000;
+    const engine = new FakeEngine();
+    engine.status = makeStatus({ signedInAt, hitsThisShift: 0, readsThisShift: 1 });
+    engine.alerts = [makeAlert({ status: 'acknowledged', acknowledgedAt: leftAt - 60_000, raisedAt: leftAt - 120_000, raisedDuring: { userId: 'ofc7', signedOutAt: leftAt } })];
+    await renderSignedIn(engine);
+    expect(screen.getByTestId('alert-inherited').textContent).toBe(`Left open by ofc7 at ${formatClock(leftAt)}`);
+    fireEvent.click(screen.getByTestId('alert-defer'));
+    await screen.findByTestId('patrol-view');
+    expect(screen.getByTestId('open-alerts-count').textContent).toBe('1');
+    expect(screen.getByTestId('open-alerts-inherited').textContent).toBe(`Left open by ofc7 at ${formatClock(leftAt)}`);
+    expect(screen.getByTestId('hits-since-signin-count').textContent).toBe('0');
+    expect(screen.getByTestId('hits-since-signin').textContent).toBe('hits since you signed in');
+    expect(screen.getByText('read since you signed in')).toBeTruthy();
+  });
+
+  it('marks only the alerts raised before this sign-in as left open, in the queue and on the tile', async () => {
+    const signedInAt = NOW - 60_000;
+    const engine = new FakeEngine();
+    engine.status = makeStatus({ signedInAt, hitsThisShift: 1 });
+    const mine = makeAlert({ id: 8, status: 'acknowledged', acknowledgedAt: NOW, raisedAt: NOW - 4_000, raisedDuring: { userId: OFFICER.id, signedOutAt: null } });
+    // Raised while nobody was signed in, and one left open by this same officer's earlier sign-in.
+    const unattended = makeAlert({ id: 9, status: 'acknowledged', acknowledgedAt: NOW, raisedAt: NOW - 7_200_000, raisedDuring: null, entry: { ...makeAlert().entry, id: 98, plate: 'QRS222' } });
+    const earlier = makeAlert({ id: 10, status: 'acknowledged', acknowledgedAt: NOW, raisedAt: NOW - 9_000_000, raisedDuring: { userId: OFFICER.id, signedOutAt: NOW - 8_000_000 }, entry: { ...makeAlert().entry, id: 97, plate: 'TUV333' } });
+    engine.alerts = [mine, unattended, earlier];
+    await renderSignedIn(engine);
+    const shown = Number(screen.getByTestId('alert-screen').getAttribute('data-alert-id'));
+    const notes = new Map([
+      [8, null],
+      [9, 'Raised before you signed in, with no one signed in'],
+      [10, `Left open by you at ${formatClock(NOW - 8_000_000)}`],
+    ]);
+    expect(screen.queryByTestId('alert-inherited')?.textContent ?? null).toBe(notes.get(shown));
+    for (const item of screen.getAllByTestId('alert-queue-item')) {
+      const id = Number(item.getAttribute('data-alert-id'));
+      expect(within(item).queryByTestId('alert-queue-inherited')?.textContent ?? null).toBe(notes.get(id));
+    }
+    fireEvent.click(screen.getByTestId('alert-defer'));
+    await screen.findByTestId('patrol-view');
+    expect(screen.getByTestId('open-alerts-count').textContent).toBe('3');
+    expect(screen.getByTestId('open-alerts-inherited').textContent).toBe('2 left open from before you signed in');
+    expect(screen.getByTestId('hits-since-signin-count').textContent).toBe('1');
+    expect(screen.getByTestId('hits-since-signin').textContent).toBe('hit since you signed in');
   });
 
   it('shows an engine sign-out failure instead of crashing', async () => {

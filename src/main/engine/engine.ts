@@ -385,6 +385,7 @@ export class Engine {
           name: l.name, entries: l.entries, updatedAt: l.updatedAt, dataFrom: l.dataFrom, checkedAt: l.checkedAt,
           stale: l.stale, staleReason: l.staleReason, kind: l.kind, lastError: l.lastError,
         })),
+      signedInAt: since,
       readsThisShift: since === null ? 0 : this.reads.countSince(since),
       // Alerts, not hits: repeats of an open alert and covert hits are not news to the officer.
       hitsThisShift: since === null ? 0 : (this.db.prepare('SELECT count(*) AS n FROM alerts WHERE raised_at >= ?').get(since) as { n: number }).n,

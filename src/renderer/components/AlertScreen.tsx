@@ -7,6 +7,7 @@ import type { AlertView } from '../../shared/contract.js';
 import { normaliseColour } from '../../shared/colours.js';
 import { differingPositions } from '../../shared/plates.js';
 import { MATCH_KIND_TEXT, formatClock, formatConfidence } from '../lib/format.js';
+import { inheritedNote } from '../lib/inherited.js';
 import { listColourStyle } from '../lib/list-colour.js';
 import { URGENCY_LABEL, alertUrgency } from '../lib/urgency.js';
 import { useAlertsStore, useStatusStore } from '../stores/index.js';
@@ -23,6 +24,9 @@ export function AlertScreen({ alert }: { alert: AlertView }) {
   const newWaiting = open.filter((a) => a.id !== alert.id && a.status === 'pending').length;
   // Putting alerts aside is only offered once every open one has been acknowledged.
   const canDefer = !open.some((a) => a.status === 'pending');
+  const signedInAt = useStatusStore((s) => s.status?.signedInAt);
+  const me = useStatusStore((s) => s.status?.user ?? null);
+  const inherited = inheritedNote(alert, signedInAt, me);
   const seenCameraId = alert.seenAgain?.cameraId ?? '';
   const seenCamera = useStatusStore((s) => s.status?.cameras.find((c) => c.id === seenCameraId)?.name ?? seenCameraId);
 
@@ -44,6 +48,11 @@ export function AlertScreen({ alert }: { alert: AlertView }) {
               Hot list hit · {alert.entry.listName}
             </span>
             <span>Raised {formatClock(alert.raisedAt)}</span>
+            {inherited && (
+              <span className="alert-inherited" data-testid="alert-inherited">
+                {inherited}
+              </span>
+            )}
             {alert.seenAgain && (
               <span className="seen-again" data-testid="alert-seen-again">
                 Seen again {formatClock(alert.seenAgain.lastAt)}, {seenCamera} camera
@@ -99,6 +108,8 @@ export function AlertScreen({ alert }: { alert: AlertView }) {
  */
 function AlertQueue({ open, currentId, canSwitch }: { open: AlertView[]; currentId: number; canSwitch: boolean }) {
   const others = open.filter((a) => a.id !== currentId);
+  const signedInAt = useStatusStore((s) => s.status?.signedInAt);
+  const me = useStatusStore((s) => s.status?.user ?? null);
   return (
     <nav className="alert-queue-list" aria-label="Other open alerts" data-testid="alert-queue-list">
       {!canSwitch && <span className="queue-list-label">Acknowledge this one to switch</span>}
@@ -119,6 +130,11 @@ function AlertQueue({ open, currentId, canSwitch }: { open: AlertView[]; current
             {URGENCY_LABEL[alertUrgency(other)]} · {other.entry.category}
             {other.status === 'pending' ? ' · new' : ''}
           </span>
+          {inheritedNote(other, signedInAt, me) && (
+            <span className="queue-item-what" data-testid="alert-queue-inherited">
+              {inheritedNote(other, signedInAt, me)}
+            </span>
+          )}
         </button>
       ))}
     </nav>

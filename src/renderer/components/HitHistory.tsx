@@ -12,6 +12,7 @@ import { normaliseColour } from '../../shared/colours.js';
 import { ACTION_LABEL } from '../../shared/checklist.js';
 import { call, useApi } from '../api.js';
 import { DISPATCH_TEXT, DISPOSITION_TEXT, formatClock } from '../lib/format.js';
+import { inheritedNote } from '../lib/inherited.js';
 import { listColourStyle } from '../lib/list-colour.js';
 import { useAlertsStore, useHitsStore, useStatusStore } from '../stores/index.js';
 import { PlateText } from './PlateText.js';
@@ -83,6 +84,8 @@ function statusText(alert: AlertView): string {
 
 function HitList({ rows }: { rows: AlertView[] | null }) {
   const cameraName = useCameraName();
+  const signedInAt = useStatusStore((s) => s.status?.signedInAt);
+  const me = useStatusStore((s) => s.status?.user ?? null);
   if (rows === null) return <p className="hits-empty muted">Loading…</p>;
   if (rows.length === 0) {
     return (
@@ -127,6 +130,11 @@ function HitList({ rows }: { rows: AlertView[] | null }) {
             {alert.disposition && (
               <span className="hit-who">
                 {alert.disposition.userId} · {formatClock(alert.disposition.recordedAt)}
+              </span>
+            )}
+            {alert.status !== 'disposed' && inheritedNote(alert, signedInAt, me) && (
+              <span className="hit-who" data-testid="hit-inherited">
+                {inheritedNote(alert, signedInAt, me)}
               </span>
             )}
           </span>

@@ -1,9 +1,10 @@
 /** The screen while driving: status header, live reads, camera tiles, open alerts (failures show above every screen: FailureBanners). */
 import { useState } from 'react';
 import { formatClock, formatConfidence } from '../lib/format.js';
+import { countInherited, inheritedNote } from '../lib/inherited.js';
 import { useLiveCameras, type LiveCamera } from '../lib/live-frames.js';
 import { useAlertsStore, useReadsStore, useStatusStore } from '../stores/index.js';
-import type { ReadSummary } from '../../shared/contract.js';
+import type { AlertView, ReadSummary, User } from '../../shared/contract.js';
 import { openHitHistory } from './HitHistory.js';
 import { PlateText } from './PlateText.js';
 import { ReadDetail } from './ReadDetail.js';
@@ -109,10 +110,21 @@ function ReadRow({ read, mark }: { read: ReadSummary; mark: 'hit' | 'seen-again'
   );
 }
 
+/** What the open-alerts tile says of alerts left open from before this sign-in (they are not among the hits since). */
+function inheritedLine(open: readonly AlertView[], signedInAt: number | null | undefined, me: User | null): string | null {
+  const inherited = countInherited(open, signedInAt);
+  if (inherited === 0) return null;
+  if (inherited > 1) return `${inherited} left open from before you signed in`;
+  const alert = open.find((a) => inheritedNote(a, signedInAt, me) !== null)!;
+  return inheritedNote(alert, signedInAt, me);
+}
+
 function SidePanel() {
-  const openCount = useAlertsStore((s) => s.open.length);
+  const open = useAlertsStore((s) => s.open);
+  const openCount = open.length;
   const setDeferred = useAlertsStore((s) => s.setDeferred);
   const status = useStatusStore((s) => s.status);
+  const inherited = inheritedLine(open, status?.signedInAt, status?.user ?? null);
   const canSeeHits = status?.channels.includes('hits.shift') ?? false;
   const canMap = status?.channels.includes('shift.map') ?? false;
   return (
@@ -127,12 +139,21 @@ function SidePanel() {
           {openCount}
         </span>
         <span className="tile-label">{openCount === 1 ? 'open alert' : 'open alerts'}</span>
+        {inherited && (
+          <span className="tile-note" data-testid="open-alerts-inherited">
+            {inherited}
+          </span>
+        )}
         {openCount > 0 && <span className="tile-action">Tap to resume the checks</span>}
       </button>
       {/* The hit history and the map come before the cameras, in reach at 768 px high. */}
       <div className="tile tile-hits">
-        <span className="tile-value">{status?.hitsThisShift ?? '—'}</span>
-        <span className="tile-label">hits this shift</span>
+        <span className="tile-value" data-testid="hits-since-signin-count">
+          {status?.hitsThisShift ?? '—'}
+        </span>
+        <span className="tile-label" data-testid="hits-since-signin">
+          {status?.hitsThisShift === 1 ? 'hit' : 'hits'} since you signed in
+        </span>
         {(canSeeHits || canMap) && (
           <span className="tile-buttons">
             {canSeeHits && (
@@ -151,7 +172,7 @@ function SidePanel() {
       <CameraStrip />
       <div className="tile">
         <span className="tile-value">{status?.readsThisShift ?? '—'}</span>
-        <span className="tile-label">reads this shift</span>
+        <span className="tile-label">{status?.readsThisShift === 1 ? 'read' : 'reads'} since you signed in</span>
       </div>
     </aside>
   );

@@ -248,6 +248,18 @@ export class AlertService {
     })();
   }
 
+  /** The officer or supervisor signed in when an alert was raised (the latest sign-in before it), and when they signed out. */
+  private raisedDuring(raisedAt: number): AlertView['raisedDuring'] {
+    const row = this.db
+      .prepare(
+        `SELECT s.user_id, s.ended_at FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE u.role != 'administrator' AND s.signed_in_at <= ? AND (s.ended_at IS NULL OR s.ended_at >= ?)
+         ORDER BY s.signed_in_at DESC LIMIT 1`,
+      )
+      .get(raisedAt, raisedAt) as { user_id: string; ended_at: number | null } | undefined;
+    return row ? { userId: row.user_id, signedOutAt: row.ended_at } : null;
+  }
+
   private toView(row: AlertRow): AlertView {
     const read = this.reads.get(row.read_id);
     if (!read) throw new Error(`alert ${row.id} refers to read ${row.read_id}, which is missing`);
@@ -285,6 +297,7 @@ export class AlertService {
               recordedAt: row.d_at ?? 0,
             }
           : null,
+      raisedDuring: this.raisedDuring(row.raised_at),
       seenAgain:
         row.seen_again_count > 0 && row.seen_again_read_id !== null
           ? { count: row.seen_again_count, lastAt: row.seen_again_at ?? 0, cameraId: row.seen_again_camera ?? '', readId: row.seen_again_read_id }
