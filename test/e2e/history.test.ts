@@ -7,76 +7,40 @@
  * 1024x768, night and day, go to test-results/.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUser } from '../../src/main/engine/governance/users.js';
 import { verifyPackage } from '../../src/main/engine/records/evidence.js';
 import { openDatabase } from '../../src/main/engine/store/db.js';
-import { ReadStore } from '../../src/main/engine/store/reads.js';
-import { encodeJpeg } from '../../src/main/engine/engine.js';
-import cv from '../../src/main/engine/opencv.js';
-import { e2eSkipReason, launchChromium, pageProblems, shootAllSizes, signIn, signOut, startPatrol, startServe, type ServedApp } from '../helpers/chromium.js';
-import { renderPlateScene } from '../helpers/images.js';
-import type { Browser } from 'playwright-core';
+import { e2eSkipReason, shootAllSizes, signIn, signOut, startCar, type Car, type CarUser } from '../helpers/chromium.js';
+import { addEarlierReads } from '../helpers/earlier-reads.js';
 
 const skipReason = e2eSkipReason();
 if (skipReason) console.warn(`history E2E ${skipReason}`);
 
-const HOUR = 3600_000;
+const OFFICER: CarUser = { id: 'ofc7', name: 'Ofc. Kim', role: 'officer', pin: '246810' };
+const SUPERVISOR: CarUser = { id: 'sgt2', name: 'Sgt. Diaz', role: 'supervisor', pin: '135790' };
+const ADMIN: CarUser = { id: 'adm1', name: 'IT Sgt. Lo', role: 'administrator', pin: '975310' };
 
 describe.skipIf(skipReason !== null)('history search and evidence end to end (browser mode)', () => {
-  let dataDir: string;
-  let app: ServedApp;
-  let browser: Browser;
+  let car: Car;
   let hitId: number;
 
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lpr-e2e-history-'));
-    const db = openDatabase(path.join(dataDir, 'lpr.sqlite'));
-    addUser(db, { id: 'ofc7', name: 'Ofc. Kim', role: 'officer', trained: true, pin: '246810' }, null);
-    addUser(db, { id: 'sgt2', name: 'Sgt. Diaz', role: 'supervisor', trained: true, pin: '135790' }, null);
-    addUser(db, { id: 'adm1', name: 'IT Sgt. Lo', role: 'administrator', trained: true, pin: '975310' }, null);
-    const store = new ReadStore(db);
-    const now = Date.now();
-    const places = [
-      [42.3601, -71.0589],
-      [42.3625, -71.0552],
-      [42.3588, -71.0621],
-    ] as const;
-    const ids = ['7ABC123', '7ABC128', '7ABD123'].map((plate, i) => {
-      const scene = renderPlateScene(plate);
-      return store.add({
-        plate, confidence: 0.95, state: 'MA', stateConfidence: 0.9, box: [200, 140, 240, 80], candidates: [], cameraId: i === 1 ? 'rear' : 'front',
-        capturedAt: now - (i + 2) * HOUR, gps: { lat: places[i]![0], lon: places[i]![1], accuracyM: 5 },
-        cropJpeg: encodeJpeg(scene.getRegion(new cv.Rect(195, 170, 250, 135)), 90), contextJpeg: encodeJpeg(scene, 80),
-      }).id;
+    car = await startCar('lpr-e2e-history-', {
+      users: [OFFICER, SUPERVISOR, ADMIN],
+      withDb: (db) => {
+        hitId = addEarlierReads(db, { hoursAgo: 2, cameraIds: ['front', 'rear', 'front'], disposedBy: OFFICER.id }).hitId;
+      },
+      args: ['--engine', 'paddle'],
     });
-    hitId = Number(
-      db.prepare(`INSERT INTO hits (read_id, entry_id, match_kind, differing_positions, matched_plate, entry_snapshot, created_at) VALUES (?, 1, 'exact', '[]', '7ABC123', ?, ?)`)
-        .run(ids[0], JSON.stringify({ id: 1, listName: 'NCIC', plate: '7ABC123', state: 'MA', listCode: 'V', category: 'Stolen vehicle', description: '' }), now - 2 * HOUR).lastInsertRowid,
-    );
-    const alertId = Number(db.prepare(`INSERT INTO alerts (hit_id, status, raised_at) VALUES (?, 'disposed', ?)`).run(hitId, now - 2 * HOUR).lastInsertRowid);
-    db.prepare(`INSERT INTO dispositions (alert_id, kind, note, user_id, recorded_at) VALUES (?, 'confirmed', 'vehicle recovered', 'ofc7', ?)`).run(alertId, now - 2 * HOUR);
-    db.close();
-    app = await startServe(['--data-dir', dataDir, '--engine', 'paddle']);
-    browser = await launchChromium();
   }, 300_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await car?.close();
   });
 
   it('an officer runs a justified search and exports the hit as evidence that verifies', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, hasTouch: true });
-    const problems = pageProblems(page);
-    await page.goto(app.url);
-    await page.getByTestId('login-user').fill('ofc7');
-    await page.getByTestId('login-pin').fill('246810');
-    await page.getByTestId('login-submit').click();
-    await startPatrol(page);
+    const { page, problems } = await car.open(OFFICER);
 
     await page.getByTestId('history-open').click();
     await page.getByTestId('history-screen').waitFor();
@@ -102,7 +66,7 @@ describe.skipIf(skipReason !== null)('history search and evidence end to end (br
     expect(verifyPackage(fs.readFileSync(file))).toMatchObject({ ok: true, problems: [] });
     expect(problems).toEqual([]);
 
-    const db = openDatabase(path.join(dataDir, 'lpr.sqlite'));
+    const db = openDatabase(path.join(car.dataDir, 'lpr.sqlite'));
     try {
       const actions = (db.prepare(`SELECT action FROM audit_log WHERE user_id = 'ofc7' ORDER BY id`).all() as { action: string }[]).map((r) => r.action);
       expect(actions).toEqual(expect.arrayContaining(['session.login', 'history.search', 'read.image-view', 'evidence.export']));
@@ -115,13 +79,7 @@ describe.skipIf(skipReason !== null)('history search and evidence end to end (br
   }, 240_000);
 
   it('a supervisor sees the export in the dissemination log and places a hold', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, hasTouch: true });
-    const problems = pageProblems(page);
-    await page.goto(app.url);
-    await page.getByTestId('login-user').fill('sgt2');
-    await page.getByTestId('login-pin').fill('135790');
-    await page.getByTestId('login-submit').click();
-    await startPatrol(page);
+    const { page, problems } = await car.open(SUPERVISOR);
     await page.getByTestId('records-open').click();
     await expect.poll(() => page.getByTestId('log-row').first().textContent(), { timeout: 30_000 }).toContain('Suffolk County DA');
     await page.getByTestId('hold-case').fill('2026-00042');
@@ -135,13 +93,7 @@ describe.skipIf(skipReason !== null)('history search and evidence end to end (br
   }, 240_000);
 
   it('an administrator sees the retention periods and runs a purge that keeps the held reads', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, hasTouch: true });
-    const problems = pageProblems(page);
-    await page.goto(app.url);
-    await page.getByTestId('login-user').fill('adm1');
-    await page.getByTestId('login-pin').fill('975310');
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('patrol-view').waitFor({ timeout: 90_000 });
+    const { page, problems } = await car.open(ADMIN);
     await page.getByTestId('records-open').click();
     await page.getByTestId('retention-section').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('retention-readsWithoutHit').inputValue()).toBe('30 days');
@@ -152,10 +104,7 @@ describe.skipIf(skipReason !== null)('history search and evidence end to end (br
   }, 240_000);
 
   it('one trail: an administrator adds an officer, who searches with a reason, exports a hit and has a special detail approved by a supervisor; the audit screen shows it all and verifies', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, hasTouch: true });
-    const problems = pageProblems(page);
-    await page.goto(app.url);
-    await signIn(page, 'adm1', '975310');
+    const { page, problems } = await car.open(ADMIN);
     await page.getByTestId('admin-open').click();
     await page.getByTestId('users-tab').waitFor({ timeout: 30_000 });
     await page.getByTestId('new-user-id').fill('ofc9');
@@ -194,7 +143,7 @@ describe.skipIf(skipReason !== null)('history search and evidence end to end (br
     await page.getByTestId('shift-close').click();
     await signOut(page);
 
-    await signIn(page, 'adm1', '975310');
+    await signIn(page, ADMIN.id, ADMIN.pin);
     await page.getByTestId('admin-open').click();
     await page.getByTestId('admin-tab-audit').click();
     await page.locator('.audit-verdict-good').waitFor({ timeout: 30_000 });

@@ -4,41 +4,30 @@
  * list's outcome, and a manual entry with its reason (C.6) is searched against
  * the reads already taken this shift.
  */
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2eSkipReason, pageProblems, projectRoot, signInAsDemo, startDemoApp, type DemoApp } from '../helpers/chromium.js';
+import { DEMO_USER } from '../../src/main/engine/demo.js';
+import { e2eSkipReason, projectRoot, startCar, type Car } from '../helpers/chromium.js';
 import { openDatabase } from '../../src/main/engine/store/db.js';
-import { DEMO_DB_KEY_TEXT, demoDbKey } from '../../src/main/engine/store/key.js';
+import { demoDbKey } from '../../src/main/engine/store/key.js';
 
 const skipReason = e2eSkipReason();
 if (skipReason) console.warn(`hot lists E2E ${skipReason}`);
 
 describe.skipIf(skipReason !== null)('hot lists end to end (browser mode)', () => {
-  let demo: DemoApp;
+  let car: Car;
 
   beforeAll(async () => {
-    demo = await startDemoApp('lpr-e2e-hl-', (dataDir) => {
-      // A demo list without the footage's planted plate, so no other alert interrupts the panel.
-      const list = path.join(dataDir, 'quiet.csv');
-      fs.writeFileSync(list, 'plate,state,list_code,description\nZZZ9999,CA,V,not in the footage\n');
-      execFileSync(process.execPath, [path.join(projectRoot, 'bin', 'lpr.js'), 'hotlist', 'import', list, '--list', 'demo', '--data-dir', dataDir], {
-        // The demo's folder opens with the demo's published key.
-        env: { ...process.env, LPR_LOG_LEVEL: 'silent', LPR_DB_KEY: DEMO_DB_KEY_TEXT },
-      });
-    });
-  });
+    // A demo list without the footage's planted plate, so no other alert interrupts the panel.
+    car = await startCar('lpr-e2e-hl-', { demo: true, quietList: true });
+  }, 300_000);
 
   afterAll(async () => {
-    await demo?.close();
+    await car?.close();
   });
 
   it('syncs the lists and finds this shift’s reads for a new manual entry', async () => {
-    const { app, browser, dataDir } = demo;
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const problems = pageProblems(page);
-    await signInAsDemo(page, app.url);
+    const { page, problems } = await car.open(DEMO_USER);
     // Wait until the first car of the demo footage has been read during this officer's
     // shift (since sign-in): the footage loops, so a second row of it is a pass after
     // sign-in even when the first was read before.
@@ -60,7 +49,7 @@ describe.skipIf(skipReason !== null)('hot lists end to end (browser mode)', () =
     await page.screenshot({ path: path.join(projectRoot, 'test-results', 'manual-entry.png') });
 
     // The footage loops: the car's next pass hits the new partial entry and raises an alert.
-    const db = openDatabase(path.join(dataDir, 'lpr.sqlite'), undefined, { key: demoDbKey(), readonly: true });
+    const db = openDatabase(path.join(car.dataDir, 'lpr.sqlite'), undefined, { key: demoDbKey(), readonly: true });
     try {
       await expect
         .poll(

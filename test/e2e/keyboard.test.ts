@@ -5,14 +5,10 @@
  * 1024x768, 1280x800 and 1366x768, day and night; at every size the keyboard
  * lies inside the screen and the field being typed is not under it.
  */
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USER } from '../../src/main/engine/demo.js';
-import { DEMO_DB_KEY_TEXT } from '../../src/main/engine/store/key.js';
-import { MDT_SIZES, e2eSkipReason, showAs, pageProblems, projectRoot, shootAllSizes, signIn, startDemoApp, type DemoApp } from '../helpers/chromium.js';
+import { MDT_SIZES, e2eSkipReason, showAs, shootAllSizes, signIn, startCar, type Car } from '../helpers/chromium.js';
 import { describeProblems, layoutProblems } from '../helpers/layout.js';
 
 const skipReason = e2eSkipReason();
@@ -42,28 +38,18 @@ async function checkFits(page: Page, field: string, keyboard: string): Promise<v
 }
 
 describe.skipIf(skipReason !== null)('on-screen keyboard end to end (browser mode)', () => {
-  let demo: DemoApp;
+  let car: Car;
 
   beforeAll(async () => {
-    demo = await startDemoApp('lpr-e2e-keys-', (dataDir) => {
-      // A demo list without the footage's planted plate, so no alert takes the screen mid-shot.
-      const list = path.join(dataDir, 'quiet.csv');
-      fs.writeFileSync(list, 'plate,state,list_code,description\nZZZ9999,CA,V,not in the footage\n');
-      execFileSync(process.execPath, [path.join(projectRoot, 'bin', 'lpr.js'), 'hotlist', 'import', list, '--list', 'demo', '--data-dir', dataDir], {
-        env: { ...process.env, LPR_LOG_LEVEL: 'silent', LPR_DB_KEY: DEMO_DB_KEY_TEXT },
-      });
-    });
-  });
+    car = await startCar('lpr-e2e-keys-', { demo: true, quietList: true });
+  }, 300_000);
 
   afterAll(async () => {
-    await demo?.close();
+    await car?.close();
   });
 
   it('types the sign-in ID on the keyboard and a manual entry plate on the docked keyboard, at every size', async () => {
-    const { app, browser } = demo;
-    const page = await browser.newPage({ viewport: { width: 1024, height: 768 } });
-    const problems = pageProblems(page);
-    await page.goto(app.url);
+    const { page, problems } = await car.open(null, [1024, 768]);
     await page.getByTestId('login-keyboard').waitFor();
     for (const char of DEMO_USER.id.toUpperCase()) await page.getByTestId('login-keyboard').getByRole('button', { name: char, exact: true }).click();
     await page.getByTestId('login-keyboard-case').click();

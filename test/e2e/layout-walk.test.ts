@@ -16,27 +16,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUser } from '../../src/main/engine/governance/users.js';
-import { encodeJpeg } from '../../src/main/engine/engine.js';
-import { importHotListCsv } from '../../src/main/engine/hotlist/index.js';
-import cv from '../../src/main/engine/opencv.js';
-import { openDatabase } from '../../src/main/engine/store/db.js';
-import { demoDbKey } from '../../src/main/engine/store/key.js';
-import { ReadStore } from '../../src/main/engine/store/reads.js';
 import { DEMO_USER } from '../../src/main/engine/demo.js';
-import {
-  e2eSkipReason,
-  MDT_SIZES,
-  pageProblems,
-  projectRoot,
-  showAs,
-  startDemoApp,
-  startServe,
-  THEMES,
-  type DemoApp,
-  type ServedApp,
-} from '../helpers/chromium.js';
-import { renderPlateScene } from '../helpers/images.js';
+import { importHotListCsv } from '../../src/main/engine/hotlist/index.js';
+import { e2eSkipReason, MDT_SIZES, pageProblems, projectRoot, showAs, startCar, startServe, THEMES, type Car, type ServedApp } from '../helpers/chromium.js';
+import { addEarlierReads } from '../helpers/earlier-reads.js';
 import { describeProblems, layoutProblems } from '../helpers/layout.js';
 
 const skipReason = e2eSkipReason();
@@ -44,7 +27,6 @@ if (skipReason) console.warn(`layout walk E2E ${skipReason}`);
 
 const SUPERVISOR = { id: 'sgt.okafor', pin: '135790' };
 const ADMIN = { id: 'chief', pin: '975310' };
-const HOUR = 3600_000;
 const SHOTS = path.join(projectRoot, 'test-results');
 /** Every problem the walk finds, screen by screen, for reading after a run. */
 const REPORT = path.join(SHOTS, 'walk-layout-problems.txt');
@@ -57,40 +39,8 @@ const LIST = [
   '6TRJ244,CA,V,Stolen vehicle - silver sedan reported stolen 2026-11-25 (demo entry)',
 ].join('\n');
 
-/** Older reads with GPS positions (for the history search and its map) and a disposed hit on one of them (for the evidence export). */
-function addEarlierReads(dataDir: string): void {
-  const db = openDatabase(path.join(dataDir, 'lpr.sqlite'), undefined, { key: demoDbKey() });
-  try {
-    const store = new ReadStore(db);
-    const now = Date.now();
-    const places = [
-      [42.3601, -71.0589],
-      [42.3625, -71.0552],
-      [42.3588, -71.0621],
-    ] as const;
-    const ids = ['7ABC123', '7ABC128', '7ABD123'].map((plate, i) => {
-      const scene = renderPlateScene(plate);
-      return store.add({
-        plate, confidence: 0.95, state: 'MA', stateConfidence: 0.9, box: [200, 140, 240, 80], candidates: [], cameraId: 'demo-front',
-        capturedAt: now - (i + 30) * HOUR, gps: { lat: places[i]![0], lon: places[i]![1], accuracyM: 5 },
-        cropJpeg: encodeJpeg(scene.getRegion(new cv.Rect(195, 170, 250, 135)), 90), contextJpeg: encodeJpeg(scene, 80),
-      }).id;
-    });
-    const hitId = Number(
-      db.prepare(`INSERT INTO hits (read_id, entry_id, match_kind, differing_positions, matched_plate, entry_snapshot, created_at) VALUES (?, 1, 'exact', '[]', '7ABC123', ?, ?)`)
-        .run(ids[0], JSON.stringify({ id: 1, listName: 'NCIC', plate: '7ABC123', state: 'MA', listCode: 'V', category: 'Stolen vehicle', description: '' }), now - 30 * HOUR).lastInsertRowid,
-    );
-    const alertId = Number(db.prepare(`INSERT INTO alerts (hit_id, status, raised_at) VALUES (?, 'disposed', ?)`).run(hitId, now - 30 * HOUR).lastInsertRowid);
-    db.prepare(`INSERT INTO dispositions (alert_id, kind, note, user_id, recorded_at) VALUES (?, 'confirmed', 'vehicle recovered', 'demo', ?)`).run(alertId, now - 30 * HOUR);
-    addUser(db, { id: SUPERVISOR.id, name: 'Sgt. Okafor-Whitfield', role: 'supervisor', trained: true, pin: SUPERVISOR.pin }, null);
-    addUser(db, { id: ADMIN.id, name: 'Chief Ortiz', role: 'administrator', trained: true, pin: ADMIN.pin }, null);
-  } finally {
-    db.close();
-  }
-}
-
 describe.skipIf(skipReason !== null)('every screen at every MDT size, day and night (browser mode)', () => {
-  let demo: DemoApp;
+  let demo: Car;
   let fresh: ServedApp;
   let freshDir: string;
   let hung: net.Server;
@@ -107,26 +57,26 @@ describe.skipIf(skipReason !== null)('every screen at every MDT size, day and ni
     fs.mkdirSync(SHOTS, { recursive: true });
     fs.writeFileSync(REPORT, '');
     [demo, fresh] = await Promise.all([
-      startDemoApp(
-        'lpr-e2e-walk-',
-        async (dataDir) => {
+      startCar('lpr-e2e-walk-', {
+        demo: true,
+        users: [
+          { id: SUPERVISOR.id, name: 'Sgt. Okafor-Whitfield', role: 'supervisor', pin: SUPERVISOR.pin },
+          { id: ADMIN.id, name: 'Chief Ortiz', role: 'administrator', pin: ADMIN.pin },
+        ],
+        withDb: async (db, dataDir) => {
           const csv = path.join(dataDir, 'demo.csv');
           fs.writeFileSync(csv, LIST);
-          const db = openDatabase(path.join(dataDir, 'lpr.sqlite'), undefined, { key: demoDbKey() });
-          try {
-            await importHotListCsv(db, csv, { list: 'demo' });
-          } finally {
-            db.close();
-          }
+          await importHotListCsv(db, csv, { list: 'demo' });
           // The demo list syncs from its file; the county's server cannot be reached.
           fs.writeFileSync(
             path.join(dataDir, 'hotlists.json'),
             JSON.stringify({ lists: [{ name: 'demo', source: csv, format: 'csv' }, { name: 'county', source: path.join(dataDir, 'unreachable', 'county.csv'), format: 'csv' }] }),
           );
-          addEarlierReads(dataDir);
+          // Older reads with GPS positions (for the history search and its map) and a disposed hit on one of them (for the evidence export).
+          addEarlierReads(db, { hoursAgo: 30, cameraIds: ['demo-front', 'demo-front', 'demo-front'], disposedBy: DEMO_USER.id });
         },
-        ['--camera', `side=http://127.0.0.1:${port}/video.mjpg`, '--gps', path.join(freshDir, 'no-gps-receiver')],
-      ),
+        args: ['--camera', `side=http://127.0.0.1:${port}/video.mjpg`, '--gps', path.join(freshDir, 'no-gps-receiver')],
+      }),
       // A car nobody has set up: the first administrator's screen.
       startServe(['--data-dir', freshDir]),
     ]);

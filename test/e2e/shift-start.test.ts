@@ -8,60 +8,48 @@
  * opens one large. Screenshots at 1280x800, 1024x768 and 1366x768, night and
  * day, go to test-results/.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { addUser } from '../../src/main/engine/governance/users.js';
-import { openDatabase } from '../../src/main/engine/store/db.js';
-import { e2eSkipReason, launchChromium, pageProblems, projectRoot, shootAllSizes, startServe, type ServedApp } from '../helpers/chromium.js';
+import { importHotListCsv } from '../../src/main/engine/hotlist/index.js';
+import { e2eSkipReason, projectRoot, shootAllSizes, startCar, submitSignIn, type Car, type CarUser } from '../helpers/chromium.js';
 
 const skipReason = e2eSkipReason();
 if (skipReason) console.warn(`shift-start E2E ${skipReason}`);
 
+const OFFICER: CarUser = { id: 'ofc7', name: 'Ofc. Kim', role: 'officer', pin: '246810' };
+
 describe.skipIf(skipReason !== null)('the shift-start check (browser mode)', () => {
-  let dataDir: string;
-  let app: ServedApp;
-  let browser: Browser;
+  let car: Car;
 
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lpr-e2e-start-'));
-    const db = openDatabase(path.join(dataDir, 'lpr.sqlite'));
-    addUser(db, { id: 'ofc7', name: 'Ofc. Kim', role: 'officer', trained: true, pin: '246810' }, null);
-    db.close();
-    // One list that syncs from a file on the car, one whose source is gone.
-    const list = path.join(dataDir, 'ncic.csv');
-    fs.writeFileSync(list, 'plate,state,list_code,description\nZZZ9999,CA,V,not in the footage\nYYY8888,CA,V,not either\n');
-    fs.writeFileSync(
-      path.join(dataDir, 'hotlists.json'),
-      JSON.stringify({ lists: [{ name: 'NCIC', source: list, format: 'csv' }, { name: 'LOCAL', source: path.join(dataDir, 'gone', 'local.csv'), format: 'csv' }] }),
-    );
-    execFileSync(process.execPath, [path.join(projectRoot, 'bin', 'lpr.js'), 'hotlist', 'import', list, '--list', 'NCIC', '--data-dir', dataDir], {
-      env: { ...process.env, LPR_LOG_LEVEL: 'silent' },
+    car = await startCar('lpr-e2e-start-', {
+      users: [OFFICER],
+      withDb: async (db, dataDir) => {
+        // One list that syncs from a file on the car, one whose source is gone.
+        const list = path.join(dataDir, 'ncic.csv');
+        fs.writeFileSync(list, 'plate,state,list_code,description\nZZZ9999,CA,V,not in the footage\nYYY8888,CA,V,not either\n');
+        fs.writeFileSync(
+          path.join(dataDir, 'hotlists.json'),
+          JSON.stringify({ lists: [{ name: 'NCIC', source: list, format: 'csv' }, { name: 'LOCAL', source: path.join(dataDir, 'gone', 'local.csv'), format: 'csv' }] }),
+        );
+        await importHotListCsv(db, list, { list: 'NCIC' });
+      },
+      args: (dataDir) => [
+        '--engine', 'paddle', '--fps', '2', '--loop',
+        '--camera', `front=${path.join(projectRoot, 'demo', 'footage')}`,
+        '--camera', `rear=${path.join(dataDir, 'unplugged')}`,
+      ],
     });
-    app = await startServe([
-      '--data-dir', dataDir, '--engine', 'paddle', '--fps', '2', '--loop',
-      '--camera', `front=${path.join(projectRoot, 'demo', 'footage')}`,
-      '--camera', `rear=${path.join(dataDir, 'unplugged')}`,
-    ]);
-    browser = await launchChromium();
   }, 300_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await car?.close();
   });
 
   it('shows the live tiles, a failed camera, the lists and their sync; Start patrol goes on to the tiles on the patrol screen', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, hasTouch: true });
-    const problems = pageProblems(page);
-    await page.goto(app.url);
-    await page.getByTestId('login-user').fill('ofc7');
-    await page.getByTestId('login-pin').fill('246810');
-    await page.getByTestId('login-submit').click();
+    const { page, problems } = await car.open();
+    await submitSignIn(page, OFFICER.id, OFFICER.pin);
     await page.getByTestId('shift-start').waitFor({ timeout: 90_000 });
 
     const front = page.locator('[data-testid="camera-tile"][data-camera="front"]');

@@ -1,6 +1,7 @@
 /**
  * Launching Debian's Chromium for end-to-end tests, and starting `lpr serve`
- * as a child process the way an operator would.
+ * as a child process the way an operator would; startCar sets a car up (its
+ * users, lists and records) and starts it with a Chromium to drive it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -8,6 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { DEMO_USER } from '../../src/main/engine/demo.js';
+import { addUser } from '../../src/main/engine/governance/users.js';
+import { importHotListCsv } from '../../src/main/engine/hotlist/index.js';
+import { openDatabase, type Db } from '../../src/main/engine/store/db.js';
+import { demoDbKey } from '../../src/main/engine/store/key.js';
+import type { Role } from '../../src/shared/contract.js';
 
 export const CHROMIUM = process.env.LPR_CHROMIUM ?? '/usr/bin/chromium';
 export const chromiumMissing = !fs.existsSync(CHROMIUM);
@@ -80,17 +86,19 @@ export async function startServe(args: string[], timeoutMs = 240_000): Promise<S
 /** Signs in as the demo officer and waits for the patrol view (past the shift-start check). */
 export async function signInAsDemo(page: Page, url: string): Promise<void> {
   await page.goto(url);
-  await page.getByTestId('login-user').fill(DEMO_USER.id);
-  await page.getByTestId('login-pin').fill(DEMO_USER.pin);
+  await signIn(page, DEMO_USER.id, DEMO_USER.pin);
+}
+
+/** Types an id and PIN on the sign-in screen and submits them. */
+export async function submitSignIn(page: Page, userId: string, pin: string): Promise<void> {
+  await page.getByTestId('login-user').fill(userId);
+  await page.getByTestId('login-pin').fill(pin);
   await page.getByTestId('login-submit').click();
-  await startPatrol(page);
 }
 
 /** Signs in with an id and PIN and waits for the patrol view (past the shift-start check). */
 export async function signIn(page: Page, userId: string, pin: string): Promise<void> {
-  await page.getByTestId('login-user').fill(userId);
-  await page.getByTestId('login-pin').fill(pin);
-  await page.getByTestId('login-submit').click();
+  await submitSignIn(page, userId, pin);
   await startPatrol(page);
 }
 
@@ -172,37 +180,112 @@ export function e2eSkipReason(): string | null {
   return null;
 }
 
-export interface DemoApp {
-  /** The demo's own data folder (inside the car's). */
+/** A user the car knows before it starts (trained). */
+export interface CarUser {
+  readonly id: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly pin: string;
+}
+
+export interface CarOptions {
+  /** `lpr serve --demo`: the demo camera and officer; the data lives in the demo's own folder inside the car's. */
+  readonly demo?: boolean;
+  /** Added before the car starts. */
+  readonly users?: readonly CarUser[];
+  /** A list named "demo" with no plate of the demo footage, so no alert takes the screen over. */
+  readonly quietList?: boolean;
+  /** Runs on the car's database before it starts: lists, records. */
+  withDb?(db: Db, dataDir: string): void | Promise<void>;
+  /** Runs after that, with the database closed: files in the data folder (list sources, settings). */
+  prepare?(dataDir: string): void | Promise<void>;
+  /** More `lpr serve` flags (cameras, a GPS receiver, the recognizer), or a function of the data folder that gives them. */
+  readonly args?: readonly string[] | ((dataDir: string) => readonly string[]);
+}
+
+export interface Car {
+  /** The folder the engine keeps its data in (the demo's own folder with `demo`). */
   readonly dataDir: string;
   readonly app: ServedApp;
   readonly browser: Browser;
+  /**
+   * A new page (1280x800 unless `size` says) with a touchscreen, its
+   * problems collected from the start; with a user, signed in and on the
+   * patrol view (past the shift-start check), else on the sign-in screen.
+   */
+  open(user?: { readonly id: string; readonly pin: string } | null, size?: readonly [width: number, height: number]): Promise<{ page: Page; problems: string[] }>;
   close(): Promise<void>;
 }
 
+/** A list with no plate of the demo footage. */
+const QUIET_LIST = 'plate,state,list_code,description\nZZZ9999,CA,V,not in the footage\n';
+
 /**
- * `lpr serve --demo` on a fresh data folder plus a Chromium to drive it.
- * prepare(dataDir) runs before the server starts (to import a list, say);
- * args are more `lpr serve` flags (another camera, a GPS receiver).
+ * A car on a fresh data folder: its users, lists and records set up, then
+ * `lpr serve` started on it and a Chromium to drive it. close() stops both
+ * and removes the folder.
  */
-export async function startDemoApp(prefix: string, prepare?: (dataDir: string) => void | Promise<void>, args: readonly string[] = []): Promise<DemoApp> {
+export async function startCar(prefix: string, options: CarOptions = {}): Promise<Car> {
   const carDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  // The demo keeps its data in its own folder inside the car's.
-  const dataDir = path.join(carDir, 'demo');
-  fs.mkdirSync(dataDir);
-  await prepare?.(dataDir);
-  const app = await startServe(['--demo', '--data-dir', carDir, ...args]);
-  const browser = await launchChromium();
+  const dataDir = options.demo ? path.join(carDir, 'demo') : carDir;
+  fs.mkdirSync(dataDir, { recursive: true });
+  let app: ServedApp | undefined;
+  let browser: Browser | undefined;
+  const close = async (): Promise<void> => {
+    await browser?.close();
+    await app?.stop();
+    fs.rmSync(carDir, { recursive: true, force: true });
+  };
+  try {
+    if (options.users?.length || options.quietList || options.withDb) {
+      // The demo's folder opens with the demo's published key; any other with the test suite's ($LPR_DB_KEY).
+      const db = openDatabase(path.join(dataDir, 'lpr.sqlite'), undefined, options.demo ? { key: demoDbKey() } : {});
+      try {
+        for (const user of options.users ?? []) addUser(db, { ...user, trained: true }, null);
+        if (options.quietList) {
+          const list = path.join(dataDir, 'quiet.csv');
+          fs.writeFileSync(list, QUIET_LIST);
+          await importHotListCsv(db, list, { list: 'demo' });
+        }
+        await options.withDb?.(db, dataDir);
+      } finally {
+        db.close();
+      }
+    }
+    await options.prepare?.(dataDir);
+    const args = typeof options.args === 'function' ? options.args(dataDir) : (options.args ?? []);
+    app = await startServe([...(options.demo ? ['--demo'] : []), '--data-dir', carDir, ...args]);
+    browser = await launchChromium();
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const started = browser;
+  const url = app.url;
   return {
     dataDir,
     app,
     browser,
-    close: async () => {
-      await browser.close();
-      await app.stop();
-      fs.rmSync(carDir, { recursive: true, force: true });
+    close,
+    async open(user, [width, height] = [1280, 800]) {
+      const page = await started.newPage({ viewport: { width, height }, hasTouch: true });
+      const problems = pageProblems(page);
+      await page.goto(url);
+      if (user) await signIn(page, user.id, user.pin);
+      return { page, problems };
     },
   };
+}
+
+export type DemoApp = Car;
+
+/**
+ * `lpr serve --demo` on a fresh data folder plus a Chromium to drive it.
+ * prepare(dataDir) runs before the server starts (to write a list file, say);
+ * args are more `lpr serve` flags (another camera, a GPS receiver).
+ */
+export function startDemoApp(prefix: string, prepare?: (dataDir: string) => void | Promise<void>, args: readonly string[] = []): Promise<DemoApp> {
+  return startCar(prefix, { demo: true, args, ...(prepare ? { prepare } : {}) });
 }
 
 /** Collects the page's uncaught errors and console errors; a test expects none. */
