@@ -255,25 +255,25 @@ function HistoryMap({ reads }: { reads: HistoryRead[] }) {
   const hitIds = new Set(reads.filter((r) => r.hits.length > 0).map((r) => r.id));
   return (
     <svg className="history-map" data-testid="history-map" viewBox={`0 0 ${map.width} ${map.height}`} role="img" aria-label={`${located.length} positions on a coordinate grid`}>
-      <rect width={map.width} height={map.height} className="history-map-bg" />
+      <rect width={map.width} height={map.height} className="map-bg" />
       {map.latLines.map((l) => (
         <g key={`lat${l.value}`}>
-          <line x1={0} x2={map.width} y1={l.y} y2={l.y} className="history-map-grid" />
-          <text x={4} y={l.y - 3} className="history-map-label">
+          <line x1={0} x2={map.width} y1={l.y} y2={l.y} className="map-grid" />
+          <text x={4} y={l.y - 3} className="map-label">
             {l.value.toFixed(3)}°
           </text>
         </g>
       ))}
       {map.lonLines.map((l) => (
         <g key={`lon${l.value}`}>
-          <line y1={0} y2={map.height} x1={l.x} x2={l.x} className="history-map-grid" />
-          <text x={l.x + 3} y={map.height - 4} className="history-map-label">
+          <line y1={0} y2={map.height} x1={l.x} x2={l.x} className="map-grid" />
+          <text x={l.x + 3} y={map.height - 4} className="map-label">
             {l.value.toFixed(3)}°
           </text>
         </g>
       ))}
       {map.points.map((p) => (
-        <circle key={p.id} cx={p.x} cy={p.y} r={7} className={hitIds.has(p.id) ? 'history-map-hit' : 'history-map-read'} data-testid="history-map-point" />
+        <circle key={p.id} cx={p.x} cy={p.y} r={7} className={hitIds.has(p.id) ? 'map-hit' : 'map-read'} data-testid="history-map-point" />
       ))}
     </svg>
   );

@@ -274,7 +274,7 @@ function HitRecord({ alertId }: { alertId: number }) {
             ))}
           </ol>
         )}
-        <dl className="hit-record-facts">
+        <dl className="facts">
           <dt>Dispatch result</dt>
           <dd data-testid="hit-detail-dispatch">
             {alert.checks.dispatch ? DISPATCH_TEXT[alert.checks.dispatch] : 'Not checked'}

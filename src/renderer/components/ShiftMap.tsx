@@ -136,24 +136,24 @@ function MapDrawing({ data, selected, onSelect }: { data: ShiftMapData; selected
       role="group"
       aria-label={`${data.points.length} reads on ${tiles.length > 0 ? 'the map' : 'a coordinate grid'}`}
     >
-      <rect width={map.width} height={map.height} className="shift-map-bg" />
+      <rect width={map.width} height={map.height} className="map-bg" />
       {tiles.map((t) => (
         <MapTile key={`${t.z}/${t.x}/${t.y}`} {...t} />
       ))}
       {map.latLines.map((l) => (
         <g key={`lat${l.value}`}>
-          <line x1={0} x2={map.width} y1={l.y} y2={l.y} className="shift-map-grid" />
-          <text x={6} y={l.y - 4} className="shift-map-label">
+          <line x1={0} x2={map.width} y1={l.y} y2={l.y} className="map-grid" />
+          <text x={6} y={l.y - 4} className="map-label">
             {l.value.toFixed(4)}°
           </text>
         </g>
       ))}
       {map.lonLines.map((l) => (
         <g key={`lon${l.value}`}>
-          <line y1={0} y2={map.height} x1={l.x} x2={l.x} className="shift-map-grid" />
+          <line y1={0} y2={map.height} x1={l.x} x2={l.x} className="map-grid" />
           {/* A label too near the right edge would be cut. */}
           {l.x < map.width - 90 && (
-            <text x={l.x + 4} y={map.height - 6} className="shift-map-label">
+            <text x={l.x + 4} y={map.height - 6} className="map-label">
               {l.value.toFixed(4)}°
             </text>
           )}
@@ -215,7 +215,7 @@ function PointCard({ point, onClose }: { point: MapRead; onClose(): void }) {
         {point.hit === 'sighting' && <span className="hit-tag seen-tag">SEEN AGAIN</span>}
       </div>
       <ReadImage readId={point.id} kind="crop" alt={`Plate crop of ${point.plate}`} className="map-card-crop" />
-      <dl className="map-card-facts">
+      <dl className="facts">
         <dt>Time</dt>
         <dd>{formatClock(point.capturedAt)}</dd>
         <dt>Camera</dt>
