@@ -281,7 +281,11 @@ describe.skipIf(skipReason !== null)('every screen at every MDT size, day and ni
     await page.getByTestId('history-search').click();
     await page.getByTestId('history-error').waitFor();
     await visit('history-refused');
-    await page.getByTestId('history-case').fill('2026-00042');
+    await page.getByTestId('history-case-keyboard').click();
+    for (const char of '2026-00042') await page.getByTestId('history-keyboard').getByRole('button', { name: char, exact: true }).click();
+    await visit('history-case-keyboard');
+    await page.getByTestId('history-keyboard-done').click();
+    await page.getByTestId('history-keyboard-done').click();
     await page.getByTestId('history-search').click();
     await expect.poll(() => page.getByTestId('history-count').textContent(), { timeout: 30_000 }).toBe('3 reads');
     await page.getByTestId('history-map').waitFor();
@@ -308,6 +312,9 @@ describe.skipIf(skipReason !== null)('every screen at every MDT size, day and ni
     await page.getByTestId('deploy-awaiting').waitFor({ timeout: 20_000 });
     await page.getByTestId('approve-supervisor-id').fill(SUPERVISOR.id);
     await visit('shift-awaiting-approval');
+    await page.getByTestId('approve-code-keyboard').click();
+    await visit('shift-approval-code-keyboard');
+    await page.getByTestId('approve-code-keys-done').click();
     await page.getByTestId('approve-pin').fill(SUPERVISOR.pin);
     await page.getByTestId('approve-signin').click();
     await page.getByTestId('deploy-active').waitFor({ timeout: 20_000 });
@@ -340,12 +347,21 @@ describe.skipIf(skipReason !== null)('every screen at every MDT size, day and ni
 
   it('records for a supervisor: the dissemination log and a legal hold', async () => {
     await signInAs(SUPERVISOR.id, SUPERVISOR.pin);
+    const start = page.getByTestId('start-patrol');
+    if (await start.isVisible()) await start.click();
+    // The demo officer signed out leaving alerts open: the supervisor's screen says whose they were.
+    await page.getByTestId('alert-inherited').waitFor({ timeout: 30_000 });
+    await visit('alert-inherited');
     await backToPatrol();
+    await page.getByTestId('open-alerts-inherited').waitFor({ timeout: 30_000 });
     await visit('patrol-supervisor');
     await page.getByTestId('records-open').click();
     await page.getByTestId('log-row').first().waitFor({ timeout: 30_000 });
     await page.getByTestId('hold-case').fill('2026-00042');
-    await page.getByTestId('hold-plate').fill('7ABC*');
+    await page.getByTestId('hold-plate-keyboard').click();
+    for (const char of '7ABC*') await page.getByTestId('hold-keyboard').getByRole('button', { name: char, exact: true }).click();
+    await visit('records-plate-keyboard');
+    await page.getByTestId('hold-keyboard-done').click();
     await page.getByTestId('hold-until').fill('2030-12-31');
     await page.getByTestId('hold-reason').fill('trial pending in the district court');
     await visit('records');
@@ -375,6 +391,9 @@ describe.skipIf(skipReason !== null)('every screen at every MDT size, day and ni
     await page.getByTestId('admin-tab-audit').click();
     await page.getByTestId('audit-row').first().waitFor({ timeout: 30_000 });
     await visit('admin-audit');
+    await page.getByTestId('audit-filter-user-keyboard').click();
+    await visit('admin-audit-keyboard');
+    await page.getByTestId('audit-filter-user-keys-done').click();
     await page.getByTestId('admin-close').click();
     await page.getByTestId('records-open').click();
     await page.getByTestId('retention-section').waitFor({ timeout: 30_000 });
