@@ -1,5 +1,5 @@
 /**
- * Recognition benchmark over ../shared/data/plates/us-dev: per-stage
+ * Recognition benchmark over ../shared/data/plates/us-dev (or eu, `--set eu`): per-stage
  * milliseconds (detect, OCR, total = detect + OCR, median and p90) for the
  * fast default path, the still-image path (auto), the thorough ensemble and
  * the PaddleOCR baseline, all at one inference thread, and the fast path at
@@ -36,8 +36,16 @@ const at = (values: readonly number[], q: number): number => {
 };
 const stats = (values: readonly number[]): string => `${at(values, 0.5).toFixed(1).padStart(6)} / ${at(values, 0.9).toFixed(1).padStart(6)}`;
 
-export async function benchRecognition(): Promise<void> {
-  const dir = path.join(projectRoot(), '..', 'shared', 'data', 'plates', 'us-dev');
+/** The annotated scene sets the benchmark reads (`--set NAME`; us-crops has no scenes to detect in). */
+const SCENE_SETS = ['us-dev', 'eu'];
+
+export async function benchRecognition(args: readonly string[] = []): Promise<void> {
+  const flag = args.indexOf('--set');
+  const set = flag >= 0 ? args[flag + 1] : 'us-dev';
+  if (set === undefined || !SCENE_SETS.includes(set)) {
+    throw new Error(`recognition benchmark: --set ${set ?? '(no value)'}: give one of ${SCENE_SETS.join(', ')}`);
+  }
+  const dir = path.join(projectRoot(), '..', 'shared', 'data', 'plates', set);
   if (!fs.existsSync(dir)) {
     console.log(`recognition: skipped, ${dir} is absent`);
     return;
@@ -57,11 +65,11 @@ export async function benchRecognition(): Promise<void> {
     // Warm-up (and the thorough networks' load) before anything is timed.
     await c.recognizer.recognize(warmUp, { effort: c.effort });
   }
-  const val = samples.filter((s) => isValidationFile(path.basename(s.file), 'us-dev')).length;
+  const val = samples.filter((s) => isValidationFile(path.basename(s.file), set)).length;
   const load0 = os.loadavg()[0]!;
   for (const sample of samples) {
     const image = decodeImageFile(sample.file);
-    const held = isValidationFile(path.basename(sample.file), 'us-dev');
+    const held = isValidationFile(path.basename(sample.file), set);
     for (const c of contenders) {
       const { plates, timings } = await c.recognizer!.recognize(image, { effort: c.effort });
       c.detect.push(timings.detectMs);
@@ -77,7 +85,7 @@ export async function benchRecognition(): Promise<void> {
   for (const c of contenders) await c.recognizer!.dispose();
   const cpu = os.cpus();
   console.log(
-    `recognition: us-dev, ${samples.length} images (${val} held out), ms median / p90; ${cpu.length} x ${cpu[0]?.model.trim() ?? 'CPU'}, ` +
+    `recognition: ${set}, ${samples.length} images (${val} held out), ms median / p90; ${cpu.length} x ${cpu[0]?.model.trim() ?? 'CPU'}, ` +
       `load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end`,
   );
   console.log(`  ${'reader'.padEnd(27)} ${'threads'.padStart(7)} ${'detect'.padStart(15)} ${'OCR'.padStart(15)} ${'total'.padStart(15)}   exact all / held out`);

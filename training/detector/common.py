@@ -8,7 +8,8 @@ import cv2
 import numpy as np
 
 # ---------------------------------------------------------------- constants
-IN_W, IN_H = 640, 384          # network input, fixed
+IN_W, IN_H = 640, 384          # network input: the full canvas
+SIZE_MULTIPLE = 32             # the deepest stride: a smaller canvas must have sides that are multiples of it
 STRIDE = 4                     # output map is IN_H/4 x IN_W/4
 OUT_W, OUT_H = IN_W // STRIDE, IN_H // STRIDE
 PAD_VALUE = 0                  # letterbox fill (all channels)

@@ -60,8 +60,9 @@ def export_onnx(net, path):
     dummy = torch.zeros(1, 3, IN_H, IN_W)
     tmp = path + ".tmp"
     torch.onnx.export(m, dummy, tmp, input_names=["image"], output_names=["plate_prob", "plate_corners"],
-                      dynamic_axes={"image": {0: "batch"}, "plate_prob": {0: "batch"},
-                                    "plate_corners": {0: "batch"}},
+                      dynamic_axes={"image": {0: "batch", 2: "height", 3: "width"},
+                                    "plate_prob": {0: "batch", 2: "height_4", 3: "width_4"},
+                                    "plate_corners": {0: "batch", 2: "height_4", 3: "width_4"}},
                       opset_version=13, do_constant_folding=True)
     import onnx
     onnx.checker.check_model(onnx.load(tmp))

@@ -18,7 +18,20 @@ import { PlateSyntax, rerankWithSyntax } from './syntax.js';
 import type { Box, DetectedPlate, PlateDetector, PlateReader, PlateText, Quad } from './types.js';
 
 const detectorSpecSchema = z.object({
-  input: z.object({ name: z.string(), width: z.number().int().positive(), height: z.number().int().positive(), letterbox: z.object({ pad_value: z.number() }) }),
+  input: z.object({
+    name: z.string(),
+    width: z.number().int().positive(),
+    height: z.number().int().positive(),
+    letterbox: z.object({ pad_value: z.number() }),
+    /**
+     * When set, the network takes any canvas whose sides are multiples of this (up to width x
+     * height): the canvas is cut down to the frame's letterboxed size rounded up to it, so a
+     * frame narrower than the canvas's 5:3 costs fewer pixels at the same scale.
+     */
+    size_multiple: z.number().int().positive().optional(),
+  }).refine((i) => !i.size_multiple || (i.width % i.size_multiple === 0 && i.height % i.size_multiple === 0), {
+    message: 'width and height must be multiples of size_multiple',
+  }),
   outputs: z.tuple([
     z.object({ name: z.string(), stride: z.number().positive() }),
     z.object({ name: z.string(), stride: z.number().positive() }),
@@ -78,10 +91,8 @@ export class ProjectPlateDetector implements PlateDetector {
   }
 
   async detect(frame: Mat): Promise<DetectedPlate[]> {
-    const { width: W, height: H, letterbox } = this.spec.input;
-    const s = Math.min(W / frame.cols, H / frame.rows);
-    const rw = Math.max(1, Math.min(W, Math.round(frame.cols * s)));
-    const rh = Math.max(1, Math.min(H, Math.round(frame.rows * s)));
+    const { letterbox } = this.spec.input;
+    const { s, rw, rh, W, H } = detectorCanvas(frame.cols, frame.rows, this.spec.input);
     const pad = letterbox.pad_value * 255;
     // BGR as decoded, scaled to 0..1, padded right and below; all in OpenCV (a loop in JS took
     // 12 ms of a 640x384 frame, this 1.5 ms). A buffer per call: cameras run concurrently.
@@ -109,6 +120,27 @@ export class ProjectPlateDetector implements PlateDetector {
   async dispose(): Promise<void> {
     await this.session.release();
   }
+}
+
+/**
+ * The detector's letterbox for a frame: scale s = min(width / frameWidth, height / frameHeight),
+ * the resized frame's size (rw x rh, top-left on the canvas) and the canvas (W x H): the full
+ * width x height, or with `size_multiple` the resized size rounded up to it, so that a frame of
+ * another shape than the canvas is not padded out to it.
+ */
+export function detectorCanvas(
+  frameWidth: number,
+  frameHeight: number,
+  input: { readonly width: number; readonly height: number; readonly size_multiple?: number | undefined },
+): { s: number; rw: number; rh: number; W: number; H: number } {
+  if (!(frameWidth > 0 && frameHeight > 0)) throw new Error(`plate detector: frame of ${frameWidth} x ${frameHeight} pixels has no area`);
+  const { width: maxW, height: maxH, size_multiple: multiple } = input;
+  const s = Math.min(maxW / frameWidth, maxH / frameHeight);
+  const rw = Math.max(1, Math.min(maxW, Math.round(frameWidth * s)));
+  const rh = Math.max(1, Math.min(maxH, Math.round(frameHeight * s)));
+  const W = multiple ? Math.min(maxW, Math.ceil(rw / multiple) * multiple) : maxW;
+  const H = multiple ? Math.min(maxH, Math.ceil(rh / multiple) * multiple) : maxH;
+  return { s, rw, rh, W, H };
 }
 
 /** Connected components of the thresholded map; each gives one plate with probability-weighted corners. */
