@@ -34,6 +34,7 @@ import type { SyncProgress } from './hotlist/sync.js';
 import type { HotListMatcher } from './hotlist/types.js';
 import { logger } from './log.js';
 import { PassDelivery } from './passes.js';
+import { cameraStatuses, engineStatus, type StatusParts } from './status.js';
 import type { Recognizer } from './recognition/recognizer.js';
 import type { Db } from './store/db.js';
 import { markDamaged, openCarDatabase, type ReplacedDatabase } from './store/health.js';
@@ -41,7 +42,7 @@ import { ReadRecorder } from './store/recorder.js';
 import { keyFromEnvironment, type DbKey } from './store/key.js';
 import { ReadStore } from './store/reads.js';
 import { allHandlers } from './requests/index.js';
-import { channelsFor, route } from './requests/router.js';
+import { route } from './requests/router.js';
 import { Connection, type EventSink } from './session/connection.js';
 import { Session, SessionTokens } from './session/session.js';
 import { defaultCarSettings, type CarSettings } from '../../shared/settings.js';
@@ -121,6 +122,8 @@ export class Engine {
   private readonly equipmentTimer: NodeJS.Timeout;
   /** The live tiles' pictures. */
   private readonly tiles: FrameTiles;
+  /** Where each part of a screen's status comes from. */
+  private readonly statusParts: StatusParts;
 
   constructor(private readonly options: EngineOptions) {
     this.now = options.now ?? Date.now;
@@ -165,6 +168,17 @@ export class Engine {
       // Where in the picture a camera sees plates tells whether it still points at the road.
       onNewPass: (cameraId, box, width, height) => this.alignment.observeRead(cameraId, box, width, height),
     });
+    this.statusParts = {
+      recognizer: options.recognizer.name,
+      cameras: () => this.cameraStatuses(),
+      hotLists: () => hotListStatus(this.db, this.now(), this.hotListsConfig.staleAfterHours * 3600_000),
+      readsSince: (since) => this.reads.countSince(since),
+      alertsSince: (since) => (this.db.prepare('SELECT count(*) AS n FROM alerts WHERE raised_at >= ?').get(since) as { n: number }).n,
+      gps: () => this.gps,
+      settings: () => this.carSettings.current,
+      needsFirstAdministrator: () => countUsers(this.db) === 0,
+      storage: () => ({ ...this.recorder.status(), replaced: this.replacedDatabase ? { ...this.replacedDatabase, problems: [...this.replacedDatabase.problems] } : null }),
+    };
     // A read stored without its match result (a crash, an older version) is matched now.
     this.recorder.rematchUnmatched();
     this.events.setMaxListeners(100);
@@ -269,7 +283,7 @@ export class Engine {
 
   /** Each camera's status as the screens see it: the pipeline's, with the alignment and picture verdicts. */
   private cameraStatuses(): CameraStatus[] {
-    return [...this.cameras.values()].map((c) => ({ ...c.status, misaligned: this.alignment.misaligned(c.config.id), equipment: this.equipment.check(c.config.id) }));
+    return cameraStatuses(this.cameras.values(), this.alignment, this.equipment);
   }
 
   /** The live tiles: each camera's newest frame as a small JPEG (encoded at most once per camera per interval), with its status. */
@@ -370,34 +384,7 @@ export class Engine {
    * signed in on sees the equipment but no position and no counts.
    */
   statusFor(session: Session | null): EngineStatus {
-    const now = this.now();
-    const user = session?.user ?? null;
-    const since = session?.signedInAt ?? null;
-    return {
-      user,
-      locked: session?.locked ?? false,
-      channels: channelsFor(allHandlers, user?.role ?? null),
-      cameras: this.cameraStatuses(),
-      // Covert lists are never shown in the car.
-      hotLists: hotListStatus(this.db, now, this.hotListsConfig.staleAfterHours * 3600_000)
-        .filter((l) => !l.covert)
-        .map((l) => ({
-          name: l.name, entries: l.entries, updatedAt: l.updatedAt, dataFrom: l.dataFrom, checkedAt: l.checkedAt,
-          stale: l.stale, staleReason: l.staleReason, kind: l.kind, lastError: l.lastError,
-        })),
-      signedInAt: since,
-      readsThisShift: since === null ? 0 : this.reads.countSince(since),
-      // Alerts, not hits: repeats of an open alert and covert hits are not news to the officer.
-      hitsThisShift: since === null ? 0 : (this.db.prepare('SELECT count(*) AS n FROM alerts WHERE raised_at >= ?').get(since) as { n: number }).n,
-      gps: user ? (this.gps?.current() ?? null) : null,
-      gpsReceiver: this.gps !== undefined,
-      feedConfidenceFloor: this.carSettings.current.screen.feedConfidenceFloor,
-      recognizer: this.options.recognizer.name,
-      needsFirstAdministrator: countUsers(this.db) === 0,
-      lockAfterMinutes: this.carSettings.current.screen.lockAfterMinutes,
-      pinMinLength: this.carSettings.current.accounts.pinMinLength,
-      storage: { ...this.recorder.status(), replaced: this.replacedDatabase ? { ...this.replacedDatabase, problems: [...this.replacedDatabase.problems] } : null },
-    };
+    return engineStatus(this.statusParts, session);
   }
 
   private emitStatus(): void {
