@@ -294,7 +294,10 @@ describe.skipIf(skipReason !== null)('every screen at every MDT size, day and ni
     await page.getByTestId('export-person').fill('Det. A. Ray-Montgomery');
     await page.getByTestId('export-agency').fill('Suffolk County District Attorney');
     await page.getByTestId('export-reason').fill('prosecution of the driver');
-    await page.getByTestId('export-case').fill('2026-00042');
+    await page.getByTestId('export-case-keyboard').click();
+    for (const char of '2026-00042') await page.getByTestId('export-keyboard').getByRole('button', { name: char, exact: true }).click();
+    await visit('history-export-keyboard');
+    await page.getByTestId('export-keyboard-done').click();
     await visit('history-export');
     await page.getByTestId('export-submit').click();
     await page.getByTestId('export-done').waitFor({ timeout: 30_000 });

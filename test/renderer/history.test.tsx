@@ -102,7 +102,13 @@ describe('history search screen', () => {
     type('export-person', 'Det. A. Ray');
     type('export-agency', 'County DA');
     type('export-reason', 'prosecution');
-    type('export-case', '2026-00042');
+    // The case number typed on the on-screen keyboard, which offers no character a case number cannot hold.
+    click('export-case-keyboard');
+    const keys = within(screen.getByTestId('export-keyboard'));
+    expect(keys.queryByRole('button', { name: '*' })).toBeNull();
+    for (const char of '2026-00042') fireEvent.click(keys.getByRole('button', { name: char }));
+    click('export-keyboard-done');
+    expect(screen.queryByTestId('export-keyboard')).toBeNull();
     click('export-submit');
     await screen.findByTestId('export-done');
     expect(engine.callsTo('evidence.export')[1]).toEqual({ searchId: 41, recipientPerson: 'Det. A. Ray', recipientAgency: 'County DA', reason: 'prosecution', caseNumber: '2026-00042' });

@@ -289,8 +289,11 @@ function ExportDialog({ source, onClose }: { source: ExportSource; onClose: () =
   const [caseNumber, setCaseNumber] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<Responses['evidence.export'] | null>(null);
+  const keyboard = useKeyboardTarget<'case'>();
+  const caseRef = useRef<HTMLInputElement>(null);
   async function submit(event: FormEvent) {
     event.preventDefault();
+    keyboard.close();
     const answer = await call(api, 'evidence.export', { ...source, recipientPerson: person, recipientAgency: agency, reason, caseNumber });
     if (answer.ok) setDone(answer.value);
     else setError(answer.error);
@@ -325,8 +328,14 @@ function ExportDialog({ source, onClose }: { source: ExportSource; onClose: () =
             </label>
             <label className="field">
               <span className="field-label">Case number</span>
-              <input className="input" data-testid="export-case" value={caseNumber} onChange={(e) => setCaseNumber(e.target.value)} />
+              <span className="osk-field">
+                <input ref={caseRef} className="input" data-testid="export-case" value={caseNumber} autoComplete="off" spellCheck={false} onChange={(e) => setCaseNumber(e.target.value)} {...keyboard.touchOpens('case')} />
+                <KeyboardButton open={keyboard.target === 'case'} label="the case number" onClick={() => keyboard.toggle('case')} testId="export-case-keyboard" />
+              </span>
             </label>
+            {keyboard.target === 'case' && (
+              <OnScreenKeyboard kind="case" label="Case number" value={caseNumber} onChange={setCaseNumber} onDone={keyboard.close} maxLength={40} fieldRef={caseRef} docked testId="export-keyboard" />
+            )}
             {error && (
               <p className="error-text" role="alert" data-testid="export-error">
                 {error}
