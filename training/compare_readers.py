@@ -70,8 +70,10 @@ def run_eval(data, split_name, split, folder, views):
     env.pop("LPR_OCR_VIEWS", None)
     if views is not None:
         env["LPR_OCR_VIEWS"] = views
+    # thorough: every network in the folder, over the views LPR_OCR_VIEWS sets (eval's default is
+    # the fast path, which reads one network in one view whatever the folder holds)
     cmd = ["node", LPR, "eval", os.path.join(data, split_name), "--split", split, "--threads", "1", "--json",
-           "--show-misses", "--models", folder]
+           "--show-misses", "--effort", "thorough", "--models", folder]
     p = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if p.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stderr}")

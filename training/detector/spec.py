@@ -19,10 +19,6 @@ def spec(metrics=None):
             "layout": "NCHW",
             "width": IN_W,
             "height": IN_H,
-            # the network is fully convolutional with its deepest features at stride 32: it takes
-            # any canvas whose sides are multiples of 32, so a frame narrower or lower than
-            # IN_W x IN_H at the letterbox scale may be given the smaller canvas that holds it
-            "size_multiple": SIZE_MULTIPLE,
             "colour_order": "BGR (exactly as OpenCV decodes: no channel swap needed)",
             "normalisation": "value = uint8 / 255 (range 0..1); no mean, no std",
             "letterbox": {
@@ -30,8 +26,12 @@ def spec(metrics=None):
                 "resized_size": "round(frame_width * s) x round(frame_height * s)",
                 "resize": "bilinear (cv2.resize INTER_LINEAR)",
                 "placement": "top-left corner at (0, 0); the rest of the canvas is padding",
-                "canvas": f"{IN_W} x {IN_H}, or round_up(resized width, {SIZE_MULTIPLE}) x round_up(resized height, "
-                          f"{SIZE_MULTIPLE}) (each side at most the full one): the same scale, less padding",
+                # the network is fully convolutional with its deepest features at stride 32, so it
+                # takes any canvas whose sides are multiples of 32; the engine uses the smaller one
+                # only when input.size_multiple is set (not by default: it changed one held-out read)
+                "canvas": f"{IN_W} x {IN_H}; a description may set input.size_multiple ({SIZE_MULTIPLE} fits this network) "
+                          f"to let the engine use round_up(resized width, {SIZE_MULTIPLE}) x round_up(resized height, "
+                          f"{SIZE_MULTIPLE}) instead (each side at most the full one): the same scale, less padding",
                 "pad_value": PAD_VALUE,
                 "to_frame": "frame_xy = network_xy / s",
             },
