@@ -1,10 +1,14 @@
 /** Shared set-up for the renderer's component tests: fresh stores, unmounted trees, silent tone. */
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { cleanup, configure, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, vi } from 'vitest';
 import { App } from '../../src/renderer/App.js';
 import { alertTone } from '../../src/renderer/audio/tone.js';
 import { resetAllStores } from '../../src/renderer/stores/index.js';
 import { FakeEngine, NOW, OFFICER } from './fake-engine.js';
+
+// findBy*/waitFor give up after one second by default: on a busy two-core machine a render can
+// take longer than that without anything being wrong. A real failure still fails, later.
+configure({ asyncUtilTimeout: 10_000 });
 
 export function installRendererHooks(): void {
   beforeEach(() => {

@@ -125,7 +125,17 @@ export class AlertService {
       acknowledgedAt: null,
       checks: { charactersMatch: null, stateMatches: null, dispatch: null, dispatchNote: null },
       disposition: null,
+      raisedDuring: this.provisionalRaisedDuring(now),
     };
+  }
+
+  /** Who was signed in, as the stored alert will say; a database that cannot even be read leaves it unknown. */
+  private provisionalRaisedDuring(now: number): AlertView['raisedDuring'] {
+    try {
+      return this.raisedDuring(now);
+    } catch {
+      return null;
+    }
   }
 
   /**
