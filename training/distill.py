@@ -210,6 +210,26 @@ def install_synth_options(confusable, neighbour):
     synth.NEIGHBOUR_PROB = neighbour
 
 
+def boost_mix(mix, spec):
+    """The batch mix with the shares of the sources named in SPEC ("eu=1.5,eu-det=1.5") scaled, summing to 1."""
+    out = dict(mix)
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        name, sep, factor = part.partition("=")
+        if not sep or name not in out:
+            raise SystemExit(f"--boost {spec}: '{part}' is not SOURCE=FACTOR with SOURCE one of {', '.join(out)}")
+        try:
+            f = float(factor)
+        except ValueError:
+            f = -1.0
+        if not 0 <= f <= 10:
+            raise SystemExit(f"--boost {spec}: the factor of {name} must be a number between 0 and 10")
+        out[name] *= f
+    total = sum(out.values())
+    if total <= 0:
+        raise SystemExit(f"--boost {spec}: no source left in the batch")
+    return {k: v / total for k, v in out.items()}
+
+
 # ---------------------------------------------------------------- losses
 
 def kd_chars(student_logits, teacher_probs, tau, mode="chars"):
@@ -287,6 +307,8 @@ def main():
     ap.add_argument("--neighbour", type=float, default=0.2, metavar="P", help="share of synthetic crops with a neighbour's characters at an edge")
     ap.add_argument("--detector-views", type=float, default=0.2, metavar="P")
     ap.add_argument("--two-line", type=float, default=0.08, metavar="P")
+    ap.add_argument("--boost", default="", metavar="SRC=F,...",
+                    help="scale the batch share of sources (synth, us-crops, us-dev, eu, us-dev-det, eu-det), e.g. eu=1.5,eu-det=1.5")
     ap.add_argument("--epoch-steps", type=int, default=100)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=201)
@@ -334,7 +356,8 @@ def main():
     install_synth_options(args.confusable, args.neighbour)
     detector = detector_views.DetectorViews() if args.detector_views > 0 else None
     real = train.RealSet(args.data, states, detector)
-    mix = train.batch_mix(args.detector_views)
+    mix = boost_mix(train.batch_mix(args.detector_views), args.boost)
+    train.log("batch mix: " + ", ".join(f"{k} {v:.3f}" for k, v in mix.items()), logf)
     train.log("data: train " + ", ".join(f"{k}={len(v)}" for k, v in real.items.items()) +
               " | held out " + ", ".join(f"{k}={len(v)}" for k, v in real.val.items()), logf)
 
@@ -356,7 +379,7 @@ def main():
     torch.manual_seed(args.seed + step)
     meta = {"run": args.run, "width": width, "distilledFrom": [os.path.basename(p) for p in teacher_paths(args.teachers)],
             "initFrom": os.path.basename(args.init), "kd": args.kd, "kdMode": args.kd_mode, "tau": args.tau, "confusable": args.confusable,
-            "neighbour": args.neighbour}
+            "neighbour": args.neighbour, "boost": args.boost}
     res0 = train.evaluate(model, real, states)
     train.log(f"student from {os.path.basename(args.init)} width {width}: " +
               " ".join(f"{k} {v['exact']:.3f}" for k, v in res0.items()) + f" | schedule {args.steps} steps batch {args.batch}", logf)
