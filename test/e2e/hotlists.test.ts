@@ -28,29 +28,39 @@ describe.skipIf(skipReason !== null)('hot lists end to end (browser mode)', () =
 
   it('syncs the lists and finds this shift’s reads for a new manual entry', async () => {
     const { page, problems } = await car.open(DEMO_USER);
-    // Wait until the first car of the demo footage has been read during this officer's
-    // shift (since sign-in): the footage loops, so a second row of it is a pass after
-    // sign-in even when the first was read before.
-    await page.getByTestId('read-row').filter({ hasText: '7KDP418' }).nth(1).waitFor({ timeout: 120_000 });
-
-    await page.getByTestId('hotlists-open').click();
-    await page.getByTestId('hotlists-panel').waitFor();
-    await page.getByTestId('hotlists-sync').click();
-    const outcome = page.getByTestId('hotlists-sync-outcome').filter({ hasText: 'demo' });
-    await outcome.waitFor({ timeout: 60_000 });
-    expect(await outcome.getAttribute('class')).not.toContain('failed');
-
-    await page.getByTestId('manual-plate').fill('7KDP*');
-    await page.getByTestId('manual-reason').fill('Seen at the burglary on Elm St, witness report');
-    await page.getByTestId('manual-submit').click();
-    await page.getByTestId('manual-added').waitFor({ timeout: 10_000 });
-    await page.getByTestId('manual-entry-row').filter({ hasText: '7KDP*' }).first().waitFor();
-    await expect.poll(() => page.getByTestId('manual-earlier-reads').textContent()).toContain('7KDP418');
-    await page.screenshot({ path: path.join(projectRoot, 'test-results', 'manual-entry.png') });
-
-    // The footage loops: the car's next pass hits the new partial entry and raises an alert.
     const db = openDatabase(path.join(car.dataDir, 'lpr.sqlite'), undefined, { key: demoDbKey(), readonly: true });
     try {
+      // Wait until the first car of the demo footage has been read during this officer's
+      // shift (captured after the sign-in the manual entry searches from): on a loaded
+      // machine the footage can loop more than once before the sign-in is through, so the
+      // rows on screen alone do not say which pass came after it.
+      const sinceSignIn = () =>
+        (
+          db
+            .prepare(
+              `SELECT count(*) AS n FROM reads WHERE plate = '7KDP418'
+                 AND captured_at >= (SELECT max(signed_in_at) FROM sessions WHERE user_id = ? AND ended_at IS NULL)`,
+            )
+            .get(DEMO_USER.id) as { n: number }
+        ).n;
+      await expect.poll(sinceSignIn, { timeout: 180_000, interval: 500 }).toBeGreaterThan(0);
+
+      await page.getByTestId('hotlists-open').click();
+      await page.getByTestId('hotlists-panel').waitFor();
+      await page.getByTestId('hotlists-sync').click();
+      const outcome = page.getByTestId('hotlists-sync-outcome').filter({ hasText: 'demo' });
+      await outcome.waitFor({ timeout: 60_000 });
+      expect(await outcome.getAttribute('class')).not.toContain('failed');
+
+      await page.getByTestId('manual-plate').fill('7KDP*');
+      await page.getByTestId('manual-reason').fill('Seen at the burglary on Elm St, witness report');
+      await page.getByTestId('manual-submit').click();
+      await page.getByTestId('manual-added').waitFor({ timeout: 10_000 });
+      await page.getByTestId('manual-entry-row').filter({ hasText: '7KDP*' }).first().waitFor();
+      await expect.poll(() => page.getByTestId('manual-earlier-reads').textContent()).toContain('7KDP418');
+      await page.screenshot({ path: path.join(projectRoot, 'test-results', 'manual-entry.png') });
+
+      // The footage loops: the car's next pass hits the new partial entry and raises an alert.
       await expect
         .poll(
           () =>
