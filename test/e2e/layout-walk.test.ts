@@ -18,7 +18,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USER } from '../../src/main/engine/demo.js';
 import { importHotListCsv } from '../../src/main/engine/hotlist/index.js';
-import { e2eSkipReason, MDT_SIZES, pageProblems, projectRoot, showAs, startCar, startServe, THEMES, type Car, type ServedApp } from '../helpers/chromium.js';
+import { e2eSkipReason, MDT_SIZES, pageProblems, projectRoot, showAs, signOut, startCar, startServe, THEMES, type Car, type ServedApp } from '../helpers/chromium.js';
 import { addEarlierReads } from '../helpers/earlier-reads.js';
 import { describeProblems, layoutProblems } from '../helpers/layout.js';
 
@@ -114,17 +114,6 @@ describe.skipIf(skipReason !== null)('every screen at every MDT size, day and ni
     await page.getByTestId('login-pin').fill(pin);
     await page.getByTestId('login-submit').click();
     await page.getByTestId('patrol-view').or(page.getByTestId('alert-screen')).or(page.getByTestId('start-patrol')).first().waitFor({ timeout: 90_000 });
-  }
-
-  /** Sign-out through the open-alerts question (when asked) and the shift summary. */
-  async function signOut(): Promise<void> {
-    await page.getByTestId('logout').click();
-    const anyway = page.getByTestId('signout-anyway');
-    const confirm = page.getByTestId('signout-confirm');
-    await anyway.or(confirm).first().waitFor({ timeout: 30_000 });
-    if (await anyway.isVisible()) await anyway.click();
-    await confirm.click();
-    await page.getByTestId('login-user').waitFor({ timeout: 30_000 });
   }
 
   /** Back to patrol from the alert screen: every open alert acknowledged (a new one may have come in), then put aside. */
@@ -372,7 +361,7 @@ describe.skipIf(skipReason !== null)('every screen at every MDT size, day and ni
     await page.getByTestId('hold-row').first().waitFor({ timeout: 30_000 });
     await visit('records-hold');
     await page.getByTestId('records-close').click();
-    await signOut();
+    await signOut(page);
   }, 300_000);
 
   it('the administrator: users, car settings, audit, retention', async () => {
@@ -402,7 +391,7 @@ describe.skipIf(skipReason !== null)('every screen at every MDT size, day and ni
     await page.getByTestId('retention-section').waitFor({ timeout: 30_000 });
     await visit('records-retention');
     await page.getByTestId('records-close').click();
-    await signOut();
+    await signOut(page);
   }, 300_000);
 
   // Last: a disposed alert's plate, seen again five minutes after its alert, raises a new one.

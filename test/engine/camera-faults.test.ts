@@ -9,7 +9,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +19,7 @@ import { FrameSourceError } from '../../src/main/engine/camera/source.js';
 import type { Recognizer } from '../../src/main/engine/recognition/recognizer.js';
 import cv from '../../src/main/engine/opencv.js';
 import { encodeJpeg } from '../../src/main/engine/engine.js';
-import { MjpegCamera } from '../helpers/mjpeg.js';
+import { hungCamera, MjpegCamera } from '../helpers/mjpeg.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
@@ -81,19 +80,11 @@ function camera(config: Omit<CameraConfig, 'name' | 'fps'> & { fps?: number }, g
   return { pipeline, statuses, faulted };
 }
 
-/** A "network camera" on 127.0.0.1 that accepts connections and never sends a byte. */
+/** A camera that accepts and never sends (test/helpers/mjpeg.ts), closed after the test. */
 async function hungServer(): Promise<string> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise<void>((resolve) => {
-    for (const socket of sockets) socket.destroy();
-    server.close(() => resolve());
-  }));
-  return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/video.mjpg`;
+  const camera = await hungCamera();
+  cleanups.push(camera.close);
+  return camera.url;
 }
 
 async function mjpegCamera(): Promise<MjpegCamera> {

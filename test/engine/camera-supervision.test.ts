@@ -7,7 +7,6 @@
  * Needs the built grabber process (`npm run build:node`; `npm test` builds).
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -24,7 +23,7 @@ import { importHotListCsv } from '../../src/main/engine/hotlist/index.js';
 import type { FrameRecognition, Recognizer } from '../../src/main/engine/recognition/recognizer.js';
 import cv from '../../src/main/engine/opencv.js';
 import { encodeJpeg } from '../../src/main/engine/engine.js';
-import { MjpegCamera } from '../helpers/mjpeg.js';
+import { hungCamera, MjpegCamera } from '../helpers/mjpeg.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
@@ -66,19 +65,11 @@ const coded: Recognizer = {
   async dispose() {},
 };
 
-/** A "network camera" on 127.0.0.1 that accepts connections and never sends a byte. */
-async function hungCamera(): Promise<string> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise<void>((resolve) => {
-    for (const socket of sockets) socket.destroy();
-    server.close(() => resolve());
-  }));
-  return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/video.mjpg`;
+/** A camera that accepts and never sends (test/helpers/mjpeg.ts), closed after the test. */
+async function hungCameraUrl(): Promise<string> {
+  const camera = await hungCamera();
+  cleanups.push(camera.close);
+  return camera.url;
 }
 
 async function until<T>(what: string, check: () => T | undefined | null | false, timeoutMs = 60_000): Promise<T> {
@@ -187,7 +178,7 @@ describe('camera supervision', () => {
     const alerts: AlertView[] = [];
     engine.on('alert', (a) => alerts.push(a));
 
-    engine.startCamera({ id: 'ip', name: 'IP', source: await hungCamera(), fps: 0 });
+    engine.startCamera({ id: 'ip', name: 'IP', source: await hungCameraUrl(), fps: 0 });
     engine.startCamera({ id: 'front', name: 'Front', source: folderOfFrames([10, 10, 10, ...Array<number>(17).fill(0)]), fps: 10, loop: true });
     const camera = (id: string): CameraStatus => engine.status().cameras.find((c) => c.id === id)!;
     await until('the folder camera live', () => camera('front').state === 'live');

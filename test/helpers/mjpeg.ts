@@ -4,7 +4,7 @@
  * that a test can kill, freeze and bring back on the same address.
  */
 import http from 'node:http';
-import type net from 'node:net';
+import net from 'node:net';
 
 export class MjpegCamera {
   private server: http.Server | null = null;
@@ -75,4 +75,23 @@ export class MjpegCamera {
     this.clients.clear();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+}
+
+/**
+ * A "network camera" on 127.0.0.1 that accepts connections and never sends a
+ * byte. Returns its URL and how to close it (open connections included).
+ */
+export async function hungCamera(): Promise<{ url: string; close: () => Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const close = () =>
+    new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    });
+  return { url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/video.mjpg`, close };
 }

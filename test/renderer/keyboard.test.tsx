@@ -32,6 +32,18 @@ function tap(keyboard: string, text: string) {
 
 const LETTERED: User = { id: 'Sgt.K9-b', name: 'Sgt. Baker', role: 'officer' };
 
+/** An officer who may search history, on the history screen (no earlier reads). */
+async function openHistory(): Promise<FakeEngine> {
+  const engine = new FakeEngine();
+  engine.status = makeStatus({ user: OFFICER, channels: ['history.search', 'history.reasons'] });
+  engine.handle('history.reasons', () => ({ ok: true, value: [] }));
+  engine.handle('history.search', () => ({ ok: true, value: { searchId: 1, truncated: false, reads: [] } }));
+  await renderSignedIn(engine);
+  click('history-open');
+  await screen.findByTestId('history-screen');
+  return engine;
+}
+
 describe('sign-in keyboard', () => {
   it('types a user ID with letters, digits, lower case and punctuation on the keyboard, the PIN on the keypad, and signs in', async () => {
     const engine = new FakeEngine();
@@ -179,13 +191,7 @@ describe('plate keyboard', () => {
   });
 
   it('types the history search plate on the keyboard', async () => {
-    const engine = new FakeEngine();
-    engine.status = makeStatus({ user: OFFICER, channels: ['history.search', 'history.reasons'] });
-    engine.handle('history.reasons', () => ({ ok: true, value: [] }));
-    engine.handle('history.search', () => ({ ok: true, value: { searchId: 1, truncated: false, reads: [] } }));
-    await renderSignedIn(engine);
-    click('history-open');
-    await screen.findByTestId('history-screen');
+    const engine = await openHistory();
     fireEvent.change(screen.getByTestId('history-case'), { target: { value: '24-1187' } });
     click('history-plate-keyboard');
     tap('history-keyboard', 'BXR4?27');
@@ -251,13 +257,7 @@ describe('case number and approval code keyboards', () => {
   });
 
   it('types the history search\'s case number on the keyboard, then the plate', async () => {
-    const engine = new FakeEngine();
-    engine.status = makeStatus({ user: OFFICER, channels: ['history.search', 'history.reasons'] });
-    engine.handle('history.reasons', () => ({ ok: true, value: [] }));
-    engine.handle('history.search', () => ({ ok: true, value: { searchId: 1, truncated: false, reads: [] } }));
-    await renderSignedIn(engine);
-    click('history-open');
-    await screen.findByTestId('history-screen');
+    const engine = await openHistory();
     click('history-case-keyboard');
     tap('history-keyboard', '24/1187.A');
     click('history-keyboard-done');

@@ -8,10 +8,10 @@
  * (`npm run build:node`; `npm test` builds).
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { hungCamera } from '../helpers/mjpeg.js';
 import { cameraSettingsSchema, carSettingsSchema, settingsChanges, type CarSettings, type CameraSettingsInput } from '../../src/shared/settings.js';
 import { Engine } from '../../src/main/engine/engine.js';
 import { grabberProcessFile } from '../../src/main/engine/camera/grabber.js';
@@ -48,19 +48,11 @@ function folderOfFrames(count = 4): string {
 
 const idle: Recognizer = { name: 'idle', recognize: async () => ({ plates: [], timings: { detectMs: 0, ocrMs: 0 } }), dispose: async () => {} };
 
-/** A "network camera" on 127.0.0.1 that accepts connections and never sends a byte. */
-async function hungCamera(): Promise<string> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise<void>((resolve) => {
-    for (const socket of sockets) socket.destroy();
-    server.close(() => resolve());
-  }));
-  return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/video.mjpg`;
+/** A camera that accepts and never sends (test/helpers/mjpeg.ts), closed after the test. */
+async function hungCameraUrl(): Promise<string> {
+  const camera = await hungCamera();
+  cleanups.push(camera.close);
+  return camera.url;
 }
 
 function camera(id: string, source: string, more: Partial<CameraSettingsInput> = {}): CameraSettingsInput {
@@ -205,7 +197,7 @@ describe('camera preview', () => {
 
   it('reports a source that never sends, while the engine keeps answering', async () => {
     expect(grabberProcessFile(), 'the grabber process must be built (npm run build:node)').not.toBeNull();
-    const hung = await hungCamera();
+    const hung = await hungCameraUrl();
     const { screen } = await carWith(carSettingsSchema.parse({}));
     const previews = new CameraPreviews(Date.now, { timeoutMs: 4000 });
     cleanups.push(() => previews.close());
