@@ -9,6 +9,7 @@ import { cameraSettingsSchema, carSettingsSchema, type CarSettings } from './set
 import { CASE_NUMBER_PATTERN, justificationSchema, normalisePlateQuery, PLATE_QUERY_PATTERN, type SearchReason } from './records.js';
 import { DISPOSITION_ACTIONS, type QuickReasons } from './checklist.js';
 import { CAMERA_FAULT_KINDS, EQUIPMENT_VERDICTS } from './equipment.js';
+import { DATA_FROM_KINDS, HOTLIST_FAULT_KINDS } from './hotlists.js';
 import { alertColourSchema } from './colours.js';
 
 export const PLATE_PATTERN = /^[A-Z0-9]{1,10}$/;
@@ -362,22 +363,41 @@ export const cameraFrameSchema = z.object({
 });
 export type CameraFrame = z.infer<typeof cameraFrameSchema>;
 
+/**
+ * Why a list's last sync or import failed, as the engine's hot-list code found
+ * it; the screens say it in plain words (hotlists.ts).
+ */
+export const hotListFaultSchema = z.object({
+  kind: z.enum(HOTLIST_FAULT_KINDS),
+  /** The engine's own account (file path, URL, server's words): for the administrator and the log, never a banner's words. */
+  detail: z.string(),
+  /** When it failed. */
+  at: z.number(),
+  /** refused: the server's HTTP status; null for the others or when unknown. */
+  status: z.number().int().nullable(),
+  /** bad-format: the file's line at fault; null for the others or when unknown. */
+  line: z.number().int().nullable(),
+});
+export type HotListFault = z.infer<typeof hotListFaultSchema>;
+
 export const hotListStatusSchema = z.object({
   name: z.string(),
   entries: z.number().int(),
   /** The date of the list's data (its age counts from here); a manual list's last change. */
   updatedAt: z.number().nullable(),
   /** Where updatedAt comes from: the extract's own date, the file's mtime, the server's Last-Modified, the download. */
-  dataFrom: z.enum(['extract', 'file', 'server', 'download']).nullable().optional(),
+  dataFrom: z.enum(DATA_FROM_KINDS).nullable().optional(),
   /** When a sync last confirmed the copy in the car; does not make its data younger. */
   checkedAt: z.number().nullable().optional(),
+  /** Never loaded, its last sync failed, or its data is older than staleAfterMs (hotlists.ts hotListTrouble says which). */
   stale: z.boolean(),
-  /** Why the list is stale, in plain words (never synced, data too old, last sync failed). */
-  staleReason: z.string().nullable().optional(),
+  /** The age past which its data is stale (C.3); null for a manual list, never stale. */
+  staleAfterMs: z.number().nullable().optional(),
   kind: z.enum(['imported', 'manual']),
   /** Why the last import or sync failed, when it failed after the last success. */
-  lastError: z.string().nullable(),
+  fault: hotListFaultSchema.nullable(),
 });
+export type HotListStatus = z.infer<typeof hotListStatusSchema>;
 
 export const manualEntrySchema = z.object({
   id: idSchema,
@@ -408,7 +428,10 @@ export const hotListSyncEventSchema = z.object({
   phase: z.enum(['download', 'import', 'done', 'failed']),
   /** 0..1 when known. */
   fraction: z.number().min(0).max(1).nullable(),
+  /** What is happening, in words a screen may show (a failure's in the officer's words, hotlists.ts). */
   message: z.string(),
+  /** failed: why, with the engine's detail for the administrator. */
+  fault: hotListFaultSchema.nullable().optional(),
 });
 export type HotListSyncEvent = z.infer<typeof hotListSyncEventSchema>;
 
@@ -724,7 +747,8 @@ export interface Responses {
   'shift.map': ShiftMap;
   /** A data: URL of the tile image, or null when that tile is not installed. */
   'map.tile': string | null;
-  'hotlists.sync': { list: string; outcome: string; entries: number; error: string | null }[];
+  /** error: the engine's account (for the administrator and the log); fault: its kind, for the officer's words. */
+  'hotlists.sync': { list: string; outcome: string; entries: number; error: string | null; fault: HotListFault | null }[];
   'hotlists.manual.list': ManualEntryView[];
   'hotlists.manual.add': { entry: ManualEntryView; readsThisShift: z.infer<typeof earlierReadSchema>[] };
   'hotlists.manual.remove': null;

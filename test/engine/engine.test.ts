@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Mat } from '@u4/opencv4nodejs';
-import type { AlertView, ReadSummary } from '../../src/shared/contract.js';
+import type { AlertView, HotListSyncEvent, ReadSummary } from '../../src/shared/contract.js';
 import { Engine } from '../../src/main/engine/engine.js';
 import { importHotListCsv, importHotListNcic } from '../../src/main/engine/hotlist/index.js';
 import { addUser } from '../../src/main/engine/governance/users.js';
@@ -232,20 +232,30 @@ describe('Engine hot-list requests', () => {
     expect(await screen.invoke('hotlists.sync', {})).toEqual({ ok: false, error: 'hotlists.sync: sign in first' });
     await screen.invoke('session.login', { userId: 'o3', pin: '333399' });
     // Sign-in starts the shift-start sync (C.3); a request meanwhile gets that sync's outcome.
-    expect(await screen.invoke('hotlists.sync', {})).toEqual({ ok: true, value: [{ list: 'agency', outcome: expect.any(String), entries: 1, error: null }] });
+    expect(await screen.invoke('hotlists.sync', {})).toEqual({ ok: true, value: [{ list: 'agency', outcome: expect.any(String), entries: 1, error: null, fault: null }] });
     fs.writeFileSync(path.join(dir, 'list.csv'), 'plate,state,list_code,description\nHOT123,CA,V,stolen\nNEW777,NV,W,wanted\n');
     const events: string[] = [];
-    engine.on('hotListSync', (e) => events.push(`${e.list}:${e.phase}`));
+    const failedEvents: HotListSyncEvent[] = [];
+    engine.on('hotListSync', (e) => {
+      events.push(`${e.list}:${e.phase}`);
+      if (e.phase === 'failed') failedEvents.push(e);
+    });
     const synced = await screen.invoke('hotlists.sync', {});
-    expect(synced).toEqual({ ok: true, value: [{ list: 'agency', outcome: 'imported', entries: 2, error: null }] });
+    expect(synced).toEqual({ ok: true, value: [{ list: 'agency', outcome: 'imported', entries: 2, error: null, fault: null }] });
     expect(events).toContain('agency:done');
-    expect(engine.status().hotLists.find((l) => l.name === 'agency')).toMatchObject({ entries: 2, stale: false, kind: 'imported', lastError: null });
+    expect(engine.status().hotLists.find((l) => l.name === 'agency')).toMatchObject({ entries: 2, stale: false, kind: 'imported', fault: null });
 
     // A broken file: the sync fails, the officer sees why, the previous list stays in force.
     fs.writeFileSync(path.join(dir, 'list.csv'), 'plate,state,list_code,description\nBAD,"unterminated\n');
     const failed = await screen.invoke('hotlists.sync', {});
-    expect(failed).toMatchObject({ ok: true, value: [{ list: 'agency', outcome: 'failed', entries: 0, error: expect.stringMatching(/list\.csv:2/) }] });
-    expect(engine.status().hotLists.find((l) => l.name === 'agency')).toMatchObject({ entries: 2, lastError: expect.stringMatching(/list\.csv:2/) });
+    expect(failed).toMatchObject({
+      ok: true,
+      value: [{ list: 'agency', outcome: 'failed', entries: 0, error: expect.stringMatching(/list\.csv:2/), fault: { kind: 'bad-format', line: 2, detail: expect.stringMatching(/list\.csv:2/) } }],
+    });
+    expect(engine.status().hotLists.find((l) => l.name === 'agency')).toMatchObject({ entries: 2, fault: { kind: 'bad-format', line: 2, detail: expect.stringMatching(/list\.csv:2/) } });
+    // The sync's failure event says it in the officer's words; the path travels only in its fault's detail.
+    expect(failedEvents.at(-1)).toMatchObject({ list: 'agency', phase: 'failed', message: 'The new file is damaged or in the wrong format (line 2), so it was not taken.' });
+    expect(failedEvents.at(-1)!.message).not.toContain('list.csv');
 
     expect(await screen.invoke('hotlists.manual.add', { plate: 'ABC12', state: null, reason: '' })).toMatchObject({ ok: false, error: expect.stringMatching(/reason/) });
     const added = await screen.invoke('hotlists.manual.add', { plate: 'ABC12', state: 'CA', reason: 'Seen leaving a burglary', expiresInHours: 8 });

@@ -21,10 +21,12 @@ const front: CameraStatus = {
 
 function list(name: string, over: Partial<HotListStatus> = {}): HotListStatus {
   return {
-    name, entries: 10, updatedAt: T0 - 3_600_000, dataFrom: 'download', checkedAt: T0 - 3_600_000, stale: false, staleReason: null, kind: 'imported',
-    source: `https://lists.example/${name}`, covert: false, ageMs: 3_600_000, lastError: null, lastErrorAt: null, ...over,
+    name, entries: 10, updatedAt: T0 - 3_600_000, dataFrom: 'download', checkedAt: T0 - 3_600_000, stale: false, staleAfterMs: 86_400_000, staleReason: null, kind: 'imported',
+    source: `https://lists.example/${name}`, covert: false, ageMs: 3_600_000, fault: null, ...over,
   };
 }
+
+const LOCAL_FAULT = { kind: 'refused', detail: 'server answered HTTP 503', at: T0 - 60_000, status: 503, line: null } as const;
 
 const storage: StorageStatus = { state: 'ok', message: null, buffered: 0, lost: 0, freeBytes: 5e9, replaced: null };
 
@@ -38,7 +40,7 @@ function parts(over: Partial<StatusParts> = {}): StatusParts & { asked: number[]
     asked,
     recognizer: 'paddle',
     cameras: () => [front],
-    hotLists: () => [list('NCIC'), list('task-force', { covert: true }), list('LOCAL', { stale: true, staleReason: 'the data is 30 hours old', lastError: 'HTTP 503' })],
+    hotLists: () => [list('NCIC'), list('task-force', { covert: true }), list('LOCAL', { stale: true, staleReason: 'LOCAL list could not be updated. The list\'s server refused the download (HTTP 503).', fault: LOCAL_FAULT })],
     readsSince: (since) => {
       asked.push(since);
       return readTimes.filter((t) => t >= since).length;
@@ -79,7 +81,7 @@ describe('engine status', () => {
     const { hotLists } = engineStatus(parts(), null);
     expect(hotLists.map((l) => l.name)).toEqual(['NCIC', 'LOCAL']);
     expect(hotLists[1]).toEqual({
-      name: 'LOCAL', entries: 10, updatedAt: T0 - 3_600_000, dataFrom: 'download', checkedAt: T0 - 3_600_000, stale: true, staleReason: 'the data is 30 hours old', kind: 'imported', lastError: 'HTTP 503',
+      name: 'LOCAL', entries: 10, updatedAt: T0 - 3_600_000, dataFrom: 'download', checkedAt: T0 - 3_600_000, stale: true, staleAfterMs: 86_400_000, kind: 'imported', fault: LOCAL_FAULT,
     });
     // What only the engine needs (the source's address) does not reach the screens.
     expect(JSON.stringify(hotLists)).not.toContain('lists.example');

@@ -56,7 +56,7 @@ describe("a list's age is its data's age", () => {
     expect(result.dataDate).toEqual({ at: Date.UTC(2024, 0, 1), from: 'extract' });
     const now = Date.UTC(2024, 0, 3, 12);
     expect(statusOf(db, now)).toMatchObject({ updatedAt: Date.UTC(2024, 0, 1), dataFrom: 'extract', ageMs: 2.5 * DAY, stale: true });
-    expect(statusOf(db, now).staleReason).toBe("its data is 2 days old by the extract's own date, over the 24 h limit: get a newer list");
+    expect(statusOf(db, now).staleReason).toBe("ncic list is out of date. Its data is 2 days old by the extract's own date, over the 24 h limit.");
     expect(statusOf(db, Date.UTC(2024, 0, 1, 20)).stale).toBe(false);
   });
 
@@ -70,7 +70,7 @@ describe("a list's age is its data's age", () => {
     expect(await syncHotList(db, { ...options(dir, () => now), from: file })).toMatchObject({ outcome: 'imported', entries: 2 });
     const first = statusOf(db, now);
     expect(first).toMatchObject({ updatedAt: mtime.getTime(), dataFrom: 'file', stale: true });
-    expect(first.staleReason).toMatch(/^its data is 5 days old by the file's date/);
+    expect(first.staleReason).toMatch(/^ncic list is out of date\. Its data is 5 days old by the file's date/);
     const later = now + HOUR;
     expect(await syncHotList(db, { ...options(dir, () => later), from: file })).toMatchObject({ outcome: 'unchanged' });
     expect(statusOf(db, later)).toMatchObject({ updatedAt: mtime.getTime(), checkedAt: later, stale: true });
@@ -92,12 +92,13 @@ describe("a list's age is its data's age", () => {
     await expect(syncHotList(db, { ...options(dir, Date.now), from: file })).rejects.toThrow(/no such file/);
     const failed = statusOf(db, Date.now());
     expect(failed).toMatchObject({ stale: true, entries: 2 });
-    expect(failed.staleReason).toMatch(/^the last update failed \(.*no such file.*\); the copy in force is \d+ min old$/);
+    expect(failed.fault).toMatchObject({ kind: 'missing', detail: expect.stringMatching(/share\.txt: no such file/) });
+    expect(failed.staleReason).toMatch(/^ncic list could not be updated\. The list file is missing: the USB stick or network share may not be connected\.$/);
     // Still stale on every later look, however young the data.
     expect(statusOf(db, Date.now() + 1000).stale).toBe(true);
     fs.renameSync(moved, file);
     expect(await syncHotList(db, { ...options(dir, Date.now), from: file })).toMatchObject({ outcome: 'unchanged' });
-    expect(statusOf(db, Date.now())).toMatchObject({ stale: false, staleReason: null, lastError: null });
+    expect(statusOf(db, Date.now())).toMatchObject({ stale: false, staleReason: null, fault: null });
   });
 
   it("says a list that never loaded is stale because its first sync failed", async () => {
@@ -107,7 +108,8 @@ describe("a list's age is its data's age", () => {
     const bad = writeFile(dir, 'bad.txt', `${NCIC_HEADER}\nnot a record\n`);
     await expect(importHotListNcic(db, bad, { list: 'ncic' })).rejects.toThrow(/:2:/);
     expect(statusOf(db, Date.now())).toMatchObject({ stale: true, updatedAt: null });
-    expect(statusOf(db, Date.now()).staleReason).toMatch(/^never loaded: the update failed \(.*bad\.txt:2:/);
+    expect(statusOf(db, Date.now()).fault).toMatchObject({ kind: 'bad-format', line: 2, detail: expect.stringMatching(/bad\.txt:2:/) });
+    expect(statusOf(db, Date.now()).staleReason).toBe('ncic list could not be loaded. The new file is damaged or in the wrong format (line 2), so it was not taken. There is no copy of it on the car: reads are not checked against it.');
   });
 
   it("uses the server's Last-Modified, and a 304 later does not make the data younger", async () => {
@@ -125,7 +127,7 @@ describe("a list's age is its data's age", () => {
     const now = Date.UTC(2024, 5, 4, 8);
     expect(await syncHotList(db, { ...options(dir, () => now), from: url })).toMatchObject({ outcome: 'imported' });
     expect(statusOf(db, now)).toMatchObject({ updatedAt: lastModified.getTime(), dataFrom: 'server', stale: true });
-    expect(statusOf(db, now).staleReason).toBe("its data is 3 days old by the server's date, over the 24 h limit: get a newer list");
+    expect(statusOf(db, now).staleReason).toBe("ncic list is out of date. Its data is 3 days old by the server's date, over the 24 h limit.");
     expect(await syncHotList(db, { ...options(dir, () => now + HOUR), from: url })).toMatchObject({ outcome: 'not-modified' });
     expect(statusOf(db, now + HOUR)).toMatchObject({ updatedAt: lastModified.getTime(), checkedAt: now + HOUR, stale: true });
   });

@@ -36,7 +36,7 @@ describe('lpr hotlist', () => {
 
     const status = await lpr(data, 'status', '--json');
     const parsed = JSON.parse(status.out[0]!) as unknown[];
-    expect(parsed.map((s) => hotListStatusSchema.parse(s))).toEqual([{ name: 'ncic', entries: 2, updatedAt: expect.any(Number), dataFrom: 'file', checkedAt: expect.any(Number), stale: false, staleReason: null, kind: 'imported', lastError: null }]);
+    expect(parsed.map((s) => hotListStatusSchema.parse(s))).toEqual([{ name: 'ncic', entries: 2, updatedAt: expect.any(Number), dataFrom: 'file', checkedAt: expect.any(Number), stale: false, staleAfterMs: 86_400_000, kind: 'imported', fault: null }]);
     expect((await lpr(data, 'status')).out[0]).toMatch(/^ncic: 2 entries, 0 min old$/);
 
     const sync = await lpr(data, 'sync', '--from', ncic, '--list', 'ncic');
@@ -82,7 +82,12 @@ describe('lpr hotlist', () => {
     await lpr(data, 'import', good, '--list', 'l');
     const bad = writeFile(dir, 'bad.csv', 'plate,state,list_code,description\nAAA111,CA,V,x\nBBB,CAL,V,y\n');
     await expect(lpr(data, 'import', bad, '--list', 'l')).rejects.toThrow(new CommandFailed(`${bad}:3: state "CAL" is not a two-letter code`));
-    expect(JSON.parse((await lpr(data, 'status', '--json')).out[0]!)).toEqual([expect.objectContaining({ entries: 1, lastError: expect.stringContaining(':3:') })]);
+    expect(JSON.parse((await lpr(data, 'status', '--json')).out[0]!)).toEqual([expect.objectContaining({ entries: 1, fault: expect.objectContaining({ kind: 'bad-format', line: 3, detail: expect.stringContaining(':3:') }) })]);
+    const text = await lpr(data, 'status');
+    expect(text.out).toEqual([
+      'l: 1 entries, 0 min old  STALE: l list could not be updated. The new file is damaged or in the wrong format (line 3), so it was not taken. Sync before patrol.',
+      `  last sync failed (bad-format): ${bad}:3: state "CAL" is not a two-letter code`,
+    ]);
     const failedSync = await lpr(data, 'sync', '--from', path.join(dir, 'missing.txt'), '--list', 'l');
     expect(failedSync.code).toBe(1);
     expect(failedSync.err[0]).toMatch(/^l: sync failed, the previous list stays in force: .*missing\.txt: no such file/);

@@ -40,12 +40,12 @@ describe('importHotListCsv', () => {
     const status = hotListStatus(db, Date.now());
     // The old list is in force, but flagged until an update succeeds.
     expect(status[0]).toMatchObject({ name: 'l', entries: 2, stale: true });
-    expect(status[0]!.lastError).toContain(':3:');
-    expect(status[0]!.staleReason).toMatch(/^the last update failed \(.*:3: plate "DD\$D"/);
+    expect(status[0]!.fault).toMatchObject({ kind: 'bad-format', line: 3, status: null, detail: expect.stringContaining(`${bad}:3: plate "DD$D"`) });
+    expect(status[0]!.staleReason).toBe('l list could not be updated. The new file is damaged or in the wrong format (line 3), so it was not taken.');
     await importHotListCsv(db, writeFile(dir, 'c.csv', HEADER + 'EEE555,CA,V,x\n'), { list: 'l' });
     expect(entryCount(db, 'l')).toBe(1);
     expect(allRows(db)).toBe(1);
-    expect(hotListStatus(db, Date.now())[0]).toMatchObject({ lastError: null, stale: false, staleReason: null });
+    expect(hotListStatus(db, Date.now())[0]).toMatchObject({ fault: null, stale: false, staleReason: null });
   });
 
   it('rejects a broken line deep in a large file and leaves nothing behind', async () => {

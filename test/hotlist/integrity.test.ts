@@ -16,6 +16,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHotListMatcher, hotListStatus, syncHotList } from '../../src/main/engine/hotlist/index.js';
 import { parseSha256File, parseSigningKey } from '../../src/main/engine/hotlist/integrity.js';
 import type { Db } from '../../src/main/engine/store/db.js';
+import type { HotListFaultKind } from '../../src/shared/hotlists.js';
 import { entryCount, freshDb, NCIC_HEADER, ncicLine, tempDir, writeFile } from './helpers.js';
 
 const servers: http.Server[] = [];
@@ -66,11 +67,12 @@ async function withOldList(db: Db, dir: string): Promise<void> {
   expect(entryCount(db, 'ncic')).toBe(1);
 }
 
-function expectOldList(db: Db, reason: RegExp): void {
+function expectOldList(db: Db, reason: RegExp, kind: HotListFaultKind): void {
   expect(entryCount(db, 'ncic')).toBe(1);
   expect(createHotListMatcher(db).match({ plate: 'OLD111', state: 'CA', candidates: [] })).toHaveLength(1);
   const status = hotListStatus(db, Date.now()).find((l) => l.name === 'ncic')!;
-  expect(status.lastError).toMatch(reason);
+  expect(status.fault?.detail).toMatch(reason);
+  expect(status.fault?.kind).toBe(kind);
   expect(status.stale).toBe(true);
 }
 
@@ -82,7 +84,7 @@ describe('plain http', () => {
     await expect(syncHotList(db, { ...options(dir), from: `${base}/ncic.txt`, config: { name: 'ncic' } })).rejects.toThrow(
       /plain http:\/\/ is refused for the list of list "ncic".*"allowPlainHttp": true/,
     );
-    expectOldList(db, /plain http/);
+    expectOldList(db, /plain http/, 'insecure');
     const result = await syncHotList(db, { ...options(dir), from: `${base}/ncic.txt`, config: { name: 'ncic', allowPlainHttp: true } });
     expect(result).toMatchObject({ outcome: 'imported', entries: 2 });
   });
@@ -93,7 +95,7 @@ describe('plain http', () => {
     const base = await serve({ '/ncic.txt.sha256': Buffer.from(sha256(NEW).toString('hex')) });
     const file = writeFile(dir, 'new.txt', NEW);
     await expect(syncHotList(db, { ...options(dir), from: file, config: { name: 'ncic', sha256: `${base}/ncic.txt.sha256` } })).rejects.toThrow(/plain http:\/\/ is refused for the checksum or signature/);
-    expectOldList(db, /plain http/);
+    expectOldList(db, /plain http/, 'insecure');
   });
 });
 
@@ -106,10 +108,10 @@ describe('detached SHA-256 and Ed25519 signature on a local file', () => {
     await expect(syncHotList(db, { ...options(dir), from: file, config: { name: 'ncic', sha256: true } })).rejects.toThrow(
       new RegExp(`SHA-256 mismatch: the file's is ${sha256(NEW).toString('hex')}, .*new\\.txt\\.sha256 says 0{64}.*previous list stays in force`),
     );
-    expectOldList(db, /SHA-256 mismatch/);
+    expectOldList(db, /SHA-256 mismatch/, 'integrity');
     writeFile(dir, 'new.txt.sha256', `${sha256(NEW).toString('hex').toUpperCase()}  new.txt\n`);
     expect(await syncHotList(db, { ...options(dir), from: file, config: { name: 'ncic', sha256: true } })).toMatchObject({ outcome: 'imported', entries: 2 });
-    expect(hotListStatus(db, Date.now())[0]!.lastError).toBeNull();
+    expect(hotListStatus(db, Date.now())[0]!.fault).toBeNull();
   });
 
   it('checks an Ed25519 signature with the PEM or raw base64 key; a wrong key or altered file keeps the old list', async () => {
@@ -119,11 +121,11 @@ describe('detached SHA-256 and Ed25519 signature on a local file', () => {
     const other = crypto.generateKeyPairSync('ed25519').privateKey;
     writeFile(dir, 'new.txt.sig', sign(NEW, other));
     await expect(syncHotList(db, { ...options(dir), from: file, config: { name: 'ncic', signingKey: PUBLIC_PEM } })).rejects.toThrow(/the signature in .*new\.txt\.sig does not match/);
-    expectOldList(db, /signature/);
+    expectOldList(db, /signature/, 'integrity');
     writeFile(dir, 'new.txt.sig', sign(NEW).toString('base64') + '\n');
     fs.appendFileSync(file, ncicLine('V', 'EVIL11', 'CA') + '\n');
     await expect(syncHotList(db, { ...options(dir), from: file, config: { name: 'ncic', signingKey: PUBLIC_PEM } })).rejects.toThrow(/does not match/);
-    expectOldList(db, /signature/);
+    expectOldList(db, /signature/, 'integrity');
     fs.writeFileSync(file, NEW);
     expect(await syncHotList(db, { ...options(dir), from: file, config: { name: 'ncic', signingKey: PUBLIC_RAW_B64 } })).toMatchObject({ outcome: 'imported', entries: 2 });
   });
@@ -138,7 +140,7 @@ describe('detached SHA-256 and Ed25519 signature on a local file', () => {
     expect(() => parseSigningKey(rsa, 'ncic')).toThrow(/"signingKey" is a rsa key; an Ed25519 key is needed/);
     expect(() => parseSigningKey('AAAA', 'ncic')).toThrow(/decodes to 3 bytes/);
     expect(() => parseSha256File('hello\n', 'x.sha256')).toThrow(/x\.sha256: is not a SHA-256 checksum file/);
-    expectOldList(db, /no "signingKey"/);
+    expectOldList(db, /no "signingKey"/, 'integrity');
   });
 });
 
@@ -165,12 +167,12 @@ describe.skipIf(!opensslAvailable())('over HTTPS with a self-signed certificate 
     // Tampered in transit: the list no longer matches its checksum.
     files['/ncic.txt'] = Buffer.concat([NEW, Buffer.from(ncicLine('V', 'EVIL11', 'CA') + '\n')]);
     await expect(syncHotList(db, { ...options(dir), from: `${base}/ncic.txt`, config })).rejects.toThrow(/SHA-256 mismatch/);
-    expectOldList(db, /SHA-256 mismatch/);
+    expectOldList(db, /SHA-256 mismatch/, 'integrity');
     expect(fs.readdirSync(path.join(dir, 'downloads'))).toEqual([]);
     // Checksum replaced to match, but the signature was made for the real list.
     files['/ncic.txt.sha256'] = Buffer.from(sha256(files['/ncic.txt']).toString('hex'));
     await expect(syncHotList(db, { ...options(dir), from: `${base}/ncic.txt`, config })).rejects.toThrow(/signature .* does not match/);
-    expectOldList(db, /signature/);
+    expectOldList(db, /signature/, 'integrity');
     files['/ncic.txt'] = NEW;
     files['/ncic.txt.sha256'] = Buffer.from(`${sha256(NEW).toString('hex')}  ncic.txt\n`);
     const result = await syncHotList(db, { ...options(dir), from: `${base}/ncic.txt`, config });

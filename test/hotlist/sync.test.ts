@@ -96,7 +96,7 @@ describe('syncHotList from a file', () => {
     await withOldList(db, dir);
     await expect(syncHotList(db, { ...options(dir), from: path.join(dir, 'gone.txt') })).rejects.toThrow(/gone.txt: no such file/);
     expectOldListInForce(db);
-    expect(hotListStatus(db, Date.now())[0]!.lastError).toMatch(/no such file/);
+    expect(hotListStatus(db, Date.now())[0]!.fault).toMatchObject({ kind: 'missing', detail: expect.stringMatching(/gone\.txt: no such file/) });
   });
 
   it('keeps a list that never loaded and failed its first sync in the status, stale with the reason, until a sync succeeds', async () => {
@@ -104,10 +104,13 @@ describe('syncHotList from a file', () => {
     await expect(syncHotList(db, { ...options(dir), from: path.join(dir, 'gone.txt') })).rejects.toThrow(/gone.txt: no such file/);
     const [failed] = hotListStatus(db, Date.now());
     expect(failed).toMatchObject({ name: options(dir).list, entries: 0, updatedAt: null, stale: true });
-    expect(failed!.staleReason).toMatch(/never loaded: the update failed .*no such file/);
+    expect(failed!.fault).toMatchObject({ kind: 'missing' });
+    expect(failed!.staleReason).toBe(
+      'ncic list could not be loaded. The list file is missing: the USB stick or network share may not be connected. There is no copy of it on the car: reads are not checked against it.',
+    );
     writeFile(dir, 'ncic.txt', ncicFile(['ABC1234']));
     await syncHotList(db, { ...options(dir), from: path.join(dir, 'ncic.txt') });
-    expect(hotListStatus(db, Date.now())[0]).toMatchObject({ entries: 1, stale: false, lastError: null });
+    expect(hotListStatus(db, Date.now())[0]).toMatchObject({ entries: 1, stale: false, fault: null });
   });
 });
 
@@ -153,7 +156,7 @@ describe('syncHotList over HTTP', () => {
     const url = await serve(fileHandler(NEW, '"v4"', [], { dropAlways: 5000 }));
     await expect(syncHotList(db, { ...options(dir), from: url })).rejects.toThrow(/download failed after 4 attempts: connection dropped after \d+ of \d+ bytes; the previous list stays in force/);
     expectOldListInForce(db);
-    expect(hotListStatus(db, Date.now())[0]!.lastError).toMatch(/connection dropped/);
+    expect(hotListStatus(db, Date.now())[0]!.fault).toMatchObject({ kind: 'unreachable', status: null, detail: expect.stringMatching(/connection dropped/) });
     expect(fs.readdirSync(path.join(dir, 'downloads'))).toEqual([]);
   });
 

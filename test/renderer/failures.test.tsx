@@ -1,8 +1,10 @@
 // @vitest-environment jsdom
-import { act, fireEvent, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { CameraStatus, EngineStatus } from '../../src/shared/contract.js';
 import { CAMERA_FAULT_KINDS, type CameraFaultKind } from '../../src/shared/equipment.js';
+import { HOTLIST_FAULT_KINDS, type HotListFaultKind } from '../../src/shared/hotlists.js';
+import { formatDayTime } from '../../src/renderer/lib/format.js';
 import { useSessionStore } from '../../src/renderer/stores/index.js';
 import { FakeEngine, NOW, OFFICER, makeAlert, makeStatus } from './fake-engine.js';
 import { installRendererHooks, renderSignedIn } from './setup.js';
@@ -122,22 +124,93 @@ describe('failure banners', () => {
 
   it('show a list whose sync failed, and a stale list, with a sync button', async () => {
     const engine = new FakeEngine();
+    const refused = { kind: 'unreachable', detail: 'https://lists.example/ncic: connect ECONNREFUSED 10.0.0.9:443', at: NOW - 600_000, status: null, line: null } as const;
     engine.status = healthy({
       hotLists: [
-        { name: 'NCIC', entries: 10, updatedAt: NOW - 2 * 3_600_000, stale: false, kind: 'imported', lastError: 'https://lists.example/ncic: connection refused' },
-        { name: 'LOCAL', entries: 3, updatedAt: NOW - 30 * 3_600_000, stale: true, kind: 'imported', lastError: null },
+        { name: 'NCIC', entries: 10, updatedAt: NOW - 2 * 3_600_000, stale: true, staleAfterMs: 24 * 3_600_000, kind: 'imported', fault: refused },
+        { name: 'LOCAL', entries: 3, updatedAt: NOW - 30 * 3_600_000, stale: true, staleAfterMs: 24 * 3_600_000, kind: 'imported', fault: null },
       ],
     });
     await renderSignedIn(engine);
     const failed = banner('hotlist:NCIC')!;
-    expect(failed.textContent).toContain('the last sync failed');
-    expect(failed.textContent).toContain('connection refused');
-    expect(failed.textContent).toContain('2 h 00 min ago is still in use');
+    expect(failed.querySelector('.failure-title')!.textContent).toBe('NCIC list could not be updated');
+    expect(failed.querySelector('.failure-reason')!.textContent).toBe("The list's server could not be reached.");
+    expect(failed.querySelector('.failure-action')!.textContent).toContain(`The copy from ${formatDayTime(NOW - 2 * 3_600_000, NOW)} is in force`);
+    expect(failed.textContent).not.toContain('lists.example');
+    expect(failed.textContent).not.toContain('ECONNREFUSED');
     const stale = banner('hotlist:LOCAL')!;
-    expect(stale.textContent).toContain('out of date');
-    expect(stale.textContent).toContain('30 h');
+    expect(stale.querySelector('.failure-title')!.textContent).toBe('LOCAL list is out of date');
+    expect(stale.querySelector('.failure-reason')!.textContent).toBe('Its data is 30 h old, over the 24 h limit.');
     fireEvent.click(stale.querySelector('[data-testid="banner-sync"]')!);
     await waitFor(() => expect(engine.calls.some((c) => c.channel === 'hotlists.sync')).toBe(true));
+  });
+
+  it('say a list never synced, and one whose first sync failed, has no copy on the car', async () => {
+    const engine = new FakeEngine();
+    const missing = { kind: 'missing', detail: '/media/unit12/usb0/county.csv: no such file (is the USB stick or share mounted?)', at: NOW, status: null, line: null } as const;
+    engine.status = healthy({
+      hotLists: [
+        { name: 'County', entries: 0, updatedAt: null, stale: true, staleAfterMs: 24 * 3_600_000, kind: 'imported', fault: missing },
+        { name: 'State', entries: 0, updatedAt: null, stale: true, staleAfterMs: 24 * 3_600_000, kind: 'imported', fault: null },
+      ],
+    });
+    await renderSignedIn(engine);
+    const county = banner('hotlist:County')!;
+    expect(county.querySelector('.failure-title')!.textContent).toBe('County list could not be loaded');
+    expect(county.querySelector('.failure-reason')!.textContent).toBe(
+      'The list file is missing: the USB stick or network share may not be connected. There is no copy of it on the car: reads are not checked against it.',
+    );
+    expect(county.textContent).not.toContain('/media');
+    expect(county.textContent).not.toContain('county.csv');
+    const state = banner('hotlist:State')!;
+    expect(state.querySelector('.failure-title')!.textContent).toBe('State list has never been synced');
+    expect(state.querySelector('.failure-action')!.textContent).toBe('Sync it before patrol.');
+  });
+
+  it("give each kind of hot-list fault its own words, never the engine's detail", async () => {
+    const engine = new FakeEngine();
+    engine.status = healthy();
+    await renderSignedIn(engine);
+    // What the engine's detail can hold: a path with the operator's folders, an address with a password, library wording.
+    const detail = '/home/unit12/lists/county.csv:17: https://admin:secret@lists.example/county.csv SqliteError: database or disk is full';
+    const copy = formatDayTime(NOW - 3 * 3_600_000, NOW);
+    const expected: Record<HotListFaultKind, { reason: string; action: string }> = {
+      missing: { reason: 'The list file is missing: the USB stick or network share may not be connected.', action: 'Connect it and sync again.' },
+      unreachable: { reason: "The list's server could not be reached.", action: 'Sync again when the network is back.' },
+      refused: { reason: "The list's server refused the download (HTTP 404).", action: 'Sync again later.' },
+      insecure: { reason: "The connection to the list's server is not secure, so the list was not taken.", action: 'Call the administrator.' },
+      'bad-format': { reason: 'The new file is damaged or in the wrong format (line 17), so it was not taken.', action: 'the agency has to send the list again' },
+      empty: { reason: 'The new file has no entries (an incomplete download?), so it was not taken.', action: 'Sync again.' },
+      integrity: { reason: 'The new file failed its integrity check (damaged or altered), so it was not taken.', action: 'the agency has to send the list again' },
+      storage: { reason: "The car's storage could not take the new list in.", action: 'Restart the reader and sync again' },
+      unexpected: { reason: 'The reader met an error while updating it.', action: 'Sync again.' },
+    };
+    expect(Object.keys(expected).sort()).toEqual([...HOTLIST_FAULT_KINDS].sort());
+    for (const kind of HOTLIST_FAULT_KINDS) {
+      const fault = { kind, detail, at: NOW - 60_000, status: kind === 'refused' ? 404 : null, line: kind === 'bad-format' ? 17 : null };
+      engine.emit('status', healthy({ hotLists: [{ name: 'County', entries: 5, updatedAt: NOW - 3 * 3_600_000, stale: true, staleAfterMs: 24 * 3_600_000, kind: 'imported', fault }] }));
+      const shown = banner('hotlist:County')!;
+      expect(shown.querySelector('.failure-title')!.textContent, kind).toBe('County list could not be updated');
+      expect(shown.querySelector('.failure-reason')!.textContent, kind).toBe(expected[kind].reason);
+      expect(shown.querySelector('.failure-action')!.textContent, kind).toContain(`The copy from ${copy} is in force`);
+      expect(shown.querySelector('.failure-action')!.textContent, kind).toContain(expected[kind].action);
+      for (const raw of ['/home/unit12', 'county.csv', 'https://', 'secret', 'SqliteError']) expect(shown.textContent, `${kind}: ${raw}`).not.toContain(raw);
+      expect(shown.querySelector('[data-testid="failure-detail"]'), kind).toBeNull();
+    }
+  });
+
+  it("show a list's failure details to the administrator only", async () => {
+    const engine = new FakeEngine();
+    const detail = 'https://lists.example/county.csv: server answered HTTP 403 Forbidden';
+    engine.status = healthy({
+      hotLists: [{ name: 'County', entries: 5, updatedAt: NOW - 3_600_000, stale: true, kind: 'imported', fault: { kind: 'refused', detail, at: NOW, status: 403, line: null } }],
+    });
+    await renderSignedIn(engine);
+    expect(banner('hotlist:County')!.textContent).not.toContain('lists.example');
+    expect(screen.queryByTestId('failure-detail')).toBeNull();
+    act(() => useSessionStore.getState().signedIn({ id: 'chief', name: 'Chief Ortiz', role: 'administrator' }));
+    expect(within(banner('hotlist:County')!).getByTestId('failure-detail').textContent).toBe(`Details: ${detail}`);
+    expect(banner('hotlist:County')!.querySelector('.failure-reason')!.textContent).toBe("The list's server refused the download (HTTP 403).");
   });
 
   it('stay on the alert screen too', async () => {

@@ -77,7 +77,7 @@ export function makeStatus(overrides: Partial<EngineStatus> = {}): EngineStatus 
       { id: 'front', name: 'Front', state: 'live', fps: 14.8, framesRead: 1200, framesDropped: 3, lastFrameAt: NOW, fault: null, nextRetryAt: null, outOfServiceReason: null },
       { id: 'rear', name: 'Rear', state: 'failed', fps: 0, framesRead: 0, framesDropped: 0, lastFrameAt: null, fault: { kind: 'unreachable', detail: 'camera rear: cannot open video /dev/video2: unplugged', seconds: null }, nextRetryAt: NOW + 4000, outOfServiceReason: null },
     ],
-    hotLists: [{ name: 'NCIC', entries: 120_000, updatedAt: NOW - 2 * 3_600_000, stale: false, kind: 'imported', lastError: null }],
+    hotLists: [{ name: 'NCIC', entries: 120_000, updatedAt: NOW - 2 * 3_600_000, stale: false, kind: 'imported', fault: null }],
     readsThisShift: 42,
     hitsThisShift: 1,
     gps: { lat: 42.3601, lon: -71.0589, accuracyM: 4 },
@@ -220,7 +220,7 @@ export class FakeEngine implements LprApi {
       ok: true,
       value: this.status.hotLists
         .filter((l) => l.kind === 'imported')
-        .map((l) => ({ list: l.name, outcome: 'not-modified', entries: l.entries, error: null })),
+        .map((l) => ({ list: l.name, outcome: 'not-modified', entries: l.entries, error: null, fault: null })),
     }));
     // The hit history and the shift map of this shift: every alert and read the fake holds.
     this.handle('hits.shift', () => ({ ok: true, value: [...this.alerts].sort((a, b) => b.raisedAt - a.raisedAt || b.id - a.id) }));

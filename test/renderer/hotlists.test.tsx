@@ -11,20 +11,22 @@ const click = (testId: string) => fireEvent.click(screen.getByTestId(testId));
 const type = (testId: string, value: string) => fireEvent.change(screen.getByTestId(testId), { target: { value } });
 const text = (testId: string) => screen.getByTestId(testId).textContent ?? '';
 
+const REFUSED_503 = { kind: 'refused', detail: 'https://dmv.example/lists/current.csv: server answered HTTP 503', at: NOW - 600_000, status: 503, line: null } as const;
+
 function twoLists(engine: FakeEngine) {
   engine.status = makeStatus({
     user: engine.status.user,
     hotLists: [
-      { name: 'NCIC', entries: 120_000, updatedAt: NOW - 30 * 3_600_000, stale: true, kind: 'imported', lastError: null },
+      { name: 'NCIC', entries: 120_000, updatedAt: NOW - 30 * 3_600_000, stale: true, kind: 'imported', fault: null },
       {
         name: 'state-dmv',
         entries: 8_000,
         updatedAt: NOW - 3 * 3_600_000,
         stale: false,
         kind: 'imported',
-        lastError: 'HTTP 503 from https://dmv.example/lists/current.csv',
+        fault: REFUSED_503,
       },
-      { name: 'manual', entries: 1, updatedAt: NOW - 3_600_000, stale: false, kind: 'manual', lastError: null },
+      { name: 'manual', entries: 1, updatedAt: NOW - 3_600_000, stale: false, kind: 'manual', fault: null },
     ],
   });
 }
@@ -61,8 +63,12 @@ describe('hot lists panel', () => {
     expect(ncic.textContent).toContain('Imported');
     expect(within(ncic).queryByTestId('hotlist-error')).toBeNull();
     const error = within(dmv).getByTestId('hotlist-error');
-    expect(error.textContent).toContain('HTTP 503 from https://dmv.example/lists/current.csv');
+    expect(error.dataset.fault).toBe('refused');
+    expect(error.textContent).toContain("Last sync failed: The list's server refused the download (HTTP 503).");
     expect(error.textContent).toContain('stays in force');
+    // The server's address is the administrator's to see, not the officer's.
+    expect(error.textContent).not.toContain('dmv.example');
+    expect(within(dmv).queryByTestId('hotlist-detail')).toBeNull();
     expect(dmv.textContent).not.toContain('STALE');
     expect(manual.textContent).toContain('Manual');
     expect(manual.textContent).toContain('1 entry');
@@ -100,15 +106,15 @@ describe('hot lists panel', () => {
     engine.status = makeStatus({
       user: engine.status.user,
       hotLists: [
-        { name: 'NCIC', entries: 121_500, updatedAt: NOW, stale: false, kind: 'imported', lastError: null },
-        { name: 'state-dmv', entries: 8_000, updatedAt: NOW - 3 * 3_600_000, stale: false, kind: 'imported', lastError: 'HTTP 503' },
+        { name: 'NCIC', entries: 121_500, updatedAt: NOW, stale: false, kind: 'imported', fault: null },
+        { name: 'state-dmv', entries: 8_000, updatedAt: NOW - 3 * 3_600_000, stale: false, kind: 'imported', fault: REFUSED_503 },
       ],
     });
     answer.resolve({
       ok: true,
       value: [
-        { list: 'NCIC', outcome: 'imported', entries: 121_500, error: null },
-        { list: 'state-dmv', outcome: 'failed', entries: 0, error: 'HTTP 503' },
+        { list: 'NCIC', outcome: 'imported', entries: 121_500, error: null, fault: null },
+        { list: 'state-dmv', outcome: 'failed', entries: 0, error: REFUSED_503.detail, fault: REFUSED_503 },
       ],
     });
 
@@ -117,7 +123,8 @@ describe('hot lists panel', () => {
     const outcomes = within(result).getAllByTestId('hotlists-sync-outcome');
     expect(outcomes[0]!.textContent).toContain('NCIC');
     expect(outcomes[0]!.textContent).toContain('Updated: 121,500 entries');
-    expect(outcomes[1]!.textContent).toContain('Failed: HTTP 503');
+    expect(outcomes[1]!.textContent).toContain("Failed: The list's server refused the download (HTTP 503).");
+    expect(outcomes[1]!.textContent).not.toContain('dmv.example');
     expect(outcomes[1]!.textContent).toContain('stays in force');
     expect((screen.getByTestId('hotlists-sync') as HTMLButtonElement).disabled).toBe(false);
     expect(screen.queryByTestId('hotlist-progress')).toBeNull();
@@ -139,19 +146,20 @@ describe('hot lists panel', () => {
     answer.resolve({
       ok: true,
       value: [
-        { list: 'NCIC', outcome: 'not-modified', entries: 120_000, error: null },
+        { list: 'NCIC', outcome: 'not-modified', entries: 120_000, error: null, fault: null },
         {
           list: 'state-dmv',
           outcome: 'failed',
           entries: 0,
           error: 'https://dmv.example/x.csv: download failed after 5 attempts: server answered HTTP 503; the previous list stays in force',
+          fault: { ...REFUSED_503, detail: 'https://dmv.example/x.csv: download failed after 5 attempts: server answered HTTP 503; the previous list stays in force' },
         },
       ],
     });
     const result = await screen.findByTestId('hotlists-sync-result');
     const [ncic, dmv] = within(result).getAllByTestId('hotlists-sync-outcome') as [HTMLElement, HTMLElement];
     expect(ncic.textContent).toContain('Server copy unchanged: 120,000 entries');
-    expect(dmv.textContent).toContain('server answered HTTP 503. Not loaded.');
+    expect(dmv.textContent).toContain('refused the download (HTTP 503). Not loaded.');
     expect(dmv.textContent).not.toContain('previous list stays in force');
     const error = within(row()).getByTestId('hotlist-error');
     expect(row().textContent).toContain('Not loaded');

@@ -86,10 +86,10 @@ describe('patrol view', () => {
     expect(document.querySelector('[data-failure="hotlist:NCIC"]')).toBeNull();
     engine.emit(
       'status',
-      makeStatus({ hotLists: [{ name: 'NCIC', entries: 10, updatedAt: NOW - 30 * 3_600_000, stale: true, kind: 'imported', lastError: null }] }),
+      makeStatus({ hotLists: [{ name: 'NCIC', entries: 10, updatedAt: NOW - 30 * 3_600_000, stale: true, kind: 'imported', fault: null }] }),
     );
     const warning = document.querySelector('[data-failure="hotlist:NCIC"]')!;
-    expect(warning.textContent).toContain('Hot list NCIC is out of date');
+    expect(warning.textContent).toContain('NCIC list is out of date');
     expect(warning.textContent).toContain('30 h');
     expect(warning.textContent).not.toMatch(/IV\.C|Policy/);
   });
@@ -100,16 +100,26 @@ describe('patrol view', () => {
       'status',
       makeStatus({
         hotLists: [
-          { name: 'NCIC', entries: 10, updatedAt: NOW - 5 * 86_400_000, stale: true, staleReason: "its data is 5 days old by the file's date, over the 24 h limit: get a newer list", kind: 'imported', lastError: null },
-          { name: 'dmv', entries: 10, updatedAt: NOW - 3_600_000, stale: true, staleReason: 'the last update failed (HTTP 503); the copy in force is 60 min old', kind: 'imported', lastError: 'HTTP 503' },
+          { name: 'NCIC', entries: 10, updatedAt: NOW - 5 * 86_400_000, dataFrom: 'file', stale: true, staleAfterMs: 24 * 3_600_000, kind: 'imported', fault: null },
+          {
+            name: 'dmv',
+            entries: 10,
+            updatedAt: NOW - 3_600_000,
+            stale: true,
+            kind: 'imported',
+            fault: { kind: 'refused', detail: 'https://dmv.example/list.csv: server answered HTTP 503', at: NOW - 60_000, status: 503, line: null },
+          },
         ],
       }),
     );
     await waitFor(() => expect(document.querySelector('[data-failure="hotlist:NCIC"]')).not.toBeNull());
-    expect(document.querySelector('[data-failure="hotlist:NCIC"]')!.textContent).toContain("its data is 5 days old by the file's date");
+    expect(document.querySelector('[data-failure="hotlist:NCIC"]')!.textContent).toContain("Its data is 5 days old by the file's date, over the 24 h limit.");
     // Beyond the two most serious faults, the others are one tap away.
     fireEvent.click(screen.getByTestId('failure-more'));
-    expect(document.querySelector('[data-failure="hotlist:dmv"]')!.textContent).toContain('the last update failed (HTTP 503)');
+    const dmv = document.querySelector('[data-failure="hotlist:dmv"]')!;
+    expect(dmv.querySelector('.failure-title')!.textContent).toBe('dmv list could not be updated');
+    expect(dmv.querySelector('.failure-reason')!.textContent).toBe("The list's server refused the download (HTTP 503).");
+    expect(dmv.textContent).not.toContain('dmv.example');
   });
 
   it('warns when no GPS fix', async () => {

@@ -32,9 +32,16 @@ function carAtShiftStart(): FakeEngine {
       camera({ id: 'right', name: 'Right', state: 'out-of-service', fps: 0, outOfServiceReason: 'lens cracked' }),
     ],
     hotLists: [
-      { name: 'NCIC', entries: 120_000, updatedAt: NOW - 2 * 3_600_000, stale: false, kind: 'imported', lastError: null },
-      { name: 'DMV', entries: 3_400, updatedAt: NOW - 30 * 3_600_000, stale: true, staleReason: 'the data is 30 hours old (limit 24 hours)', kind: 'imported', lastError: null },
-      { name: 'LOCAL', entries: 12, updatedAt: NOW - 5 * 3_600_000, stale: false, kind: 'imported', lastError: 'the server did not answer (timed out after 30 s); the previous list stays in force' },
+      { name: 'NCIC', entries: 120_000, updatedAt: NOW - 2 * 3_600_000, stale: false, kind: 'imported', fault: null },
+      { name: 'DMV', entries: 3_400, updatedAt: NOW - 30 * 3_600_000, stale: true, staleAfterMs: 24 * 3_600_000, kind: 'imported', fault: null },
+      {
+        name: 'LOCAL',
+        entries: 12,
+        updatedAt: NOW - 5 * 3_600_000,
+        stale: true,
+        kind: 'imported',
+        fault: { kind: 'unreachable', detail: 'https://lists.example/local.csv: no data from the server (timed out); the previous list stays in force', at: NOW - 60_000, status: null, line: null },
+      },
     ],
     gps: { lat: 42.3601, lon: -71.0589, accuracyM: 4, speedKmh: 0, quality: 'dgps', satellites: 9 },
     gpsReceiver: true,
@@ -103,18 +110,24 @@ describe('the shift-start screen', () => {
     expect(within(listRow('NCIC')).getByTestId('shift-start-list-age').textContent).toBe('data 2 h 00 min old');
     expect(listRow('NCIC').dataset.bad).toBeUndefined();
     expect(listRow('DMV').dataset.bad).toBe('true');
-    expect(within(listRow('DMV')).getByTestId('shift-start-list-stale').textContent).toContain('30 hours old');
+    expect(within(listRow('DMV')).getByTestId('shift-start-list-stale').textContent).toBe(
+      'Out of date: Its data is 30 h old, over the 24 h limit. Check a hit on it with dispatch before acting.',
+    );
     expect(listRow('LOCAL').dataset.bad).toBe('true');
     expect(within(listRow('LOCAL')).getByTestId('shift-start-list-error').textContent).toBe(
-      'Sync failed: the server did not answer (timed out after 30 s). The older copy stays in use: check a hit on it with dispatch.',
+      "Sync failed: The list's server could not be reached. The older copy stays in use: check a hit on it with dispatch.",
     );
+    // The server's address is for the administrator's eyes.
+    expect(within(listRow('LOCAL')).queryByTestId('shift-start-list-detail')).toBeNull();
     // The sync the sign-in started reports its progress per list.
     engine.emit('hotListSync', { list: 'NCIC', phase: 'import', fraction: 0.4, message: 'import: 48000 lines' });
     const bar = within(listRow('NCIC')).getByRole('progressbar') as HTMLProgressElement;
     expect(bar.value).toBe(40);
-    engine.emit('hotListSync', { list: 'NCIC', phase: 'failed', fraction: null, message: 'the file ends in the middle of a record' });
+    const fault = { kind: 'bad-format', detail: '/media/usb0/ncic.txt:48001: the file ends in the middle of a record', at: NOW, status: null, line: 48001 } as const;
+    engine.emit('hotListSync', { list: 'NCIC', phase: 'failed', fraction: null, message: 'The new file is damaged or in the wrong format (line 48001), so it was not taken.', fault });
     expect(listRow('NCIC').dataset.bad).toBe('true');
-    expect(within(listRow('NCIC')).getByTestId('shift-start-list-error').textContent).toContain('the file ends in the middle of a record');
+    expect(within(listRow('NCIC')).getByTestId('shift-start-list-error').textContent).toContain('damaged or in the wrong format (line 48001)');
+    expect(within(listRow('NCIC')).getByTestId('shift-start-list-error').textContent).not.toContain('/media/usb0');
     fireEvent.click(screen.getByTestId('shift-start-sync'));
     await waitFor(() => expect(engine.callsTo('hotlists.sync')).toHaveLength(1));
   });

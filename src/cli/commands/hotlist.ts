@@ -153,8 +153,10 @@ async function runStatus(args: ParsedArgs, ctx: CliContext): Promise<number> {
     }
     if (status.length === 0) ctx.stdout('no hot lists; run lpr hotlist import FILE or lpr hotlist sync');
     for (const s of status) {
-      const warn = s.stale ? `  STALE: ${s.staleReason ?? `older than ${config.staleAfterHours} h`}; sync before patrol` : '';
+      const warn = s.stale ? `  STALE: ${s.staleReason ?? `older than ${config.staleAfterHours} h.`} Sync before patrol.` : '';
       ctx.stdout(`${s.name}: ${s.entries} entries, ${s.kind === 'manual' ? 'manual' : age(s.ageMs)}${s.covert ? ', covert' : ''}${warn}`);
+      // Whoever runs the CLI sets the lists up: the engine's own account of the failure is theirs.
+      if (s.fault) ctx.stdout(`  last sync failed (${s.fault.kind}): ${s.fault.detail}`);
     }
     return 0;
   });

@@ -11,6 +11,7 @@ import {
   type CameraStatus,
   type EngineStatus,
   type EventName,
+  type HotListFault,
   type EventOf,
   type Responses,
   type Result,
@@ -27,7 +28,8 @@ import type { GrabberFactory } from './camera/grabber.js';
 import { audit } from './governance/audit.js';
 import { countUsers } from './governance/users.js';
 import type { GpsSource } from './gps/gps.js';
-import { createHotListMatcher, defaultHotListsConfig, groupByVehicle, hotListStatus, type HotListsConfig } from './hotlist/index.js';
+import { createHotListMatcher, defaultHotListsConfig, faultOf, groupByVehicle, hotListStatus, type HotListsConfig } from './hotlist/index.js';
+import type { SyncOutcome } from './hotlist/sync-every.js';
 import { runSyncWorker } from './hotlist/sync-runner.js';
 import type { SyncWorkerInput } from './hotlist/sync-worker.js';
 import type { SyncProgress } from './hotlist/sync.js';
@@ -46,6 +48,7 @@ import { route } from './requests/router.js';
 import { Connection, type EventSink } from './session/connection.js';
 import { Session, SessionTokens } from './session/session.js';
 import { defaultCarSettings, type CarSettings } from '../../shared/settings.js';
+import { hotListFaultWords } from '../../shared/hotlists.js';
 
 const log = logger('engine');
 
@@ -475,12 +478,22 @@ export class Engine {
     const all = await runSyncWorker(input, onProgress);
     for (const name of this.covertLists()) covert.add(name);
     const outcomes = all.filter((o) => !covert.has(o.list));
+    // Every failure has its fault (sync-every.ts); one without is not the officer's to explain.
+    const faultOfOutcome = (o: SyncOutcome): HotListFault | null => o.fault ?? (o.error ? { ...faultOf(o.error), at: this.now() } : null);
     for (const o of outcomes) {
-      this.emit('hotListSync', o.error
-        ? { list: o.list, phase: 'failed', fraction: null, message: o.error }
+      // A failure's message is in the officer's words; its detail (paths, addresses) travels in the fault, for the administrator.
+      const fault = faultOfOutcome(o);
+      this.emit('hotListSync', fault
+        ? { list: o.list, phase: 'failed', fraction: null, message: hotListFaultWords(fault).reason, fault }
         : { list: o.list, phase: 'done', fraction: 1, message: `${o.result!.outcome}: ${o.result!.entries} entries` });
     }
     if (all.length === 0) throw new Error('no hot list has a source to sync from; ask an administrator to set the lists up');
-    return outcomes.map((o) => ({ list: o.list, outcome: o.result?.outcome ?? 'failed', entries: o.result?.entries ?? 0, error: o.error ?? null }));
+    return outcomes.map((o) => ({
+      list: o.list,
+      outcome: o.result?.outcome ?? 'failed',
+      entries: o.result?.entries ?? 0,
+      error: o.error ?? null,
+      fault: faultOfOutcome(o),
+    }));
   }
 }

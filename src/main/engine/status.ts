@@ -49,7 +49,7 @@ export function engineStatus(parts: StatusParts, session: Session | null): Engin
       .filter((l) => !l.covert)
       .map((l) => ({
         name: l.name, entries: l.entries, updatedAt: l.updatedAt, dataFrom: l.dataFrom, checkedAt: l.checkedAt,
-        stale: l.stale, staleReason: l.staleReason, kind: l.kind, lastError: l.lastError,
+        stale: l.stale, staleAfterMs: l.staleAfterMs, kind: l.kind, fault: l.fault,
       })),
     signedInAt: since,
     readsThisShift: since === null ? 0 : parts.readsSince(since),

@@ -1,7 +1,8 @@
 /**
  * The failure banners every screen shows above its content (cameras, GPS, hot
  * lists), from the engine's status, until the fault is gone. A touchscreen has
- * no hover, so the reason is written out, never hidden in a tooltip.
+ * no hover, so the reason is written out, never hidden in a tooltip. The
+ * administrator also sees the engine's details of a hot list's failure.
  */
 import { useState } from 'react';
 import { useApi } from '../api.js';
@@ -15,6 +16,8 @@ export function FailureBanners() {
   const api = useApi();
   const status = useStatusStore((s) => s.status);
   const signedIn = useSessionStore((s) => s.phase === 'signed-in');
+  // The engine's own account of a fault (paths, addresses) is for whoever sets the car up.
+  const isAdministrator = useSessionStore((s) => s.user?.role === 'administrator');
   const now = useNow(1000);
   const [expanded, setExpanded] = useState(false);
   const all = failureNotices(status, now);
@@ -31,6 +34,11 @@ export function FailureBanners() {
             <strong className="failure-title">{notice.title}</strong>
             <span className="failure-reason">{notice.reason}</span>
             <span className="failure-action">{notice.action}</span>
+            {notice.detail && isAdministrator && (
+              <span className="failure-detail" data-testid="failure-detail">
+                Details: {notice.detail}
+              </span>
+            )}
           </div>
           {notice.offersSync && signedIn && (
             <button

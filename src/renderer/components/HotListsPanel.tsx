@@ -6,12 +6,13 @@
  * comes back.
  */
 import { useEffect, useRef } from 'react';
-import type { EngineStatus, HotListSyncEvent } from '../../shared/contract.js';
+import type { EngineStatus, HotListFault, HotListSyncEvent } from '../../shared/contract.js';
+import { hotListFaultWords, hotListWords } from '../../shared/hotlists.js';
 import { call, useApi } from '../api.js';
 import { formatAge, formatClock, formatCount, formatDayTime, syncOutcomeText } from '../lib/format.js';
 import { useNow } from '../lib/hooks.js';
 import type { LastSync } from '../stores/hotlists.js';
-import { useAlertsStore, useHotListsStore, useStatusStore } from '../stores/index.js';
+import { useAlertsStore, useHotListsStore, useSessionStore, useStatusStore } from '../stores/index.js';
 import { loadManualEntries, syncHotLists } from '../sync.js';
 import { ManualAddResult, ManualEntriesList, ManualEntryForm } from './ManualEntries.js';
 
@@ -116,7 +117,7 @@ function HotListsSection() {
             key={name}
             name={name}
             progress={syncing ? progress[name] : undefined}
-            error={syncing ? null : (lastSync?.outcomes?.find((o) => o.list === name)?.error ?? null)}
+            fault={syncing ? null : (lastSync?.outcomes?.find((o) => o.list === name)?.fault ?? null)}
           />
         ))}
       </ol>
@@ -126,7 +127,8 @@ function HotListsSection() {
 
 function HotListRow({ list, progress, now }: { list: HotListStatus; progress: HotListSyncEvent | undefined; now: number }) {
   const manual = list.kind === 'manual';
-  const className = ['hotlist-row', list.stale ? 'hotlist-row-stale' : '', list.lastError ? 'hotlist-row-error' : ''].filter(Boolean).join(' ');
+  const className = ['hotlist-row', list.stale ? 'hotlist-row-stale' : '', list.fault ? 'hotlist-row-error' : ''].filter(Boolean).join(' ');
+  const trouble = hotListWords(list, now, (at) => formatDayTime(at, now));
   return (
     <li className={className} data-testid="hotlist-row" data-list={list.name}>
       <div className="hotlist-head">
@@ -143,16 +145,12 @@ function HotListRow({ list, progress, now }: { list: HotListStatus; progress: Ho
           : `${manual ? 'Changed' : 'Data dated'} ${since(list.updatedAt, now)} · ${formatDayTime(list.updatedAt, now)}`}
         {manual && <span className="hotlist-note"> · never stale</span>}
       </div>
-      {list.stale && list.staleReason && !list.lastError && (
+      {trouble && !list.fault && (
         <p className="hotlist-error" data-testid="hotlist-stale-reason">
-          <strong>Stale:</strong> {list.staleReason}.
+          <strong>Stale:</strong> {trouble.reason}
         </p>
       )}
-      {list.lastError && (
-        <p className="hotlist-error" data-testid="hotlist-error">
-          <strong>Last sync failed:</strong> {syncErrorText(list.lastError)}. {inForceNote(list, now)}
-        </p>
-      )}
+      {list.fault && <SyncFailure fault={list.fault} inForce={inForceNote(list, now)} />}
       {progress && <SyncProgress event={progress} />}
     </li>
   );
@@ -163,19 +161,35 @@ function since(at: number, now: number): string {
   return age === 'just now' ? age : `${age} ago`;
 }
 
-/** A list the car has no copy of yet: being synced for the first time, or its first sync failed. */
-function UnloadedRow({ name, progress, error }: { name: string; progress: HotListSyncEvent | undefined; error: string | null }) {
+/**
+ * Why a list's sync failed in the officer's words, what stays in force, and
+ * for the administrator the engine's own account (a path, an address).
+ */
+function SyncFailure({ fault, inForce, first = false }: { fault: HotListFault; inForce: string; first?: boolean }) {
+  const isAdministrator = useSessionStore((s) => s.user?.role === 'administrator');
   return (
-    <li className={error ? 'hotlist-row hotlist-row-stale' : 'hotlist-row'} data-testid="hotlist-row" data-list={name}>
+    <div className="hotlist-error" data-testid="hotlist-error" data-fault={fault.kind}>
+      <p>
+        <strong>{first ? 'Sync failed:' : 'Last sync failed:'}</strong> {hotListFaultWords(fault).reason} {inForce}
+      </p>
+      {isAdministrator && (
+        <p className="hotlist-detail" data-testid="hotlist-detail">
+          Details: {fault.detail}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A list the car has no copy of yet: being synced for the first time, or its first sync failed. */
+function UnloadedRow({ name, progress, fault }: { name: string; progress: HotListSyncEvent | undefined; fault: HotListFault | null }) {
+  return (
+    <li className={fault ? 'hotlist-row hotlist-row-stale' : 'hotlist-row'} data-testid="hotlist-row" data-list={name}>
       <div className="hotlist-head">
         <span className="hotlist-name">{name}</span>
         <span className="tag">{progress ? 'First sync' : 'Not loaded'}</span>
       </div>
-      {error && (
-        <p className="hotlist-error" data-testid="hotlist-error">
-          <strong>Sync failed:</strong> {syncErrorText(error)}. {inForceNote(undefined, 0)}
-        </p>
-      )}
+      {fault && <SyncFailure fault={fault} inForce={inForceNote(undefined, 0)} first />}
       {progress && <SyncProgress event={progress} />}
     </li>
   );
@@ -206,15 +220,6 @@ export function SyncProgress({ event }: { event: HotListSyncEvent }) {
   );
 }
 
-/**
- * The engine's reason for a failed sync, without its own "the previous list
- * stays in force" (said even when there is no previous list): the panel says
- * what stays in force from the list's status.
- */
-export function syncErrorText(error: string): string {
-  return error.replace(/[;,.]?\s*the previous list stays in force\.?\s*$/i, '');
-}
-
 function inForceNote(status: HotListStatus | undefined, now: number): string {
   if (!status || status.updatedAt === null) return 'There is no copy of this list on the car: reads are not checked against it.';
   return `The copy from ${formatDayTime(status.updatedAt, now)} stays in force.`;
@@ -230,7 +235,7 @@ function SyncResult({ lastSync, lists }: { lastSync: LastSync; lists: HotListSta
       </div>
     );
   }
-  const failed = lastSync.outcomes.filter((o) => o.error !== null).length;
+  const failed = lastSync.outcomes.filter((o) => o.fault !== null).length;
   const total = lastSync.outcomes.length;
   return (
     <div className={failed > 0 ? 'sync-result sync-result-failed' : 'sync-result'} data-testid="hotlists-sync-result" role="status">
@@ -242,13 +247,13 @@ function SyncResult({ lastSync, lists }: { lastSync: LastSync; lists: HotListSta
         {lastSync.outcomes.map((o) => {
           const status = lists.find((l) => l.name === o.list);
           return (
-            <li key={o.list} className={o.error ? 'outcome outcome-failed' : 'outcome'} data-testid="hotlists-sync-outcome" data-list={o.list}>
+            <li key={o.list} className={o.fault ? 'outcome outcome-failed' : 'outcome'} data-testid="hotlists-sync-outcome" data-list={o.list}>
               <span className="outcome-mark" aria-hidden="true">
-                {o.error ? '✗' : '✓'}
+                {o.fault ? '✗' : '✓'}
               </span>
               <span className="outcome-text">
                 <strong className="outcome-list">{o.list}</strong>{' '}
-                {o.error ? `Failed: ${syncErrorText(o.error)}.${status?.updatedAt ? ' The previous copy stays in force.' : ' Not loaded.'}` : syncOutcomeText(o.outcome, o.entries)}
+                {o.fault ? `Failed: ${hotListFaultWords(o.fault).reason}${status?.updatedAt ? ' The previous copy stays in force.' : ' Not loaded.'}` : syncOutcomeText(o.outcome, o.entries)}
               </span>
             </li>
           );

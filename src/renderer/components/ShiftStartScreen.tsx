@@ -10,14 +10,15 @@ import { useState } from 'react';
 import type { EngineStatus, GpsFix, HotListSyncEvent } from '../../shared/contract.js';
 import { useApi } from '../api.js';
 import { failureNotices } from '../lib/failures.js';
-import { formatAge, formatCount } from '../lib/format.js';
+import { hotListFaultWords, hotListWords } from '../../shared/hotlists.js';
+import { formatAge, formatCount, formatDayTime } from '../lib/format.js';
 import { useNow } from '../lib/hooks.js';
 import { useLiveCameras } from '../lib/live-frames.js';
 import { useHotListsStore, useSessionStore, useStartStore, useStatusStore } from '../stores/index.js';
 import { syncHotLists } from '../sync.js';
 import { CameraService } from './CameraService.js';
 import { CameraTile } from './CameraTile.js';
-import { SyncProgress, syncErrorText } from './HotListsPanel.js';
+import { SyncProgress } from './HotListsPanel.js';
 import { ThemeToggle } from './ThemeToggle.js';
 
 type HotListStatus = EngineStatus['hotLists'][number];
@@ -35,7 +36,7 @@ export function ShiftStartScreen() {
   const notices = failureNotices(status, now);
   const syncFailures = Object.values(progress)
     .filter((e) => e.phase === 'failed' && !notices.some((n) => n.id === `hotlist:${e.list}`))
-    .map((e) => ({ title: `Hot list ${e.list}: the sync failed` }));
+    .map((e) => ({ title: `${e.list} list could not be loaded` }));
   const problems = [...notices, ...syncFailures];
   return (
     <div className="shift-start" data-testid="shift-start">
@@ -155,7 +156,7 @@ function ListsSection({ lists, now }: { lists: HotListStatus[] | null; now: numb
   const known = lists ?? [];
   // A list the car has no copy of yet shows only through the sync's progress.
   const unloaded = Object.keys(progress).filter((name) => !known.some((l) => l.name === name));
-  const troubled = known.some((l) => l.stale || l.lastError) || known.length === 0 || unloaded.some((name) => progress[name]?.phase === 'failed');
+  const troubled = known.some((l) => l.stale || l.fault) || known.length === 0 || unloaded.some((name) => progress[name]?.phase === 'failed');
   return (
     <section className="shift-start-section shift-start-lists" aria-label="Hot lists">
       <h2>Hot lists</h2>
@@ -171,7 +172,7 @@ function ListsSection({ lists, now }: { lists: HotListStatus[] | null; now: numb
         {unloaded.map((name) => (
           <ListRow
             key={name}
-            list={{ name, entries: 0, updatedAt: null, stale: false, kind: 'imported', lastError: null }}
+            list={{ name, entries: 0, updatedAt: null, stale: false, kind: 'imported', fault: null }}
             event={progress[name]}
             now={now}
           />
@@ -188,9 +189,13 @@ function ListsSection({ lists, now }: { lists: HotListStatus[] | null; now: numb
 
 function ListRow({ list, event, now }: { list: HotListStatus; event: HotListSyncEvent | undefined; now: number }) {
   // A failure this sync reported, or one the status still carries, or data too old: red until a sync succeeds.
-  const failed = event?.phase === 'failed' || (list.lastError !== null && event?.phase !== 'done');
+  // The engine's own account of a failure (paths, addresses) is for whoever sets the lists up.
+  const isAdministrator = useSessionStore((s) => s.user?.role === 'administrator');
+  const fault = event?.phase === 'failed' ? (event.fault ?? null) : event?.phase !== 'done' ? list.fault : null;
+  const failed = event?.phase === 'failed' || fault !== null;
+  const trouble = hotListWords(list, now, (at) => formatDayTime(at, now));
   const bad = failed || list.stale;
-  const age = list.updatedAt === null ? 'never synced' : `data ${formatAge(list.updatedAt, now) === 'just now' ? 'from just now' : `${formatAge(list.updatedAt, now)} old`}`;
+  const age = list.updatedAt === null ? (fault ? 'not loaded' : 'never synced') : `data ${formatAge(list.updatedAt, now) === 'just now' ? 'from just now' : `${formatAge(list.updatedAt, now)} old`}`;
   return (
     <li className={bad ? 'start-list start-list-bad' : 'start-list'} data-testid="shift-start-list" data-list={list.name} data-bad={bad ? 'true' : undefined}>
       <div className="start-list-head">
@@ -206,13 +211,18 @@ function ListRow({ list, event, now }: { list: HotListStatus; event: HotListSync
       {event && event.phase !== 'failed' && <SyncProgress event={event} />}
       {failed && (
         <p className="check-action check-bad-text" data-testid="shift-start-list-error">
-          Sync failed: {syncErrorText(event?.phase === 'failed' ? event.message : (list.lastError ?? ''))}.{' '}
+          Sync failed: {fault ? hotListFaultWords(fault).reason : event?.message}{' '}
           {list.updatedAt === null ? 'There is no copy on the car: reads are not checked against it.' : 'The older copy stays in use: check a hit on it with dispatch.'}
+          {fault && isAdministrator && (
+            <span className="check-detail" data-testid="shift-start-list-detail">
+              Details: {fault.detail}
+            </span>
+          )}
         </p>
       )}
-      {!failed && list.stale && (
+      {!failed && trouble && (
         <p className="check-action check-bad-text" data-testid="shift-start-list-stale">
-          Out of date{list.staleReason ? `: ${list.staleReason}` : ''}. Check a hit on it with dispatch before acting.
+          Out of date: {trouble.reason} Check a hit on it with dispatch before acting.
         </p>
       )}
     </li>

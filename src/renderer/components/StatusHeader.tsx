@@ -96,12 +96,12 @@ export function StatusHeader() {
           <span className="status-group-label">Hot lists</span>
           {status && status.hotLists.length === 0 && <span className="chip chip-bad">None loaded</span>}
           {status?.hotLists.map((list) => (
-            <span key={list.name} className={`chip chip-${list.stale ? 'bad' : list.lastError ? 'warn' : 'good'}`} data-testid="hotlist-age">
+            <span key={list.name} className={`chip chip-${list.stale ? 'bad' : list.fault ? 'warn' : 'good'}`} data-testid="hotlist-age">
               <span className="dot" />
               {list.name}
               <span className="chip-extra">
-                {list.updatedAt === null ? 'never synced' : formatAge(list.updatedAt, now)}
-                {list.stale ? ' · STALE' : list.lastError ? ' · sync failed' : ''}
+                {list.updatedAt === null ? (list.fault ? 'not loaded' : 'never synced') : formatAge(list.updatedAt, now)}
+                {list.stale ? ' · STALE' : list.fault ? ' · sync failed' : ''}
               </span>
             </span>
           ))}

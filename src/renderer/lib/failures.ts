@@ -1,12 +1,14 @@
 /**
  * What is broken, in the officer's words: each failed or reconnecting camera,
  * a GPS receiver without a position, a hot list that is missing, out of date
- * or whose last sync failed. Each notice says what happened, why, and what to
- * do; it stays until the engine's status says the fault is gone.
+ * or whose last sync failed (its words from shared/hotlists.ts). Each notice
+ * says what happened, why, and what to do; it stays until the engine's status
+ * says the fault is gone.
  */
 import type { CameraStatus, EngineStatus } from '../../shared/contract.js';
 import { cameraFaultWords, isReconnecting, pictureFault, RECONNECTING_WORDS, stoppedCameraWords } from '../../shared/equipment.js';
-import { formatAge } from './format.js';
+import { hotListWords } from '../../shared/hotlists.js';
+import { formatDayTime } from './format.js';
 
 export type FailureSubject = 'camera' | 'gps' | 'hotlist';
 
@@ -21,6 +23,8 @@ export interface FailureNotice {
   readonly action: string;
   /** The notice offers "Sync now". */
   readonly offersSync?: boolean;
+  /** The engine's own account (a path, an address): the administrator's "Details", never the officer's. */
+  readonly detail?: string;
 }
 
 /** A camera's banner: it is reconnecting by itself, its picture is unusable, it looks out of line, or it failed or stopped (the engine says why). */
@@ -94,30 +98,18 @@ export function failureNotices(status: EngineStatus | null, now: number): Failur
     });
   }
   for (const list of status.hotLists) {
-    const age = list.updatedAt === null ? null : formatAge(list.updatedAt, now);
-    if (list.stale) {
-      notices.push({
-        id: `hotlist:${list.name}`,
-        subject: 'hotlist',
-        severity: 'bad',
-        title: `Hot list ${list.name} is out of date`,
-        reason:
-          list.staleReason ??
-          (age === null ? 'It has never been synced.' : `Last updated ${age} ago${list.lastError ? `; the last sync failed: ${list.lastError}` : ''}.`),
-        action: 'Hits on it may be wrong or missing. Sync now, and check a hit with dispatch before acting on it.',
-        offersSync: true,
-      });
-    } else if (list.lastError) {
-      notices.push({
-        id: `hotlist:${list.name}`,
-        subject: 'hotlist',
-        severity: 'warn',
-        title: `Hot list ${list.name}: the last sync failed`,
-        reason: list.lastError,
-        action: `The copy from ${age === null ? 'before' : `${age} ago`} is still in use. Sync again when the network is back.`,
-        offersSync: true,
-      });
-    }
+    const words = hotListWords(list, now, (at) => formatDayTime(at, now));
+    if (!words) continue;
+    notices.push({
+      id: `hotlist:${list.name}`,
+      subject: 'hotlist',
+      severity: 'bad',
+      title: words.title,
+      reason: words.reason,
+      action: words.action,
+      offersSync: true,
+      ...(list.fault ? { detail: list.fault.detail } : {}),
+    });
   }
   return notices;
 }

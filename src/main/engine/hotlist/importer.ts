@@ -23,7 +23,7 @@ import {
   type ListConfigInput,
   type ListFormat,
 } from './config.js';
-import { HotListImportError, HotListInputError } from './errors.js';
+import { faultOf, HotListImportError, HotListInputError } from './errors.js';
 import { extractDateOf, makeCsvParser, makeNcicParser, resolveCsvHeader, splitFields, type LineParser } from './formats.js';
 import { readLineBatches, type LineBatch } from './lines.js';
 import { foldPlate, isPattern } from './plate.js';
@@ -39,6 +39,7 @@ import {
   getList,
   recordListError,
   settingsOf,
+  CLEAR_LIST_ERROR,
   type DataDate,
   type HotListRow,
 } from './store.js';
@@ -268,9 +269,9 @@ export async function importHotListFile(db: Db, file: string, options: ImportOpt
     }
     flush();
 
-    if (parse === null && format !== 'ncic') throw new HotListImportError(label, null, 'the file is empty: no header row');
+    if (parse === null && format !== 'ncic') throw new HotListImportError(label, null, 'the file is empty: no header row', 'empty');
     if (entries === 0 && !options.allowEmpty) {
-      throw new HotListImportError(label, null, 'the file has no entries (empty or truncated download?); the previous list stays');
+      throw new HotListImportError(label, null, 'the file has no entries (empty or truncated download?); the previous list stays', 'empty');
     }
 
     options.onProgress?.({ phase: 'index', lines, bytes, totalBytes });
@@ -300,13 +301,12 @@ export async function importHotListFile(db: Db, file: string, options: ImportOpt
     const replaced = db.transaction(() => {
       const current = getList(db, name);
       if (!current || current.generation !== previousGeneration) {
-        throw new HotListImportError(label, null, `list "${name}" was replaced by another import meanwhile`);
+        throw new HotListImportError(label, null, `list "${name}" was replaced by another import meanwhile`, 'unexpected');
       }
       const state = sourceState;
       db.prepare(
         `UPDATE hot_lists SET generation = ?, entry_count = ?, updated_at = ?, checked_at = ?, source = ?, format = ?,
-           settings = ?, etag = ?, last_modified = ?, source_stamp = ?, last_error = NULL, last_error_at = NULL,
-           data_at = ?, data_from = ?
+           settings = ?, etag = ?, last_modified = ?, source_stamp = ?, ${CLEAR_LIST_ERROR}, data_at = ?, data_from = ?
          WHERE id = ?`,
       ).run(generation, entries, finished, finished, source, format, JSON.stringify(storedConfig),
         state?.etag ?? null, state?.lastModified ?? null, state?.stamp ?? null, dataDate.at, dataDate.from, listId);
@@ -328,15 +328,17 @@ export async function importHotListFile(db: Db, file: string, options: ImportOpt
     dropStaleGenerations(db);
     return { list: name, format, entries, replaced, skippedDuplicates: skipped, lines, elapsedMs: performance.now() - t0, dataDate };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    // Any other error (the database's, the disk's) is named with the file it met, keeping its kind.
+    const failure = error instanceof HotListImportError || error instanceof HotListInputError
+      ? error
+      : new HotListImportError(label, null, error instanceof Error ? error.message : String(error), faultOf(error).kind);
     try {
-      if (list) recordListError(db, list.id, message, now());
+      if (list) recordListError(db, list.id, faultOf(failure), now());
       if (generation > 0 && getList(db, name)?.generation !== generation) dropGeneration(db, generation);
     } catch {
       // The original error matters more; a table left behind is dropped by the next import.
     }
-    if (error instanceof HotListImportError || error instanceof HotListInputError) throw error;
-    throw new HotListImportError(label, null, message);
+    throw failure;
   } finally {
     if (generation > 0) finishLoading(generation);
     running.delete(lockKey);

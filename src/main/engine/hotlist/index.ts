@@ -28,7 +28,7 @@ export {
   type NcicLayout,
   type CsvLayout,
 } from './config.js';
-export { HotListImportError, HotListInputError, HotListSyncError } from './errors.js';
+export { faultOf, HotListImportError, HotListInputError, HotListSyncError } from './errors.js';
 export { foldPlate, normalisePlate, LOOKALIKE_CLASSES } from './plate.js';
 export {
   addManualEntry,

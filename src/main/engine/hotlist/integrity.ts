@@ -27,6 +27,7 @@ export function requireHttps(url: string, config: Pick<ListConfig, 'name' | 'all
     url,
     `plain http:// is refused for the ${what} of list "${config.name}": anyone on the way could change it; use https:// ` +
       `(or set "allowPlainHttp": true for this list if the agency has no HTTPS server)`,
+    'insecure',
   );
 }
 
@@ -50,12 +51,13 @@ export async function readDetached(location: string, config: Pick<ListConfig, 'n
   if (!isUrl(location)) {
     try {
       const stat = fs.statSync(location);
-      if (stat.size > MAX_DETACHED_BYTES) throw new HotListSyncError(location, `is ${stat.size} bytes; a checksum or signature file is a few bytes`);
+      if (stat.size > MAX_DETACHED_BYTES) throw new HotListSyncError(location, `is ${stat.size} bytes; a checksum or signature file is a few bytes`, 'integrity');
       return fs.readFileSync(location);
     } catch (error) {
       if (error instanceof HotListSyncError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
-      throw new HotListSyncError(location, code === 'ENOENT' ? 'no such file' : (error as Error).message);
+      // Without its checksum or signature the file cannot be checked, and an unchecked file is not taken.
+      throw new HotListSyncError(location, code === 'ENOENT' ? 'no such file' : (error as Error).message, 'integrity');
     }
   }
   return fetchSmall(location, config, options, 0);
@@ -70,13 +72,13 @@ function fetchSmall(url: string, config: Pick<ListConfig, 'name' | 'allowPlainHt
       const status = response.statusCode ?? 0;
       if (status >= 300 && status < 400 && response.headers.location) {
         response.resume();
-        if (redirects >= MAX_REDIRECTS) return reject(new HotListSyncError(url, 'too many redirects'));
+        if (redirects >= MAX_REDIRECTS) return reject(new HotListSyncError(url, 'too many redirects', 'refused', status));
         fetchSmall(new URL(response.headers.location, target).toString(), config, options, redirects + 1).then(resolve, reject);
         return;
       }
       if (status !== 200) {
         response.resume();
-        return reject(new HotListSyncError(url, `server answered HTTP ${status} ${response.statusMessage ?? ''}`.trim()));
+        return reject(new HotListSyncError(url, `server answered HTTP ${status} ${response.statusMessage ?? ''}`.trim(), 'refused', status));
       }
       const chunks: Buffer[] = [];
       let size = 0;
@@ -84,16 +86,16 @@ function fetchSmall(url: string, config: Pick<ListConfig, 'name' | 'allowPlainHt
         size += chunk.length;
         if (size > MAX_DETACHED_BYTES) {
           response.destroy();
-          reject(new HotListSyncError(url, `is over ${MAX_DETACHED_BYTES} bytes; a checksum or signature file is a few bytes`));
+          reject(new HotListSyncError(url, `is over ${MAX_DETACHED_BYTES} bytes; a checksum or signature file is a few bytes`, 'integrity'));
           return;
         }
         chunks.push(chunk);
       });
       response.on('end', () => resolve(Buffer.concat(chunks)));
-      response.on('error', (error) => reject(new HotListSyncError(url, error.message)));
+      response.on('error', (error) => reject(new HotListSyncError(url, error.message, 'unreachable')));
     });
     request.setTimeout(options.idleTimeoutMs ?? 30_000, () => request.destroy(new Error('no data from the server (timed out)')));
-    request.on('error', (error) => reject(error instanceof HotListSyncError ? error : new HotListSyncError(url, error.message)));
+    request.on('error', (error) => reject(error instanceof HotListSyncError ? error : new HotListSyncError(url, error.message, 'unreachable')));
     request.end();
   });
 }
@@ -103,7 +105,7 @@ export function parseSha256File(text: string, location: string): string {
   const first = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== '');
   const token = first?.split(/\s+/)[0] ?? '';
   if (!/^[0-9a-fA-F]{64}$/.test(token)) {
-    throw new HotListSyncError(location, 'is not a SHA-256 checksum file (expected 64 hex digits, as sha256sum writes them)');
+    throw new HotListSyncError(location, 'is not a SHA-256 checksum file (expected 64 hex digits, as sha256sum writes them)', 'integrity');
   }
   return token.toLowerCase();
 }
@@ -123,10 +125,10 @@ export function parseSigningKey(text: string, listName: string): crypto.KeyObjec
       key = crypto.createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
     }
   } catch (error) {
-    throw new HotListSyncError(`list "${listName}"`, `"signingKey" is not a usable public key: ${(error as Error).message}`);
+    throw new HotListSyncError(`list "${listName}"`, `"signingKey" is not a usable public key: ${(error as Error).message}`, 'integrity');
   }
   if (key.asymmetricKeyType !== 'ed25519') {
-    throw new HotListSyncError(`list "${listName}"`, `"signingKey" is a ${key.asymmetricKeyType ?? 'unknown'} key; an Ed25519 key is needed`);
+    throw new HotListSyncError(`list "${listName}"`, `"signingKey" is a ${key.asymmetricKeyType ?? 'unknown'} key; an Ed25519 key is needed`, 'integrity');
   }
   return key;
 }
@@ -139,7 +141,7 @@ function parseSignature(bytes: Buffer, location: string): Buffer {
     const decoded = Buffer.from(text, 'base64');
     if (decoded.length === 64) return decoded;
   }
-  throw new HotListSyncError(location, `is not an Ed25519 signature (expected 64 bytes, or their base64; got ${bytes.length} bytes)`);
+  throw new HotListSyncError(location, `is not an Ed25519 signature (expected 64 bytes, or their base64; got ${bytes.length} bytes)`, 'integrity');
 }
 
 export interface IntegrityChecked {
@@ -158,7 +160,7 @@ export async function verifyListFile(file: string, source: string, config: ListC
   const wantsSignature = config.signingKey !== undefined || config.signature !== undefined;
   if (!wantsChecksum && !wantsSignature) return { sha256: '', checksum: false, signature: false };
   if (config.signature !== undefined && config.signingKey === undefined) {
-    throw new HotListSyncError(source, `list "${config.name}" names a "signature" but no "signingKey" (the agency's Ed25519 public key) to check it with`);
+    throw new HotListSyncError(source, `list "${config.name}" names a "signature" but no "signingKey" (the agency's Ed25519 public key) to check it with`, 'integrity');
   }
   const digest = await sha256OfFile(file);
   const hex = digest.toString('hex');
@@ -166,7 +168,7 @@ export async function verifyListFile(file: string, source: string, config: ListC
     const location = config.sha256 === true ? `${source}.sha256` : config.sha256!;
     const expected = parseSha256File((await readDetached(location, config, options)).toString('latin1'), location);
     if (expected !== hex) {
-      throw new HotListSyncError(source, `SHA-256 mismatch: the file's is ${hex}, ${location} says ${expected} (damaged or altered in transit); the previous list stays in force`);
+      throw new HotListSyncError(source, `SHA-256 mismatch: the file's is ${hex}, ${location} says ${expected} (damaged or altered in transit); the previous list stays in force`, 'integrity');
     }
   }
   if (wantsSignature) {
@@ -174,7 +176,7 @@ export async function verifyListFile(file: string, source: string, config: ListC
     const location = config.signature ?? `${source}.sig`;
     const signature = parseSignature(await readDetached(location, config, options), location);
     if (!crypto.verify(null, digest, key, signature)) {
-      throw new HotListSyncError(source, `the signature in ${location} does not match the file and the agency's key (altered, or signed with another key); the previous list stays in force`);
+      throw new HotListSyncError(source, `the signature in ${location} does not match the file and the agency's key (altered, or signed with another key); the previous list stays in force`, 'integrity');
     }
   }
   return { sha256: hex, checksum: wantsChecksum, signature: wantsSignature };

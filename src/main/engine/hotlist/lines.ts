@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import { isAscii, isUtf8 } from 'node:buffer';
-import { HotListImportError } from './errors.js';
+import { HotListImportError, isStorageError } from './errors.js';
 
 export type TextEncoding = 'utf-8' | 'latin1';
 
@@ -54,7 +54,9 @@ export async function* readLineBatches(
     }
   } catch (error) {
     if (error instanceof HotListImportError) throw error;
-    throw new HotListImportError(label, null, `cannot read: ${(error as Error).message}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    const kind = code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : isStorageError(error) ? 'storage' : 'unexpected';
+    throw new HotListImportError(label, null, `cannot read: ${(error as Error).message}`, kind);
   } finally {
     stream.destroy();
   }

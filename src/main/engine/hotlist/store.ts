@@ -7,8 +7,11 @@
  * left by an import cut short) is dropped whole. Manual entries, few and
  * edited one at a time, stay in hot_list_entries.
  */
+import type { HotListFault } from '../../../shared/contract.js';
+import { HOTLIST_FAULT_KINDS, hotListWords, type HotListFaultKind } from '../../../shared/hotlists.js';
 import type { Db } from '../store/db.js';
 import { listConfigSchema, type ListConfig, type ListFormat } from './config.js';
+import type { HotListFailure } from './errors.js';
 
 export type ListKind = 'imported' | 'manual';
 
@@ -28,6 +31,10 @@ export interface HotListRow {
   readonly source_stamp: string | null;
   readonly last_error: string | null;
   readonly last_error_at: number | null;
+  /** The kind of last_error (shared/hotlists.ts); null on failures stored before kinds were. */
+  readonly last_error_kind: string | null;
+  readonly last_error_status: number | null;
+  readonly last_error_line: number | null;
   /** The date of the data (see DataDate); null before the first import. */
   readonly data_at: number | null;
   readonly data_from: DataDate['from'] | null;
@@ -78,8 +85,25 @@ export function ensureList(
   return getList(db, name)!;
 }
 
-export function recordListError(db: Db, listId: number, message: string, now: number): void {
-  db.prepare('UPDATE hot_lists SET last_error = ?, last_error_at = ? WHERE id = ?').run(message, now, listId);
+export function recordListError(db: Db, listId: number, failure: HotListFailure, now: number): void {
+  db.prepare('UPDATE hot_lists SET last_error = ?, last_error_at = ?, last_error_kind = ?, last_error_status = ?, last_error_line = ? WHERE id = ?')
+    .run(failure.detail, now, failure.kind, failure.status, failure.line, listId);
+}
+
+/** The SET clause that forgets a list's last failure (a sync or import that succeeded). */
+export const CLEAR_LIST_ERROR = 'last_error = NULL, last_error_at = NULL, last_error_kind = NULL, last_error_status = NULL, last_error_line = NULL';
+
+/** The list's last failure as it was recorded; one stored before kinds were reads as unexpected. */
+export function faultOfRow(row: HotListRow): HotListFault | null {
+  if (row.last_error === null) return null;
+  const kind = (HOTLIST_FAULT_KINDS as readonly string[]).includes(row.last_error_kind ?? '') ? (row.last_error_kind as HotListFaultKind) : 'unexpected';
+  return {
+    kind,
+    detail: row.last_error,
+    at: row.last_error_at ?? row.updated_at,
+    status: kind === 'refused' ? row.last_error_status : null,
+    line: kind === 'bad-format' ? row.last_error_line : null,
+  };
 }
 
 /**
@@ -196,7 +220,12 @@ export interface HotListStatus {
   /** When a sync last confirmed the copy in the car (imported, unchanged or not modified); null if never. */
   readonly checkedAt: number | null;
   readonly stale: boolean;
-  /** Why the list is stale, in words an officer can act on; null when it is not. */
+  /** The age past which its data is stale; null for a manual list. */
+  readonly staleAfterMs: number | null;
+  /**
+   * Why the list is stale, in the officer's words (shared/hotlists.ts), for
+   * the CLI and the log; null when it is not. Never the fault's detail.
+   */
   readonly staleReason: string | null;
   readonly kind: ListKind;
   readonly source: string;
@@ -204,26 +233,14 @@ export interface HotListStatus {
   /** Milliseconds since updatedAt (the data's age), null if never. */
   readonly ageMs: number | null;
   /** Why the last import or sync failed, when it did after the last success. */
-  readonly lastError: string | null;
-  readonly lastErrorAt: number | null;
+  readonly fault: HotListFault | null;
 }
 
 export const DEFAULT_STALE_AFTER_MS = 24 * 3600_000;
 
-const DATA_FROM_WORDS: Record<DataDate['from'], string> = {
-  extract: "by the extract's own date",
-  file: "by the file's date",
-  server: "by the server's date",
-  download: 'since it was downloaded',
-};
-
-/** An age in words: "40 min", "5 h", "3 days". */
-export function ageWords(ms: number): string {
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 120) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h`;
-  return `${Math.floor(hours / 24)} days`;
+/** A time of day for the CLI's and the log's sentences (the screens write their own). */
+function clockOf(at: number): string {
+  return new Date(at).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 }
 
 /**
@@ -232,7 +249,6 @@ export function ageWords(ms: number): string {
  * failed; only a sync that succeeds clears it. Manual lists are never stale.
  */
 export function hotListStatus(db: Db, now: number, staleAfterMs: number = DEFAULT_STALE_AFTER_MS): HotListStatus[] {
-  const staleAfter = staleAfterMs;
   const manualCount = db.prepare(
     `SELECT count(*) FROM hot_list_entries WHERE list_id = ? AND (expires_at IS NULL OR expires_at > ?)`,
   ).pluck();
@@ -241,31 +257,26 @@ export function hotListStatus(db: Db, now: number, staleAfterMs: number = DEFAUL
     const loaded = manual || row.entry_count > 0 || row.generation > 0;
     const updatedAt = manual ? row.updated_at : loaded ? (row.data_at ?? row.checked_at) : null;
     const ageMs = updatedAt === null ? null : Math.max(0, now - updatedAt);
-    let staleReason: string | null = null;
-    if (!manual) {
-      if (updatedAt === null || ageMs === null) {
-        staleReason = row.last_error ? `never loaded: the update failed (${row.last_error})` : 'never synced: sync it before patrol';
-      } else if (row.last_error) {
-        staleReason = `the last update failed (${row.last_error}); the copy in force is ${ageWords(ageMs)} old`;
-      } else if (ageMs > staleAfter) {
-        const from = row.data_from ? ` ${DATA_FROM_WORDS[row.data_from]}` : '';
-        staleReason = `its data is ${ageWords(ageMs)} old${from}, over the ${ageWords(staleAfter)} limit: get a newer list`;
-      }
-    }
-    return {
+    const fault = manual ? null : faultOfRow(row);
+    const stale = !manual && (updatedAt === null || fault !== null || (ageMs ?? 0) > staleAfterMs);
+    const facts = {
       name: row.name,
-      entries: manual ? (manualCount.get(row.id, now) as number) : row.entry_count,
+      kind: row.kind,
       updatedAt,
       dataFrom: manual ? null : row.data_from,
+      fault,
+      stale,
+      staleAfterMs: manual ? null : staleAfterMs,
+    };
+    const words = hotListWords(facts, now, clockOf);
+    return {
+      ...facts,
+      entries: manual ? (manualCount.get(row.id, now) as number) : row.entry_count,
       checkedAt: row.checked_at,
-      stale: staleReason !== null,
-      staleReason,
-      kind: row.kind,
+      staleReason: words === null ? null : `${words.title}. ${words.reason}`,
       source: row.source,
       covert: settingsOf(row).covert,
       ageMs,
-      lastError: row.last_error,
-      lastErrorAt: row.last_error_at,
     };
   });
 }

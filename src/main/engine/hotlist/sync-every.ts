@@ -4,7 +4,9 @@
  * a file or URL, which are synced again from where they came. One failing list
  * never stops the others; each outcome says what happened.
  */
+import type { HotListFault } from '../../../shared/contract.js';
 import type { Db } from '../store/db.js';
+import { faultOf } from './errors.js';
 import type { HotListsConfig } from './config.js';
 import { allLists } from './store.js';
 import { syncHotList, type SyncOptions, type SyncProgress, type SyncResult } from './sync.js';
@@ -16,7 +18,10 @@ export interface SyncEveryOptions extends Omit<SyncOptions, 'list' | 'from' | 'c
 export interface SyncOutcome {
   readonly list: string;
   readonly result?: SyncResult;
+  /** The engine's account of a failure (paths, addresses): for the administrator and the log. */
   readonly error?: string;
+  /** Its kind, for the officer's words. */
+  readonly fault?: HotListFault;
 }
 
 export async function syncEveryHotList(db: Db, config: HotListsConfig, options: SyncEveryOptions): Promise<SyncOutcome[]> {
@@ -37,7 +42,7 @@ export async function syncEveryHotList(db: Db, config: HotListsConfig, options: 
       });
       outcomes.push({ list: target.list, result });
     } catch (error) {
-      outcomes.push({ list: target.list, error: (error as Error).message });
+      outcomes.push({ list: target.list, error: (error as Error).message, fault: { ...faultOf(error), at: (common.now ?? Date.now)() } });
     }
   }
   return outcomes;

@@ -17,10 +17,10 @@ import https from 'node:https';
 import path from 'node:path';
 import type { Db } from '../store/db.js';
 import { formatOf, parseListConfig, type ListConfig, type ListConfigInput, type ListFormat } from './config.js';
-import { HotListImportError, HotListInputError, HotListSyncError } from './errors.js';
+import { faultOf, HotListImportError, HotListInputError, HotListSyncError } from './errors.js';
 import { fileStamp, importHotListFile, type ImportProgress, type ImportResult } from './importer.js';
 import { isUrl, requireHttps, verifyListFile } from './integrity.js';
-import { ensureList, getList, recordListError, settingsOf } from './store.js';
+import { CLEAR_LIST_ERROR, ensureList, getList, recordListError, settingsOf } from './store.js';
 
 export type SyncProgress =
   | { readonly phase: 'download'; readonly bytes: number; readonly totalBytes: number | null; readonly attempt: number }
@@ -95,15 +95,17 @@ export async function syncHotList(db: Db, options: SyncOptions): Promise<SyncRes
     try {
       stat = fs.statSync(source);
     } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (is the USB stick or share mounted?)' : (error as Error).message;
-      throw fail(db, options.list, source, new HotListImportError(source, null, reason), now, options.userId, { format, settings: config });
+      const code = (error as NodeJS.ErrnoException).code;
+      const missing = code === 'ENOENT' || code === 'ENOTDIR';
+      const reason = missing ? 'no such file (is the USB stick or share mounted?)' : (error as Error).message;
+      throw fail(db, options.list, source, new HotListImportError(source, null, reason, missing ? 'missing' : 'unexpected'), now, options.userId, { format, settings: config });
     }
-    if (!stat.isFile()) throw fail(db, options.list, source, new HotListImportError(source, null, 'not a file'), now, options.userId, { format, settings: config });
+    if (!stat.isFile()) throw fail(db, options.list, source, new HotListImportError(source, null, 'not a file', 'missing'), now, options.userId, { format, settings: config });
     const stamp = fileStamp(stat);
     if (!options.force && sameSource && stored?.source_stamp === stamp && stored.entry_count > 0) {
       // The car already holds exactly what the source offers: that confirms it current.
       const at = now();
-      db.prepare('UPDATE hot_lists SET checked_at = ?, last_error = NULL, last_error_at = NULL WHERE id = ?').run(at, stored.id);
+      db.prepare(`UPDATE hot_lists SET checked_at = ?, ${CLEAR_LIST_ERROR} WHERE id = ?`).run(at, stored.id);
       audit(db, { userId: options.userId ?? null, action: 'hotlist.sync', detail: { list: options.list, source, outcome: 'unchanged' } }, at);
       return { list: options.list, source, outcome: 'unchanged', entries: stored.entry_count, import: null, downloadedBytes: 0, attempts: 0 };
     }
@@ -133,7 +135,7 @@ export async function syncHotList(db: Db, options: SyncOptions): Promise<SyncRes
   if (downloaded.status === 'not-modified') {
     const at = now();
     const list = ensureList(db, options.list, { kind: 'imported', source, format, settings: config, now: at });
-    db.prepare('UPDATE hot_lists SET checked_at = ?, last_error = NULL, last_error_at = NULL WHERE id = ?').run(at, list.id);
+    db.prepare(`UPDATE hot_lists SET checked_at = ?, ${CLEAR_LIST_ERROR} WHERE id = ?`).run(at, list.id);
     audit(db, { userId: options.userId ?? null, action: 'hotlist.sync', detail: { list: options.list, source, outcome: 'not-modified' } }, at);
     return { list: options.list, source, outcome: 'not-modified', entries: list.entry_count, import: null, downloadedBytes: 0, attempts: downloaded.attempts };
   }
@@ -170,11 +172,11 @@ function fail(
 ): Error {
   const err = error instanceof HotListSyncError || error instanceof HotListImportError || error instanceof HotListInputError
     ? error
-    : new HotListSyncError(source, (error as Error).message ?? String(error));
+    : new HotListSyncError(source, (error as Error).message ?? String(error), faultOf(error).kind);
   try {
     // A list that never loaded is kept too, so its failure stays on every screen until a sync succeeds.
     const row = getList(db, list) ?? ensureList(db, list, { kind: 'imported', source, format: init.format, settings: init.settings, now: now() });
-    recordListError(db, row.id, err.message, now());
+    recordListError(db, row.id, faultOf(err), now());
     audit(db, { userId: userId ?? null, action: 'hotlist.sync-failed', detail: { list, source, error: err.message } }, now());
   } catch {
     // Reporting the failure must not hide it.
@@ -198,7 +200,15 @@ interface PartState {
   total: number | null;
 }
 
-class RetryableError extends Error {}
+/** A failure worth another attempt; status: the server's HTTP status when it answered with one. */
+class RetryableError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | null = null,
+  ) {
+    super(message);
+  }
+}
 
 const MAX_REDIRECTS = 5;
 
@@ -216,7 +226,7 @@ async function download(
   const retries = options.retries ?? 4;
   const baseDelay = options.retryDelayMs ?? 1000;
   let state = readPartState(part, url);
-  let lastError = '';
+  let lastError: RetryableError | null = null;
   for (let attempt = 1; attempt <= retries + 1; attempt++) {
     if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, baseDelay * 2 ** (attempt - 2)));
     try {
@@ -229,14 +239,16 @@ async function download(
     } catch (error) {
       if (!(error instanceof RetryableError)) {
         removePart(part);
-        throw error instanceof HotListSyncError ? error : new HotListSyncError(url, (error as Error).message);
+        throw error instanceof HotListSyncError ? error : new HotListSyncError(url, (error as Error).message, faultOf(error).kind);
       }
-      lastError = error.message;
+      lastError = error;
       state = readPartState(part, url);
     }
   }
   removePart(part);
-  throw new HotListSyncError(url, `download failed after ${retries + 1} attempts: ${lastError}; the previous list stays in force`);
+  // The server kept answering with an error status: it refuses; otherwise it could not be reached or kept breaking off.
+  const status = lastError?.status ?? null;
+  throw new HotListSyncError(url, `download failed after ${retries + 1} attempts: ${lastError?.message ?? ''}; the previous list stays in force`, status === null ? 'unreachable' : 'refused', status);
 }
 
 function readPartState(part: string, url: string): PartState | null {
@@ -282,10 +294,10 @@ function fetchOnce(
       const status = response.statusCode ?? 0;
       if (status >= 300 && status < 400 && status !== 304 && response.headers.location) {
         response.resume();
-        if (redirects >= MAX_REDIRECTS) return done(new HotListSyncError(url, 'too many redirects'));
+        if (redirects >= MAX_REDIRECTS) return done(new HotListSyncError(url, 'too many redirects', 'refused', status));
         const next = new URL(response.headers.location, target).toString();
         if (target.protocol === 'https:' && !/^https:/i.test(next)) {
-          return done(new HotListSyncError(url, `the server redirects to ${next}, which is not https://; refused`));
+          return done(new HotListSyncError(url, `the server redirects to ${next}, which is not https://; refused`, 'insecure'));
         }
         fetchOnce(next, part, null, conditional, options, attempt, redirects + 1).then((v) => done(null, v), (e: Error) => done(e));
         return;
@@ -302,21 +314,21 @@ function fetchOnce(
       }
       if (status === 408 || status === 429 || status >= 500) {
         response.resume();
-        return done(new RetryableError(`server answered HTTP ${status}`));
+        return done(new RetryableError(`server answered HTTP ${status}`, status));
       }
       if (status !== 200 && status !== 206) {
         response.resume();
-        return done(new HotListSyncError(url, `server answered HTTP ${status} ${response.statusMessage ?? ''}`.trim()));
+        return done(new HotListSyncError(url, `server answered HTTP ${status} ${response.statusMessage ?? ''}`.trim(), 'refused', status));
       }
       const contentType = String(response.headers['content-type'] ?? '').toLowerCase();
       if (contentType.includes('text/html')) {
         response.resume();
-        return done(new HotListSyncError(url, 'server returned an HTML page, not a list file (login portal or error page?)'));
+        return done(new HotListSyncError(url, 'server returned an HTML page, not a list file (login portal or error page?)', 'bad-format'));
       }
       const encoding = String(response.headers['content-encoding'] ?? 'identity').toLowerCase();
       if (encoding !== 'identity' && encoding !== '') {
         response.resume();
-        return done(new HotListSyncError(url, `server sent a ${encoding}-encoded body; configure it to serve the list uncompressed`));
+        return done(new HotListSyncError(url, `server sent a ${encoding}-encoded body; configure it to serve the list uncompressed`, 'bad-format'));
       }
       let offset = 0;
       let total: number | null = null;
@@ -370,7 +382,7 @@ function fetchOnce(
       });
       out.on('error', (error) => {
         response.destroy();
-        done(new HotListSyncError(url, `cannot write ${part}: ${error.message}`));
+        done(new HotListSyncError(url, `cannot write ${part}: ${error.message}`, 'storage'));
       });
       response.pipe(out, { end: false });
     });
@@ -379,7 +391,7 @@ function fetchOnce(
       if (error instanceof RetryableError) return done(error);
       const code = (error as NodeJS.ErrnoException).code ?? '';
       if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|HOSTNAME/i.test(code) || /certificate/i.test(error.message)) {
-        return done(new HotListSyncError(url, `TLS: ${error.message} (set "caFile" for the agency's certificate authority)`));
+        return done(new HotListSyncError(url, `TLS: ${error.message} (set "caFile" for the agency's certificate authority)`, 'insecure'));
       }
       done(new RetryableError(`${code ? `${code}: ` : ''}${error.message}`));
     });

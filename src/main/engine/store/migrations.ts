@@ -474,4 +474,17 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX IF NOT EXISTS alerts_raised_at ON alerts (raised_at);
     `,
   },
+  {
+    version: 82,
+    name: "hot lists: the kind of a failed sync's fault (missing file, server refused, bad format...)",
+    sql: `
+      -- last_error keeps the engine's account (paths, addresses) for the administrator;
+      -- the kind (shared/hotlists.ts HOTLIST_FAULT_KINDS) is what the officer's words come
+      -- from. A failure stored before this version has no kind and reads as 'unexpected'.
+      ALTER TABLE hot_lists ADD COLUMN last_error_kind TEXT;
+      -- refused: the server's HTTP status; bad-format: the file's line at fault.
+      ALTER TABLE hot_lists ADD COLUMN last_error_status INTEGER;
+      ALTER TABLE hot_lists ADD COLUMN last_error_line INTEGER;
+    `,
+  },
 ];
