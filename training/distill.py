@@ -68,12 +68,15 @@ def _onnx_params(path):
     from onnx import numpy_helper
     m = onnx.load(path)
     init = {t.name: numpy_helper.to_array(t) for t in m.graph.initializer}
-    # constants fed through Constant nodes (some exporters do this for folded weights)
+    # constants fed through Constant nodes (some exporters do this for folded weights), and
+    # weights stored as float16 with a Cast back to float32 (training/half_weights.py)
     for n in m.graph.node:
         if n.op_type == "Constant":
             for a in n.attribute:
                 if a.name == "value":
                     init[n.output[0]] = numpy_helper.to_array(a.t)
+        elif n.op_type == "Cast" and n.input[0] in init:
+            init[n.output[0]] = init[n.input[0]].astype(np.float32)
     convs, bns, linears = [], [], []
     for n in m.graph.node:
         if n.op_type == "Conv":
@@ -149,8 +152,8 @@ def load_onnx_member(path, num_states):
 
 def check_conversion(model, onnx_path, rng):
     """Largest difference between the torch model's probabilities and OpenCV's run of the ONNX file."""
-    import cv2
-    net = cv2.dnn.readNetFromONNX(onnx_path)
+    from half_weights import opencv_net
+    net = opencv_net(onnx_path)
     x = rng.uniform(-1, 1, (1, common.IN_C, common.IN_H, common.IN_W)).astype(np.float32)
     net.setInput(x)
     c, s = net.forward(["chars", "state"])

@@ -29,8 +29,9 @@ class Runner:
             self.backend = "onnxruntime"
         except ImportError:
             import cv2
+            from half_weights import opencv_net
             cv2.setNumThreads(1)
-            self.net = cv2.dnn.readNetFromONNX(path)
+            self.net = opencv_net(path)
             self.backend = "opencv-dnn " + cv2.__version__
 
     def __call__(self, x):

@@ -43,6 +43,32 @@ def halve(model: onnx.ModelProto, min_elements: int) -> tuple[onnx.ModelProto, i
     return model, halved
 
 
+def widen(model: onnx.ModelProto) -> onnx.ModelProto:
+    """The inverse of halve(): float16 weights back to float32 initializers under their Cast's
+    output name, the Casts removed (for readers without float16, such as OpenCV 4.6's)."""
+    graph = model.graph
+    halves = {i.name: i for i in graph.initializer if i.data_type == TensorProto.FLOAT16}
+    casts = [n for n in graph.node if n.op_type == "Cast" and n.input[0] in halves]
+    kept = [i for i in graph.initializer if i.name not in halves]
+    for n in casts:
+        kept.append(numpy_helper.from_array(numpy_helper.to_array(halves[n.input[0]]).astype(np.float32), name=n.output[0]))
+    nodes = [n for n in graph.node if not (n.op_type == "Cast" and n.input[0] in halves)]
+    del graph.initializer[:]
+    graph.initializer.extend(kept)
+    del graph.node[:]
+    graph.node.extend(nodes)
+    return model
+
+
+def opencv_net(path: str):
+    """OpenCV's DNN network for an ONNX file, float16 weights widened first (OpenCV 4.6 reads none)."""
+    import cv2
+    model = onnx.load(path)
+    if any(i.data_type == TensorProto.FLOAT16 for i in model.graph.initializer):
+        return cv2.dnn.readNetFromONNX(np.frombuffer(widen(model).SerializeToString(), np.uint8))
+    return cv2.dnn.readNetFromONNX(path)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("model")
