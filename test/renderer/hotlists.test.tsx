@@ -1,9 +1,10 @@
 // @vitest-environment jsdom
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { Responses, Result } from '../../src/shared/contract.js';
 import { FakeEngine, NOW, PNG_DATA_URL, deferred, makeAlert, makeManualEntry, makeStatus } from './fake-engine.js';
 import { installRendererHooks, renderSignedIn } from './setup.js';
+import { useSessionStore } from '../../src/renderer/stores/index.js';
 
 installRendererHooks();
 
@@ -72,6 +73,32 @@ describe('hot lists panel', () => {
     expect(dmv.textContent).not.toContain('STALE');
     expect(manual.textContent).toContain('Manual');
     expect(manual.textContent).toContain('1 entry');
+  });
+
+  it("shows the engine's details of a failed sync to the administrator only", async () => {
+    const engine = new FakeEngine();
+    twoLists(engine);
+    await openPanel(engine);
+    const dmv = () => screen.getAllByTestId('hotlist-row').find((r) => r.dataset.list === 'state-dmv')!;
+    expect(within(dmv()).queryByTestId('hotlist-detail')).toBeNull();
+    act(() => useSessionStore.getState().signedIn({ id: 'chief', name: 'Chief Ortiz', role: 'administrator' }));
+    expect(within(dmv()).getByTestId('hotlist-detail').textContent).toBe(`Details: ${REFUSED_503.detail}`);
+    expect(within(dmv()).getByTestId('hotlist-error').textContent).toContain("The list's server refused the download (HTTP 503).");
+  });
+
+  it('says a list whose first sync failed is not loaded, and why', async () => {
+    const engine = new FakeEngine();
+    engine.status = makeStatus({
+      user: engine.status.user,
+      hotLists: [{ name: 'county', entries: 0, updatedAt: null, stale: true, kind: 'imported', fault: { kind: 'empty', detail: '/mnt/share/county.csv: the file has no entries', at: NOW, status: null, line: null } }],
+    });
+    await openPanel(engine);
+    const row = screen.getAllByTestId('hotlist-row')[0]!;
+    expect(row.textContent).toContain('Not loaded');
+    expect(within(row).getByTestId('hotlist-error').dataset.fault).toBe('empty');
+    expect(within(row).getByTestId('hotlist-error').textContent).toContain('The new file has no entries (an incomplete download?), so it was not taken.');
+    expect(within(row).getByTestId('hotlist-error').textContent).toContain('reads are not checked against it');
+    expect(row.textContent).not.toContain('/mnt/share');
   });
 
   it('syncs with live progress per list, then shows the outcome of each list', async () => {

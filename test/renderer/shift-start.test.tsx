@@ -7,10 +7,10 @@
  * screen's camera strip opens a camera large and opens this screen again,
  * and a reload comes back to it.
  */
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../src/renderer/App.js';
-import { resetAllStores } from '../../src/renderer/stores/index.js';
+import { resetAllStores, useSessionStore } from '../../src/renderer/stores/index.js';
 import type { CameraStatus } from '../../src/shared/contract.js';
 import { FakeEngine, NOW, makeStatus } from './fake-engine.js';
 import { installRendererHooks, startPatrol } from './setup.js';
@@ -130,6 +130,11 @@ describe('the shift-start screen', () => {
     expect(within(listRow('NCIC')).getByTestId('shift-start-list-error').textContent).not.toContain('/media/usb0');
     fireEvent.click(screen.getByTestId('shift-start-sync'));
     await waitFor(() => expect(engine.callsTo('hotlists.sync')).toHaveLength(1));
+    // The administrator sees the engine's details under the words.
+    act(() => useSessionStore.getState().signedIn({ id: 'chief', name: 'Chief Ortiz', role: 'administrator' }));
+    expect(within(listRow('LOCAL')).getByTestId('shift-start-list-detail').textContent).toBe(
+      'Details: https://lists.example/local.csv: no data from the server (timed out); the previous list stays in force',
+    );
   });
 
   it('goes on to patrol with the problems still shown as banners; the strip opens a camera large and this screen again', async () => {

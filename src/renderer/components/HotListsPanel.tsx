@@ -141,7 +141,7 @@ function HotListRow({ list, progress, now }: { list: HotListStatus; progress: Ho
       </div>
       <div className={list.stale ? 'hotlist-age hotlist-age-stale' : 'hotlist-age'}>
         {list.updatedAt === null
-          ? 'Never synced'
+          ? (list.fault ? 'Not loaded' : 'Never synced')
           : `${manual ? 'Changed' : 'Data dated'} ${since(list.updatedAt, now)} · ${formatDayTime(list.updatedAt, now)}`}
         {manual && <span className="hotlist-note"> · never stale</span>}
       </div>
