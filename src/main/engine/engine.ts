@@ -483,6 +483,7 @@ export class Engine {
     for (const o of outcomes) {
       // A failure's message is in the officer's words; its detail (paths, addresses) travels in the fault, for the administrator.
       const fault = faultOfOutcome(o);
+      if (fault) log.warn({ list: o.list, kind: fault.kind, status: fault.status, line: fault.line, detail: fault.detail }, `hot list ${o.list}: ${hotListFaultWords(fault).reason}`);
       this.emit('hotListSync', fault
         ? { list: o.list, phase: 'failed', fraction: null, message: hotListFaultWords(fault).reason, fault }
         : { list: o.list, phase: 'done', fraction: 1, message: `${o.result!.outcome}: ${o.result!.entries} entries` });
