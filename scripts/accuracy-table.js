@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Prints the README's accuracy table: the project's models on the fast default
-// path and thorough, and the PaddleOCR baseline, on each annotated set in
+// Prints the README's accuracy table: the project's models on the default path
+// (auto: one network, the ensemble for unsure plates), the fast path alone and
+// thorough, and the PaddleOCR baseline, on each annotated set in
 // ../shared/data/plates, on the held-out ("val") split and on the whole set,
 // one inference thread.
 //   node scripts/accuracy-table.js [DATA_DIR]
@@ -31,7 +32,8 @@ for (const set of ['us-dev', 'us-crops', 'eu']) {
   if (!fs.existsSync(path.join(data, set))) continue;
   for (const split of ['val', 'all']) {
     for (const [engine, effort, label] of [
-      ['project', 'fast', 'this project, default (fast)'],
+      ['project', 'auto', 'this project, default (auto)'],
+      ['project', 'fast', 'this project, fast only'],
       ['project', 'thorough', 'this project, thorough'],
       ['paddle', 'fast', 'PaddleOCR baseline'],
     ]) {

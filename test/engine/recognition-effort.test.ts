@@ -6,6 +6,8 @@
  * detector and its boxes come back in frame pixels. The fast path's network
  * is the distilled one when the folder has it, else the ensemble member with
  * the most held-out reads; the shipped files keep within their size budget.
+ * By default ("auto") the ensemble reads again only the plates the fast
+ * reading is unsure of, and a car without its ensemble keeps reading.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,7 +16,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import cv from '../../src/main/engine/opencv.js';
 import { defaultModelDir } from '../../src/main/engine/recognition/index.js';
 import { createProjectRecognizer, FAST_OCR_FILE, fastOcrFile, ocrModelFiles } from '../../src/main/engine/recognition/project-models.js';
-import { detectInRegion, regionRect, TwoStageRecognizer } from '../../src/main/engine/recognition/recognizer.js';
+import {
+  DEFAULT_EFFORT,
+  detectInRegion,
+  ESCALATE_BELOW,
+  ESCALATE_FLOOR,
+  ESCALATE_MIN_CHARS,
+  regionRect,
+  TwoStageRecognizer,
+  worthReadingAgain,
+} from '../../src/main/engine/recognition/recognizer.js';
 import type { Image, PlateDetector, PlateReader, PlateText } from '../../src/main/engine/recognition/types.js';
 import { renderPlateScene } from '../helpers/images.js';
 
@@ -72,14 +83,80 @@ function thoroughReader(): PlateReader & { seen: { width: number; views: number 
 }
 
 describe('effort', () => {
-  it('reads with the fast reader alone by default and never loads the thorough one', async () => {
+  it('"fast" reads with the fast reader alone and never loads the thorough one', async () => {
     const fast = fastReader();
     let loads = 0;
     const recognizer = new TwoStageRecognizer(twoBoxes, fast, { cropMargin: 0, extraViewMargins: [0.1] }, async () => (loads++, thoroughReader()));
-    const { plates } = await recognizer.recognize(renderPlateScene('X'));
+    const { plates } = await recognizer.recognize(renderPlateScene('X'), { effort: 'fast' });
     expect(plates.map((p) => p.plate)).toEqual(['SURE1', 'UNSURE']);
     expect(fast.calls).toEqual([2]);
     expect(loads).toBe(0);
+    await recognizer.dispose();
+  });
+
+  it('by default reads again thoroughly the plate the fast reading is unsure of (effort "auto")', async () => {
+    const fast = fastReader();
+    const thorough = thoroughReader();
+    const recognizer = new TwoStageRecognizer(twoBoxes, fast, { cropMargin: 0, extraViewMargins: [0.1] }, async () => thorough);
+    const { plates } = await recognizer.recognize(renderPlateScene('X'));
+    expect(DEFAULT_EFFORT).toBe('auto');
+    expect(thorough.seen).toEqual([{ width: 100, views: 1 }]);
+    expect(plates.map((p) => [p.plate, p.box[0]])).toEqual([
+      ['SURE1', 40],
+      ['THOROUGH', 400],
+    ]);
+    await recognizer.dispose();
+  });
+
+  it('leaves readings that are most likely no plate to the fast reader: under 5% probable or under 4 characters', () => {
+    expect(worthReadingAgain({ plate: 'KCS1M', confidence: 0.29 })).toBe(true);
+    expect(worthReadingAgain({ plate: 'KCS1M', confidence: ESCALATE_FLOOR })).toBe(true);
+    expect(worthReadingAgain({ plate: 'KCS1M', confidence: 0.04 })).toBe(false);
+    expect(worthReadingAgain({ plate: 'T0E', confidence: 0.5 })).toBe(false);
+    expect(worthReadingAgain({ plate: 'T0E1', confidence: 0.5 })).toBe(true);
+    expect(worthReadingAgain({ plate: 'SURE12', confidence: ESCALATE_BELOW })).toBe(false);
+    expect(ESCALATE_MIN_CHARS).toBe(4);
+  });
+
+  it('"auto" asks the thorough reader about no plate when every reading is sure, short or improbable', async () => {
+    const detector: PlateDetector = { ...twoBoxes, detect: async () => [...(await twoBoxes.detect(renderPlateScene('X'))), { box: [300, 40, 60, 30], score: 0.5 }] };
+    const reader: PlateReader = {
+      name: 'fast',
+      read: async (crops: readonly Image[]) => crops.map((c) => (c.cols >= 150 ? text('SURE12', 0.97) : c.cols >= 100 ? text('AB', 0.4) : text('BADGE1', 0.02))),
+      dispose: async () => {},
+    };
+    let loads = 0;
+    const recognizer = new TwoStageRecognizer(detector, reader, { cropMargin: 0, minConfidence: 0.01 }, async () => (loads++, thoroughReader()));
+    const { plates } = await recognizer.recognize(renderPlateScene('X'));
+    expect(plates.map((p) => p.plate)).toEqual(['SURE12', 'AB', 'BADGE1']);
+    expect(loads).toBe(0);
+    await recognizer.dispose();
+  });
+
+  it('"auto" keeps the fast readings when the thorough reader does not load, and loads it again at the next unsure plate', async () => {
+    let loads = 0;
+    const recognizer = new TwoStageRecognizer(twoBoxes, fastReader(), {}, async () => {
+      loads++;
+      if (loads === 1) throw new Error('cannot load model plate-ocr-3.onnx: damaged');
+      return thoroughReader();
+    });
+    const first = await recognizer.recognize(renderPlateScene('X'), { effort: 'auto' });
+    expect(first.plates.map((p) => p.plate)).toEqual(['SURE1', 'UNSURE']);
+    const second = await recognizer.recognize(renderPlateScene('X'), { effort: 'auto' });
+    expect(second.plates.map((p) => p.plate).sort()).toEqual(['SURE1', 'THOROUGH']);
+    expect(loads).toBe(2);
+    await recognizer.dispose();
+  });
+
+  it('prepare() loads the thorough reader once, before any plate needs it', async () => {
+    let loads = 0;
+    const thorough = thoroughReader();
+    const recognizer = new TwoStageRecognizer(twoBoxes, fastReader(), { cropMargin: 0 }, async () => (loads++, thorough));
+    await recognizer.prepare();
+    expect(loads).toBe(1);
+    await recognizer.recognize(renderPlateScene('X'));
+    expect(loads).toBe(1);
+    expect(thorough.seen).toHaveLength(1);
     await recognizer.dispose();
   });
 
@@ -199,9 +276,9 @@ describe("the fast path's network", () => {
     expect(path.basename(fastOcrFile(folder('distilled', { 'plate-ocr': 0.8, 'plate-ocr-2': 0.9 }, true)))).toBe(FAST_OCR_FILE);
   });
 
-  it('keeps within the size budget: under 10 MB on the default path, under 30 MB shipped', () => {
+  it('keeps within the size budget: under 10 MB on the default path, under 30 MB shipped (decimal megabytes)', () => {
     const size = (f: string): number => fs.statSync(f).size;
-    const MB = 1024 * 1024;
+    const MB = 1000 * 1000;
     const defaultPath = size(path.join(modelDir, 'plate-detector.onnx')) + size(fastOcrFile(modelDir));
     expect(defaultPath).toBeLessThan(10 * MB);
     const shipped = fs.readdirSync(modelDir).reduce((sum, f) => sum + size(path.join(modelDir, f)), 0);

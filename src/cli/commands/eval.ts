@@ -15,6 +15,7 @@ import { stringFlag, UsageError } from '../args.js';
 import { CommandFailed } from '../context.js';
 import type { Command } from '../lpr.js';
 import { decodeImageFile, effortFlag, recognizerFlags } from './read.js';
+import { DEFAULT_EFFORT } from '../../main/engine/recognition/recognizer.js';
 
 interface Sample {
   readonly file: string;
@@ -62,7 +63,7 @@ export const command: Command = {
     'usage: lpr eval DIR [--engine auto|project|paddle] [--models DIR] [--threads N] [--split all|val|train]',
     '                    [--fast | --thorough | --effort fast|auto|thorough] [--json] [--show-misses]',
     '',
-    'Effort as in lpr read; the default here is fast, the cameras\' path.',
+    'Effort as in lpr read; the default is auto, the cameras\' path.',
   ].join('\n'),
   valuedFlags: ['engine', 'threads', 'split', 'models', 'effort'],
   async run(args, ctx) {
@@ -72,7 +73,7 @@ export const command: Command = {
     const split = stringFlag(args, 'split') ?? 'all';
     if (!['all', 'val', 'train'].includes(split)) throw new UsageError('--split must be all, val or train');
     const options = recognizerFlags(args);
-    const effort = effortFlag(args, 'fast');
+    const effort = effortFlag(args, DEFAULT_EFFORT);
     const { threads } = options;
     const set = loadAnnotatedSet(dir);
     const setName = path.basename(path.resolve(dir));

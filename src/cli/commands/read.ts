@@ -8,7 +8,7 @@ import type { Mat } from '@u4/opencv4nodejs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRecognizer, type EngineName, type RecognizerOptions } from '../../main/engine/recognition/index.js';
-import { EFFORTS, type Effort, type FrameRecognition, type Recognizer } from '../../main/engine/recognition/recognizer.js';
+import { DEFAULT_EFFORT, EFFORTS, type Effort, type FrameRecognition, type Recognizer } from '../../main/engine/recognition/recognizer.js';
 import { intFlag, stringFlag, UsageError, type ParsedArgs } from '../args.js';
 import type { Command } from '../lpr.js';
 
@@ -101,12 +101,8 @@ export async function readStill(recognizer: Recognizer, image: Mat, effort: Effo
   return { recognition: { plates, timings: { detectMs: scene.timings.detectMs, ocrMs: scene.timings.ocrMs + ocrMs } }, mode: 'plate' };
 }
 
-/**
- * The effort `lpr read` spends on a still image unless told: the fast path,
- * then the ensemble for the plates it is unsure of (one picture is all there
- * is, and the re-read pays for itself; see the README's figures).
- */
-export const STILL_EFFORT: Effort = 'auto';
+/** The effort `lpr read` spends on a still image unless told: the default path, as the cameras read. */
+export const STILL_EFFORT: Effort = DEFAULT_EFFORT;
 
 /** --effort, or --thorough / --fast as its short forms; `fallback` when none is given. */
 export function effortFlag(args: ParsedArgs, fallback: Effort): Effort {
@@ -156,10 +152,12 @@ export const command: Command = {
     '  paddle      the general-purpose PaddleOCR baseline, for comparison (slower, less accurate)',
     '',
     'Effort (project models):',
-    '  --fast        one OCR network, one view of each plate: what the cameras use',
+    '  (default)     auto: one OCR network, one view of each plate; a plate it is less than 90% sure',
+    '                of (and at least 5% sure, 4 characters or more) is read again thoroughly. The',
+    '                cameras read the same way',
+    '  --fast        one OCR network, one view of each plate, never read again',
     '  --thorough    every OCR network of the ensemble, over up to three views of each plate (slower)',
-    '  --effort E    fast, thorough, or auto: fast, then thorough for each plate the fast reading',
-    '                is less than 90% sure of. Default for a still image: auto',
+    '  --effort E    fast, auto or thorough, as above',
     '',
     'Other options:',
     '  --threads N  inference threads for one model run (default 1). On a 2-core MDT one thread per',

@@ -77,6 +77,9 @@ export async function startEngine(options: StartOptions): Promise<RunningEngine>
     recognition: { engine: o.engine ?? fromFile.recognition.engine, threads: o.threads ?? fromFile.recognition.threads },
   };
   const recognizer = await createRecognizer({ engine: settings.recognition.engine, threads: settings.recognition.threads });
+  // The ensemble the cameras' unsure plates are read again with, loaded now rather than at the first such plate;
+  // a failure here is only logged: the recognizer reports it again, and tries again, when the ensemble is asked for.
+  recognizer.prepare?.().catch((error: unknown) => log.warn({ err: (error as Error).message }, 'the thorough OCR reader did not load; unsure plates keep their fast reading until it does'));
   let gps: GpsSource | undefined;
   let engine: Engine | undefined;
   let retention: RetentionSchedule | undefined;

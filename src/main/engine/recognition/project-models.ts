@@ -13,7 +13,7 @@ import { ctcDecodeFrames, ctcFrames, ctcTextProbability, type CtcFrames } from '
 import { cropBox } from './geometry.js';
 import { joinedWins, splitTwoLines } from './layout.js';
 import { createSession, matToChw, ort } from './onnx.js';
-import { plateCrop, TwoStageRecognizer, type Effort, type PlateRecognition, type Recognizer } from './recognizer.js';
+import { DEFAULT_EFFORT, plateCrop, TwoStageRecognizer, type Effort, type PlateRecognition, type Recognizer } from './recognizer.js';
 import { PlateSyntax, rerankWithSyntax } from './syntax.js';
 import type { Box, DetectedPlate, PlateDetector, PlateReader, PlateText, Quad } from './types.js';
 
@@ -476,7 +476,7 @@ class ProjectRecognizer extends TwoStageRecognizer implements Recognizer {
   async readCrop(crop: Mat, options: { effort?: Effort } = {}): Promise<PlateRecognition> {
     const whole: Box = [0, 0, crop.cols, crop.rows];
     const inside = (this.options.extraViewMargins ?? []).filter((m) => m < 0);
-    const [text] = await this.readAt(options.effort ?? 'fast', [crop], () => inside.map((m) => cropBox(crop, whole, m)));
+    const [text] = await this.readAt(options.effort ?? DEFAULT_EFFORT, [crop], () => inside.map((m) => cropBox(crop, whole, m)));
     return { ...text!, box: whole, quad: null, detectorScore: 1, crop: plateCrop(crop, whole, null, 48, 0) };
   }
 }

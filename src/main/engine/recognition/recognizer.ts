@@ -2,15 +2,18 @@
  * A recognizer turns one frame into plate readings. The two-stage recognizer
  * runs any PlateDetector (inside the camera's region of interest when it has
  * one), rectifies each plate and hands the crops in one batch to a PlateReader:
- * the cheap one by default, or the thorough one when asked (or, with effort
- * "auto", for the plates the cheap one is unsure of). The result carries
- * per-stage timings.
+ * the cheap one, then (by default, effort "auto") the thorough one for the
+ * plates the cheap one is unsure of; or only one of them when asked. The
+ * result carries per-stage timings.
  */
 import type { Mat } from '@u4/opencv4nodejs';
 import type { Region } from '../../../shared/settings.js';
+import { logger } from '../log.js';
 import cv from '../opencv.js';
 import { cropBox, expandQuad, quadLength, rectify } from './geometry.js';
 import type { Box, DetectedPlate, PlateDetector, PlateReader, PlateText, Quad } from './types.js';
+
+const log = logger('recognition');
 
 export interface PlateRecognition extends PlateText {
   readonly box: Box;
@@ -32,14 +35,16 @@ export interface FrameRecognition {
 }
 
 /**
- * How hard a recognizer looks at each plate. "fast" (the default, what the
- * cameras use): one OCR network, one view. "thorough": every network of the
- * ensemble over several views. "auto": fast, then thorough for each plate the
- * fast reading is unsure of; for a still image or an alert's re-check, where
- * one frame is all there is.
+ * How hard a recognizer looks at each plate. "fast": one OCR network, one
+ * view. "thorough": every network of the ensemble over several views. "auto"
+ * (the default: the cameras, a still image, `lpr eval`): fast, then thorough
+ * for each plate the fast reading is unsure of (worthReadingAgain); on the
+ * held-out photos about one plate in six, so the median frame costs what the
+ * fast path costs (README, "Accuracy and speed").
  */
 export type Effort = 'fast' | 'auto' | 'thorough';
 export const EFFORTS: readonly Effort[] = ['fast', 'auto', 'thorough'];
+export const DEFAULT_EFFORT: Effort = 'auto';
 
 export interface RecognizeOptions {
   readonly effort?: Effort;
@@ -52,6 +57,8 @@ export interface Recognizer {
   recognize(frame: Mat, options?: RecognizeOptions): Promise<FrameRecognition>;
   /** Reads an image that is already a plate crop (no detection), when the recognizer can. */
   readCrop?(crop: Mat, options?: Pick<RecognizeOptions, 'effort'>): Promise<PlateRecognition>;
+  /** Loads what the default effort may need later (the ensemble), so that the first unsure plate does not wait for it. */
+  prepare?(): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -145,15 +152,27 @@ export class TwoStageRecognizer implements Recognizer {
     const texts = await this.reader.read(crops);
     if (effort === 'fast' || !this.loadThorough) return texts;
     const below = this.options.escalateBelow ?? ESCALATE_BELOW;
-    const unsure = texts.flatMap((t, i) => (t.confidence < below ? [i] : []));
+    const unsure = texts.flatMap((t, i) => (worthReadingAgain(t, below) ? [i] : []));
     if (unsure.length === 0) return texts;
+    let reader: PlateReader;
+    try {
+      reader = await this.thoroughReader();
+    } catch (error) {
+      // A car keeps reading plates without its ensemble: the fast readings stand, and the load is tried at the next unsure plate.
+      log.warn({ err: (error as Error).message }, 'the thorough OCR reader did not load; the fast readings stand');
+      return texts;
+    }
     const again = await thoroughly(
-      await this.thoroughReader(),
+      reader,
       unsure.map((i) => crops[i]!),
       (k) => moreViews(unsure[k]!),
     );
     unsure.forEach((i, k) => (texts[i] = again[k]!));
     return texts;
+  }
+
+  async prepare(): Promise<void> {
+    await this.thoroughReader();
   }
 
   async recognize(frame: Mat, options: RecognizeOptions = {}): Promise<FrameRecognition> {
@@ -166,7 +185,7 @@ export class TwoStageRecognizer implements Recognizer {
     const extra = this.options.extraViewMargins ?? [];
     const t1 = performance.now();
     // Further views are cut only for the plates the thorough reader asks them for.
-    const texts = await this.readAt(options.effort ?? 'fast', crops, (i) => extra.map((m) => cut(detections[i]!, m)));
+    const texts = await this.readAt(options.effort ?? DEFAULT_EFFORT, crops, (i) => extra.map((m) => cut(detections[i]!, m)));
     const t2 = performance.now();
     const minConfidence = this.options.minConfidence ?? 0.05;
     const plates: PlateRecognition[] = [];
@@ -190,3 +209,17 @@ export class TwoStageRecognizer implements Recognizer {
  * is read again by the thorough reader (see the README's measurements).
  */
 export const ESCALATE_BELOW = 0.9;
+/**
+ * Readings the thorough reader is not asked about: less probable than this,
+ * or shorter than ESCALATE_MIN_CHARS. In the scenes these are nearly all
+ * something other than a plate (a badge, a sticker, one letter of a sign), and
+ * six networks over three views cost some 40 ms each on one core; the fast
+ * reading of them stands.
+ */
+export const ESCALATE_FLOOR = 0.05;
+export const ESCALATE_MIN_CHARS = 4;
+
+/** Whether effort "auto" reads this fast reading again with the thorough reader. */
+export function worthReadingAgain(text: Pick<PlateText, 'plate' | 'confidence'>, below = ESCALATE_BELOW): boolean {
+  return text.confidence < below && text.confidence >= ESCALATE_FLOOR && text.plate.length >= ESCALATE_MIN_CHARS;
+}
