@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import cv from '../../src/main/engine/opencv.js';
+import { scoreReading } from '../../src/cli/commands/eval.js';
 import { lprBuilt as built, runLpr } from '../helpers/cli.js';
 import { renderPlateScene, writeJpeg } from '../helpers/images.js';
 
@@ -29,6 +30,21 @@ function cropSet(name: string, csvLines: string[]): string {
 
 const lprEval = (dir: string) => runLpr(['eval', dir, '--json', '--threads', '1']);
 
+describe('scoreReading', () => {
+  it('counts a reading that differs from the annotation only in look-alikes as the hot lists match it, not as exact', () => {
+    expect(scoreReading('355OCT', '3550CT', ['3550CT', '355OCT'])).toEqual({ top1: false, folded: true, top5: true });
+    expect(scoreReading('824BOJ', '82480J', ['82480J', '824B0J'])).toEqual({ top1: false, folded: true, top5: false });
+    expect(scoreReading('KT4821', 'KT4821', [])).toEqual({ top1: true, folded: true, top5: true });
+  });
+
+  it('never folds a different length, a different character or no reading into a match', () => {
+    expect(scoreReading('5VCF203', 'M5VCF203', ['M5VCF203', '5VCF203'])).toEqual({ top1: false, folded: false, top5: true });
+    expect(scoreReading('59E21P1', '59321P1', ['59321P1'])).toEqual({ top1: false, folded: false, top5: false });
+    expect(scoreReading('KT4821', undefined, [])).toEqual({ top1: false, folded: false, top5: false });
+    expect(scoreReading('', '', [])).toEqual({ top1: true, folded: false, top5: true });
+  });
+});
+
 describe.skipIf(!built)('lpr eval', () => {
   it('reads a crop set whose groundtruth.csv has a header line, and one without', async () => {
     for (const [name, lines] of [
@@ -37,9 +53,10 @@ describe.skipIf(!built)('lpr eval', () => {
     ] as const) {
       const result = await lprEval(cropSet(name, [...lines]));
       expect(result.code, result.stderr).toBe(0);
-      const summary = JSON.parse(result.stdout.trim()) as { images: number; exactTop1: number; stateRightOfGiven: number | null };
+      const summary = JSON.parse(result.stdout.trim()) as { images: number; exactTop1: number; foldedTop1: number; stateRightOfGiven: number | null };
       expect(summary.images).toBe(2);
       expect(summary.exactTop1).toBeGreaterThanOrEqual(0);
+      expect(summary.foldedTop1).toBeGreaterThanOrEqual(summary.exactTop1);
       expect(summary.stateRightOfGiven).not.toBeNull(); // one crop has a state
     }
   }, 60_000);
