@@ -41,7 +41,6 @@ describe('scoreReading', () => {
     expect(scoreReading('5VCF203', 'M5VCF203', ['M5VCF203', '5VCF203'])).toEqual({ top1: false, folded: false, top5: true });
     expect(scoreReading('59E21P1', '59321P1', ['59321P1'])).toEqual({ top1: false, folded: false, top5: false });
     expect(scoreReading('KT4821', undefined, [])).toEqual({ top1: false, folded: false, top5: false });
-    expect(scoreReading('', '', [])).toEqual({ top1: true, folded: false, top5: true });
   });
 });
 
@@ -59,6 +58,12 @@ describe.skipIf(!built)('lpr eval', () => {
       expect(summary.foldedTop1).toBeGreaterThanOrEqual(summary.exactTop1);
       expect(summary.stateRightOfGiven).not.toBeNull(); // one crop has a state
     }
+  }, 60_000);
+
+  it('refuses an annotation whose plate is empty, naming the file and line', async () => {
+    const result = await lprEval(cropSet('empty-plate', ['KT4821.jpg,,KT4821', '7XBR205.jpg,ca, - ']));
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/groundtruth\.csv:2: the plate of 7XBR205\.jpg is empty/);
   }, 60_000);
 
   it('names an image the annotations list but the folder lacks', async () => {

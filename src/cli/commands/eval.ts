@@ -39,6 +39,7 @@ export function loadAnnotatedSet(dir: string): { kind: 'scenes' | 'crops'; sampl
         const [file, state, plate] = line.split(',');
         if (!file || plate === undefined) throw new CommandFailed(`${csv}:${i + 1}: expected file,state,plate`);
         if (i === 0 && file.trim().toLowerCase() === 'file') return; // a header line
+        if (clean(plate) === '') throw new CommandFailed(`${csv}:${i + 1}: the plate of ${file.trim()} is empty (letters and digits expected)`);
         samples.push({ file: path.join(dir, file.trim()), plate: clean(plate), state: state?.trim() ? state.trim().toUpperCase() : null });
       });
     return { kind: 'crops', samples };
@@ -49,6 +50,7 @@ export function loadAnnotatedSet(dir: string): { kind: 'scenes' | 'crops'; sampl
     const text = fs.readFileSync(path.join(dir, name), 'utf8').trim();
     const fields = text.split('\t');
     if (fields.length < 6) throw new CommandFailed(`${path.join(dir, name)}:1: expected 6 tab-separated fields`);
+    if (clean(fields[5]!) === '') throw new CommandFailed(`${path.join(dir, name)}:1: the plate (6th field) is empty (letters and digits expected)`);
     samples.push({ file: path.join(dir, fields[0]!), plate: clean(fields[5]!), state: null });
   }
   if (samples.length === 0) throw new CommandFailed(`${dir} has no annotations (NAME.txt files or groundtruth.csv)`);
