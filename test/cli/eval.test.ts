@@ -1,14 +1,15 @@
 /**
- * `lpr eval` over a folder of crops the project draws itself: a groundtruth.csv
- * with or without a header line is read, and an image it lists but that is not
- * there is named in the error.
+ * `lpr eval` over folders the project draws itself: a groundtruth.csv with or
+ * without a header line is read, and an image it lists but that is not there
+ * is named in the error; in a scene of two cars the read scored is the one at
+ * the annotated plate, whichever was read more confidently.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import cv from '../../src/main/engine/opencv.js';
-import { scoreReading } from '../../src/cli/commands/eval.js';
+import { readAtAnnotation, scoreReading } from '../../src/cli/commands/eval.js';
 import { lprBuilt as built, runLpr } from '../helpers/cli.js';
 import { renderPlateScene, writeJpeg } from '../helpers/images.js';
 
@@ -28,7 +29,22 @@ function cropSet(name: string, csvLines: string[]): string {
   return dir;
 }
 
-const lprEval = (dir: string) => runLpr(['eval', dir, '--json', '--threads', '1']);
+const lprEval = (dir: string, ...more: string[]) => runLpr(['eval', dir, '--json', '--threads', '1', ...more]);
+
+/** Two cars side by side (KT4821 left, 7XBR205 right, 1280 x 360); `annotations` maps a .txt name to its line's box and plate. */
+function twoCarScene(name: string, annotations: Record<string, string>): string {
+  const dir = path.join(tmp, name);
+  fs.mkdirSync(dir);
+  const both = new cv.Mat(360, 1280, cv.CV_8UC3, [90, 95, 100]);
+  renderPlateScene('KT4821').copyTo(both.getRegion(new cv.Rect(0, 0, 640, 360)));
+  renderPlateScene('7XBR205').copyTo(both.getRegion(new cv.Rect(640, 0, 640, 360)));
+  for (const [txt, line] of Object.entries(annotations)) {
+    const image = txt.replace(/\.txt$/, '.jpg');
+    writeJpeg(path.join(dir, image), both);
+    fs.writeFileSync(path.join(dir, txt), `${image}\t${line}\n`);
+  }
+  return dir;
+}
 
 describe('scoreReading', () => {
   it('counts a reading that differs from the annotation only in look-alikes as the hot lists match it, not as exact', () => {
@@ -44,7 +60,41 @@ describe('scoreReading', () => {
   });
 });
 
+describe('readAtAnnotation', () => {
+  const left = { plate: 'KT4821', box: [204, 179, 229, 120] as const };
+  const right = { plate: '7XBR205', box: [844, 179, 233, 122] as const };
+
+  it('takes the read whose box overlaps the annotated one the most, not the first', () => {
+    expect(readAtAnnotation([left, right], [845, 180, 230, 115])).toBe(right);
+    expect(readAtAnnotation([right, left], [200, 170, 240, 130])).toBe(left);
+  });
+
+  it('finds none when no read overlaps the annotated plate, and the first for a crop (no box)', () => {
+    expect(readAtAnnotation([left, right], [500, 10, 80, 40])).toBeUndefined();
+    expect(readAtAnnotation([], [500, 10, 80, 40])).toBeUndefined();
+    expect(readAtAnnotation([right, left], null)).toBe(right);
+  });
+});
+
 describe.skipIf(!built)('lpr eval', () => {
+  it('scores the read at the annotated plate in a scene of two cars, and names an annotated plate nothing was read at', async () => {
+    // 7XBR205 is read less confidently than KT4821 (0.77 against 0.93), so the best read of the scene is the other car's.
+    const right = await lprEval(twoCarScene('two-cars', { 'right.txt': '845\t180\t230\t115\t7XBR205' }));
+    expect(right.code, right.stderr).toBe(0);
+    expect(JSON.parse(right.stdout.trim())).toMatchObject({ images: 1, exactTop1: 1, exactTop5: 1 });
+    const nowhere = await lprEval(twoCarScene('two-cars-nowhere', { 'sky.txt': '560\t10\t120\t50\tKT4821' }), '--show-misses');
+    expect(nowhere.code, nowhere.stderr).toBe(0);
+    expect(JSON.parse(nowhere.stdout.trim())).toMatchObject({ images: 1, exactTop1: 0, exactTop5: 0 });
+    expect(nowhere.stderr).toContain('sky.jpg: want KT4821, got (no read at the annotated plate)');
+  }, 60_000);
+
+  it('refuses a scene annotation whose box is not four numbers with a width and height, naming the file', async () => {
+    const dir = twoCarScene('bad-box', { 'car.txt': '845\t180\tzero\t115\t7XBR205' });
+    const result = await lprEval(dir);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain(`${path.join(dir, 'car.txt')}:1: the box (fields 2-5: x, y, width, height) must be numbers, width and height above 0; got 845 180 zero 115`);
+  }, 60_000);
+
   it('reads a crop set whose groundtruth.csv has a header line, and one without', async () => {
     for (const [name, lines] of [
       ['with-header', ['file,state,plate', 'KT4821.jpg,,KT4821', '7XBR205.jpg,ca,7XBR205']],

@@ -6,13 +6,18 @@
  * top-5, state accuracy and ms per image. The strings are compared as they
  * are (upper case, letters and digits only); the top-1 figure is also given
  * with OCR look-alikes folded (0/O/D/Q, 1/I/L/T, 2/Z, 5/S, 8/B, 6/G), which is
- * how a read is matched against the hot lists.
+ * how a read is matched against the hot lists. In a scene, the read scored is
+ * the one at the annotated plate (the detection whose box overlaps the
+ * annotated box the most), not whichever plate of the scene was read most
+ * confidently: other cars' plates are read too, but are not annotated.
  */
 import type { Mat } from '@u4/opencv4nodejs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { foldPlate } from '../../main/engine/hotlist/plate.js';
+import { iou } from '../../main/engine/recognition/geometry.js';
 import { createRecognizer } from '../../main/engine/recognition/index.js';
+import type { Box } from '../../main/engine/recognition/types.js';
 import { isValidationFile } from '../../main/engine/recognition/splits.js';
 import { stringFlag, UsageError } from '../args.js';
 import { CommandFailed } from '../context.js';
@@ -24,6 +29,8 @@ interface Sample {
   readonly file: string;
   readonly plate: string;
   readonly state: string | null;
+  /** The annotated plate's box in a scene; null for a crop (the whole image is the plate). */
+  readonly box: Box | null;
 }
 
 const clean = (s: string): string => s.toUpperCase().replace(/[^A-Z0-9]/g, '');
@@ -40,7 +47,7 @@ export function loadAnnotatedSet(dir: string): { kind: 'scenes' | 'crops'; sampl
         if (!file || plate === undefined) throw new CommandFailed(`${csv}:${i + 1}: expected file,state,plate`);
         if (i === 0 && file.trim().toLowerCase() === 'file') return; // a header line
         if (clean(plate) === '') throw new CommandFailed(`${csv}:${i + 1}: the plate of ${file.trim()} is empty (letters and digits expected)`);
-        samples.push({ file: path.join(dir, file.trim()), plate: clean(plate), state: state?.trim() ? state.trim().toUpperCase() : null });
+        samples.push({ file: path.join(dir, file.trim()), plate: clean(plate), state: state?.trim() ? state.trim().toUpperCase() : null, box: null });
       });
     return { kind: 'crops', samples };
   }
@@ -51,7 +58,11 @@ export function loadAnnotatedSet(dir: string): { kind: 'scenes' | 'crops'; sampl
     const fields = text.split('\t');
     if (fields.length < 6) throw new CommandFailed(`${path.join(dir, name)}:1: expected 6 tab-separated fields`);
     if (clean(fields[5]!) === '') throw new CommandFailed(`${path.join(dir, name)}:1: the plate (6th field) is empty (letters and digits expected)`);
-    samples.push({ file: path.join(dir, fields[0]!), plate: clean(fields[5]!), state: null });
+    const box = fields.slice(1, 5).map((f) => Number(f.trim()));
+    if (box.some((v) => !Number.isFinite(v) || v < 0) || box[2]! <= 0 || box[3]! <= 0) {
+      throw new CommandFailed(`${path.join(dir, name)}:1: the box (fields 2-5: x, y, width, height) must be numbers, width and height above 0; got ${fields.slice(1, 5).join(' ')}`);
+    }
+    samples.push({ file: path.join(dir, fields[0]!), plate: clean(fields[5]!), state: null, box: box as unknown as Box });
   }
   if (samples.length === 0) throw new CommandFailed(`${dir} has no annotations (NAME.txt files or groundtruth.csv)`);
   return { kind: 'scenes', samples };
@@ -71,6 +82,25 @@ export function scoreReading(want: string, best: string | undefined, candidates:
   };
 }
 
+/**
+ * The read at the annotated plate: the one whose box overlaps `box` the most
+ * (intersection over union), or undefined when none overlaps it at all. With
+ * no box (a crop), the best read.
+ */
+export function readAtAnnotation<T extends { readonly box: Box }>(plates: readonly T[], box: Box | null): T | undefined {
+  if (box === null) return plates[0];
+  let found: T | undefined;
+  let most = 0;
+  for (const plate of plates) {
+    const overlap = iou(plate.box, box);
+    if (overlap > most) {
+      most = overlap;
+      found = plate;
+    }
+  }
+  return found;
+}
+
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length === 0 ? 0 : sorted[Math.floor(sorted.length / 2)]!;
@@ -82,11 +112,13 @@ export const command: Command = {
     'usage: lpr eval DIR [--engine auto|project|paddle] [--models DIR] [--threads N] [--split all|val|train]',
     '                    [--fast | --thorough | --effort fast|auto|thorough] [--json] [--show-misses]',
     '',
-    'Prints exact top-1 (the best read equals the annotation), top-5 (the annotation is among the',
-    'top candidates), top-1 with look-alikes folded (0/O, 8/B, 5/S ... counted equal, as the hot lists',
-    'match a read), the state right on crops annotated with one, and the median ms per image.',
-    '--show-misses lists every image whose best read is not exact. --split val reads only the held-out',
-    'images (the ones no model was trained on).',
+    'Prints exact top-1 (the read equals the annotation), top-5 (the annotation is among that read\'s',
+    'top five candidates), top-1 with look-alikes folded (0/O, 8/B, 5/S ... counted equal, as the hot',
+    'lists match a read), the state right on crops annotated with one, and the median ms per image.',
+    'In a scene the read scored is the one at the annotated plate (the detection whose box overlaps',
+    'the annotated box the most; other cars\' plates are read but not annotated); a crop\'s is its best',
+    'read. --show-misses lists every image whose read is not exact. --split val reads only the',
+    'held-out images (the ones no model was trained on).',
     '',
     'Effort as in lpr read; the default is auto, the cameras\' path.',
   ].join('\n'),
@@ -123,11 +155,14 @@ export const command: Command = {
         const t0 = performance.now();
         const result = set.kind === 'crops' && recognizer.readCrop ? { plates: [await recognizer.readCrop(image, { effort })] } : await recognizer.recognize(image, { effort });
         ms.push(performance.now() - t0);
-        const best = result.plates[0];
-        const candidates = result.plates.flatMap((p) => p.candidates.map((c) => c.plate));
+        const best = set.kind === 'crops' ? result.plates[0] : readAtAnnotation(result.plates, sample.box);
+        const candidates = best ? best.candidates.map((c) => c.plate) : [];
         const score = scoreReading(sample.plate, best?.plate, candidates);
         if (score.top1) top1++;
-        else misses.push(`${path.basename(sample.file)}: want ${sample.plate}, got ${best?.plate ?? '(none)'}${score.folded ? ' (look-alikes only)' : ''}`);
+        else {
+          const none = result.plates.length > 0 && set.kind === 'scenes' ? '(no read at the annotated plate)' : '(none)';
+          misses.push(`${path.basename(sample.file)}: want ${sample.plate}, got ${best?.plate ?? none}${score.folded ? ' (look-alikes only)' : ''}`);
+        }
         if (score.folded) folded++;
         if (score.top5) top5++;
         if (sample.state) {
