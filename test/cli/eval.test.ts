@@ -31,7 +31,7 @@ function cropSet(name: string, csvLines: string[]): string {
 
 const lprEval = (dir: string, ...more: string[]) => runLpr(['eval', dir, '--json', '--threads', '1', ...more]);
 
-/** Two cars side by side (KT4821 left, 7XBR205 right, 1280 x 360); `annotations` maps a .txt name to its line's box and plate. */
+/** Two cars side by side (KT4821 left, 7XBR205 right, 1280 x 360); `annotations` maps a .txt name to its text after the first image name. */
 function twoCarScene(name: string, annotations: Record<string, string>): string {
   const dir = path.join(tmp, name);
   fs.mkdirSync(dir);
@@ -88,11 +88,17 @@ describe.skipIf(!built)('lpr eval', () => {
     expect(nowhere.stderr).toContain('sky.jpg: want KT4821, got (no read at the annotated plate)');
   }, 60_000);
 
-  it('refuses a scene annotation whose box is not four numbers with a width and height, naming the file', async () => {
-    const dir = twoCarScene('bad-box', { 'car.txt': '845\t180\tzero\t115\t7XBR205' });
+  it('scores each plate of a scene that annotates several, reading the image once', async () => {
+    const result = await lprEval(twoCarScene('two-annotated', { 'both.txt': '845\t180\t230\t115\t7XBR205\nboth.jpg\t205\t180\t230\t115\tKT4821' }));
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout.trim())).toMatchObject({ images: 1, plates: 2, exactTop1: 1 });
+  }, 60_000);
+
+  it('refuses a scene annotation whose box is not four numbers with a width and height, naming the file and line', async () => {
+    const dir = twoCarScene('bad-box', { 'car.txt': '845\t180\t230\t115\t7XBR205\ncar.jpg\t205\t180\tzero\t115\tKT4821' });
     const result = await lprEval(dir);
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain(`${path.join(dir, 'car.txt')}:1: the box (fields 2-5: x, y, width, height) must be numbers, width and height above 0; got 845 180 zero 115`);
+    expect(result.stderr).toContain(`${path.join(dir, 'car.txt')}:2: the box (fields 2-5: x, y, width, height) must be numbers, width and height above 0; got 205 180 zero 115`);
   }, 60_000);
 
   it('reads a crop set whose groundtruth.csv has a header line, and one without', async () => {

@@ -1,7 +1,8 @@
 /**
  * `lpr eval DIR [--engine E] [--models DIR] [--threads N] [--json] [--split all|val]`:
  * measures a recognizer on an annotated set: scene folders with NAME.txt
- * beside each image (`NAME.jpg<TAB>x<TAB>y<TAB>w<TAB>h<TAB>PLATE`) or a crop
+ * beside each image (`NAME.jpg<TAB>x<TAB>y<TAB>w<TAB>h<TAB>PLATE`, a line per
+ * annotated plate) or a crop
  * folder with groundtruth.csv (`file,state,plate`). Prints exact top-1,
  * top-5, state accuracy and ms per image. The strings are compared as they
  * are (upper case, letters and digits only); the top-1 figure is also given
@@ -54,15 +55,21 @@ export function loadAnnotatedSet(dir: string): { kind: 'scenes' | 'crops'; sampl
   const samples: Sample[] = [];
   for (const name of fs.readdirSync(dir).sort()) {
     if (!name.endsWith('.txt')) continue;
-    const text = fs.readFileSync(path.join(dir, name), 'utf8').trim();
-    const fields = text.split('\t');
-    if (fields.length < 6) throw new CommandFailed(`${path.join(dir, name)}:1: expected 6 tab-separated fields`);
-    if (clean(fields[5]!) === '') throw new CommandFailed(`${path.join(dir, name)}:1: the plate (6th field) is empty (letters and digits expected)`);
-    const box = fields.slice(1, 5).map((f) => Number(f.trim()));
-    if (box.some((v) => !Number.isFinite(v) || v < 0) || box[2]! <= 0 || box[3]! <= 0) {
-      throw new CommandFailed(`${path.join(dir, name)}:1: the box (fields 2-5: x, y, width, height) must be numbers, width and height above 0; got ${fields.slice(1, 5).join(' ')}`);
-    }
-    samples.push({ file: path.join(dir, fields[0]!), plate: clean(fields[5]!), state: null, box: box as unknown as Box });
+    const where = path.join(dir, name);
+    // One line per annotated plate: a scene may annotate several.
+    fs.readFileSync(where, 'utf8')
+      .split(/\r?\n/)
+      .forEach((line, i) => {
+        if (line.trim() === '') return;
+        const fields = line.split('\t');
+        if (fields.length < 6) throw new CommandFailed(`${where}:${i + 1}: expected 6 tab-separated fields`);
+        if (clean(fields[5]!) === '') throw new CommandFailed(`${where}:${i + 1}: the plate (6th field) is empty (letters and digits expected)`);
+        const box = fields.slice(1, 5).map((f) => Number(f.trim()));
+        if (box.some((v) => !Number.isFinite(v) || v < 0) || box[2]! <= 0 || box[3]! <= 0) {
+          throw new CommandFailed(`${where}:${i + 1}: the box (fields 2-5: x, y, width, height) must be numbers, width and height above 0; got ${fields.slice(1, 5).join(' ')}`);
+        }
+        samples.push({ file: path.join(dir, fields[0]!.trim()), plate: clean(fields[5]!), state: null, box: box as unknown as Box });
+      });
   }
   if (samples.length === 0) throw new CommandFailed(`${dir} has no annotations (NAME.txt files or groundtruth.csv)`);
   return { kind: 'scenes', samples };
@@ -118,7 +125,8 @@ export const command: Command = {
     'In a scene the read scored is the one at the annotated plate (the detection whose box overlaps',
     'the annotated box the most; other cars\' plates are read but not annotated); a crop\'s is its best',
     'read. --show-misses lists every image whose read is not exact. --split val reads only the',
-    'held-out images (the ones no model was trained on).',
+    'held-out images (the ones no model was trained on). A scene\'s NAME.txt may annotate several',
+    'plates, a line each; each is scored, and the figures are shares of the annotated plates.',
     '',
     'Effort as in lpr read; the default is auto, the cameras\' path.',
   ].join('\n'),
@@ -145,31 +153,36 @@ export const command: Command = {
     const ms: number[] = [];
     const misses: string[] = [];
     try {
-      for (const sample of samples) {
+      // Each image is read once, however many of its plates are annotated.
+      const byImage = new Map<string, Sample[]>();
+      for (const sample of samples) byImage.set(sample.file, [...(byImage.get(sample.file) ?? []), sample]);
+      for (const [file, annotated] of byImage) {
         let image: Mat;
         try {
-          image = decodeImageFile(sample.file);
+          image = decodeImageFile(file);
         } catch (error) {
-          throw new CommandFailed(`${sample.file}: ${(error as Error).message}`);
+          throw new CommandFailed(`${file}: ${(error as Error).message}`);
         }
         const t0 = performance.now();
         const result = set.kind === 'crops' && recognizer.readCrop ? { plates: [await recognizer.readCrop(image, { effort })] } : await recognizer.recognize(image, { effort });
         ms.push(performance.now() - t0);
-        const best = set.kind === 'crops' ? result.plates[0] : readAtAnnotation(result.plates, sample.box);
-        const candidates = best ? best.candidates.map((c) => c.plate) : [];
-        const score = scoreReading(sample.plate, best?.plate, candidates);
-        if (score.top1) top1++;
-        else {
-          const none = result.plates.length > 0 && set.kind === 'scenes' ? '(no read at the annotated plate)' : '(none)';
-          misses.push(`${path.basename(sample.file)}: want ${sample.plate}, got ${best?.plate ?? none}${score.folded ? ' (look-alikes only)' : ''}`);
-        }
-        if (score.folded) folded++;
-        if (score.top5) top5++;
-        if (sample.state) {
-          stateGiven++;
-          if (best?.state) {
-            stateKnown++;
-            if (best.state === sample.state) stateRight++;
+        for (const sample of annotated) {
+          const best = set.kind === 'crops' ? result.plates[0] : readAtAnnotation(result.plates, sample.box);
+          const candidates = best ? best.candidates.map((c) => c.plate) : [];
+          const score = scoreReading(sample.plate, best?.plate, candidates);
+          if (score.top1) top1++;
+          else {
+            const none = result.plates.length > 0 && set.kind === 'scenes' ? '(no read at the annotated plate)' : '(none)';
+            misses.push(`${path.basename(file)}: want ${sample.plate}, got ${best?.plate ?? none}${score.folded ? ' (look-alikes only)' : ''}`);
+          }
+          if (score.folded) folded++;
+          if (score.top5) top5++;
+          if (sample.state) {
+            stateGiven++;
+            if (best?.state) {
+              stateKnown++;
+              if (best.state === sample.state) stateRight++;
+            }
           }
         }
       }
@@ -182,19 +195,21 @@ export const command: Command = {
       split,
       recognizer: recognizer.name,
       effort,
-      images: n,
+      images: ms.length,
+      plates: n,
       exactTop1: top1 / n,
       exactTop5: top5 / n,
       foldedTop1: folded / n,
       stateRightOfGiven: stateGiven ? stateRight / stateGiven : null,
       stateAnsweredOfGiven: stateGiven ? stateKnown / stateGiven : null,
       medianMs: Number(median(ms).toFixed(1)),
-      meanMs: Number((ms.reduce((a, b) => a + b, 0) / Math.max(1, n)).toFixed(1)),
+      meanMs: Number((ms.reduce((a, b) => a + b, 0) / Math.max(1, ms.length)).toFixed(1)),
       threads,
     };
     if (args.flags.has('json')) ctx.stdout(JSON.stringify(summary));
     else {
-      ctx.stdout(`${summary.recognizer} (${effort}) on ${dir} (${split}, ${n} images, ${threads} thread${threads > 1 ? 's' : ''})`);
+      const counted = n === ms.length ? `${n} images` : `${n} plates in ${ms.length} images`;
+      ctx.stdout(`${summary.recognizer} (${effort}) on ${dir} (${split}, ${counted}, ${threads} thread${threads > 1 ? 's' : ''})`);
       ctx.stdout(`  exact top-1 ${(summary.exactTop1 * 100).toFixed(1)}%   top-5 ${(summary.exactTop5 * 100).toFixed(1)}%   median ${summary.medianMs} ms/image`);
       ctx.stdout(`  top-1 with look-alikes folded, as the hot lists match: ${(summary.foldedTop1 * 100).toFixed(1)}%`);
       if (stateGiven) ctx.stdout(`  state right ${((summary.stateRightOfGiven ?? 0) * 100).toFixed(1)}% of ${stateGiven} (answered ${((summary.stateAnsweredOfGiven ?? 0) * 100).toFixed(1)}%)`);
