@@ -67,9 +67,13 @@ def rasterise(quads, s):
 
 
 class SampleMaker:
-    def __init__(self, scenes, crops, size=256, p_synth=0.55, pool_size=1500):
-        """scenes: list of dict(img=BGR, box=(x,y,w,h), eu=bool); crops: list of BGR plates."""
+    def __init__(self, scenes, crops, size=256, p_synth=0.55, pool_size=1500, p_layered=0.0, layered_holder=False):
+        """scenes: list of dict(img=BGR, box=(x,y,w,h), eu=bool); crops: list of BGR plates;
+        p_layered: share of samples that also get a plate mounted over a wider one (_layered);
+        layered_holder: that front plate always in a dark holder (else half the time)."""
         self.scenes = scenes
+        self.p_layered = p_layered
+        self.layered_holder = layered_holder
         self.us = [i for i, s in enumerate(scenes) if not s["eu"]]
         self.eu = [i for i, s in enumerate(scenes) if s["eu"]]
         self.crops = crops
@@ -140,23 +144,60 @@ class SampleMaker:
             p = random.choice(self.pool)[..., ::-1].copy()   # RGB -> BGR
         return p
 
-    def _paste(self, canvas, quads, plate, negative=False):
+    def _layered(self, canvas, quads):
+        """A plate mounted over a wider one that shows on both sides (a dealer's or a foreign
+        plate left behind the new one): only the front plate is labelled, so the box must stop
+        at its own edge although the plate behind is as white and carries characters too."""
+        S = self.size
+        front, back = self._plate_image(), self._plate_image()
+        fh, fw = front.shape[:2]
+        tw = math.exp(random.uniform(math.log(36), math.log(150)))
+        th = tw / ((fw / fh) * math.exp(random.uniform(-0.15, 0.15)))
+        bw = tw * random.uniform(1.2, 1.7)
+        bh = th * random.uniform(0.55, 0.95)
+        for _ in range(10):
+            cx = random.uniform(bw / 2 - 5, S - bw / 2 + 5)
+            cy = random.uniform(th / 2 - 5, S - th / 2 + 5)
+            x0, y0, x1, y1 = cx - bw / 2 - 4, cy - th / 2 - 4, cx + bw / 2 + 4, cy + th / 2 + 4
+            if not any(x0 < q[:, 0].max() and q[:, 0].min() < x1 and y0 < q[:, 1].max() and q[:, 1].min() < y1 for q in quads):
+                break
+        else:
+            return False
+        a = math.radians(float(np.clip(np.random.normal(0, 4), -12, 12)))
+        R = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
+
+        def quad(w, h, ox, oy):
+            base = np.array([[-w / 2, -h / 2], [w / 2, -h / 2], [w / 2, h / 2], [-w / 2, h / 2]]) + [ox, oy]
+            return base @ R.T + [cx, cy]
+
+        # the front plate sits off the centre of the one behind, never past its edges
+        off = random.uniform(-1, 1) * (bw - tw) / 2 * 0.6
+        self._paste(canvas, quads, back, dst=quad(bw, bh, 0.0, random.uniform(-0.1, 0.1) * th), label=False)
+        # layered_holder: the front plate always has an edge of its own, where a wide plate has none
+        return self._paste(canvas, quads, front, dst=quad(tw, th, off, 0.0), holder=True if self.layered_holder else None)
+
+    def _paste(self, canvas, quads, plate, negative=False, dst=None, label=True, holder=None):
+        """Pastes `plate` at `dst` (four corners) or at a random place clear of `quads`;
+        labels it (appends its corners to quads) unless negative or label=False; a dark
+        holder around it when holder is True, never when False, half the time when None."""
         S = self.size
         ph, pw = plate.shape[:2]
-        if negative:
+        if dst is not None:
+            tw = float(np.linalg.norm(dst[1] - dst[0]))
+            th = float(np.linalg.norm(dst[3] - dst[0]))
+        elif negative:
             tw = math.exp(random.uniform(math.log(20), math.log(140)))
-            asp = pw / ph
+            th = tw / (pw / ph)
         else:
             tw = math.exp(random.uniform(math.log(14), math.log(150)))
-            asp = (pw / ph) * math.exp(random.uniform(-0.15, 0.15))
-        th = tw / asp
+            th = tw / ((pw / ph) * math.exp(random.uniform(-0.15, 0.15)))
         if th < 5:
             return False
         if pw > 2.5 * tw:   # shrink the source first (less aliasing than warping far down)
             r = 2.0 * tw / pw
             plate = cv2.resize(plate, (max(2, int(pw * r)), max(2, int(ph * r))), interpolation=cv2.INTER_AREA)
             ph, pw = plate.shape[:2]
-        for _ in range(10):
+        for _ in range(0 if dst is not None else 10):
             cx = random.uniform(tw / 2 - 5, S - tw / 2 + 5)
             cy = random.uniform(th / 2 - 5, S - th / 2 + 5)
             ang = np.clip(np.random.normal(0, 5), -15, 15)
@@ -178,7 +219,8 @@ class SampleMaker:
             if not clash:
                 break
         else:
-            return False
+            if dst is None:
+                return False
         src = np.array([[-0.5, -0.5], [pw - 0.5, -0.5], [pw - 0.5, ph - 0.5], [-0.5, ph - 0.5]], np.float32)
         hm = cv2.getPerspectiveTransform(src, dst.astype(np.float32))
         if negative:
@@ -191,7 +233,7 @@ class SampleMaker:
             g = random.uniform(0.35, 1.15)
             grad = np.linspace(random.uniform(0.7, 1.1), random.uniform(0.7, 1.1), pw)[None, :, None]
             rgb = rgb * g * grad * np.random.uniform(0.9, 1.1, 3)
-            if random.random() < 0.5:   # a dark holder / frame around the plate
+            if holder if holder is not None else random.random() < 0.5:   # a dark holder / frame around the plate
                 pad = max(2, int(ph * random.uniform(0.04, 0.15)))
                 col = np.random.uniform(0, 90, 3)
                 rgb = cv2.copyMakeBorder(rgb, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=col.tolist())
@@ -209,7 +251,7 @@ class SampleMaker:
             am = cv2.GaussianBlur(am, (k, k), 0)
         am = am[..., None]
         canvas[:] = np.clip(canvas.astype(np.float32) * (1 - am) + warped * am, 0, 255).astype(np.uint8)
-        if not negative:
+        if not negative and label:
             quads.append(dst)
         return True
 
@@ -260,6 +302,8 @@ class SampleMaker:
         if random.random() < self.p_synth:
             for _ in range(random.choice([1, 1, 2, 2, 3])):
                 self._paste(img, quads, self._plate_image())
+        if random.random() < self.p_layered:
+            self._layered(img, quads)
         if random.random() < 0.25:
             for _ in range(random.randint(1, 2)):
                 self._paste(img, quads, random.choice(self.text_pool), negative=True)

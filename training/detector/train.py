@@ -31,6 +31,7 @@ sys.path.insert(0, HERE)
 from augment import SampleMaker  # noqa: E402
 from common import (IN_H, IN_W, decode, default_data_dir, letterbox, read_crops,  # noqa: E402
                     read_scenes, score_image, split_scenes, summarise, to_blob)
+from from_onnx import load_onnx_into  # noqa: E402
 from model import CORNER_SCALE, PlateNet  # noqa: E402
 from spec import write_spec  # noqa: E402
 
@@ -126,6 +127,15 @@ def main():
     ap.add_argument("--ckpt-dir", default=os.path.join(HERE, "checkpoints"))
     ap.add_argument("--log-dir", default=os.path.join(HERE, "logs"))
     ap.add_argument("--init", default=None, help="checkpoint whose matching weights start a fresh run")
+    ap.add_argument("--init-onnx", default=None,
+                    help="an exported detector (float32 ONNX) whose weights start a fresh run (from_onnx.py); "
+                         "use with --freeze-bn")
+    ap.add_argument("--freeze-bn", action="store_true",
+                    help="batch norms keep their statistics (fine-tuning a loaded export)")
+    ap.add_argument("--p-layered", type=float, default=0.0,
+                    help="share of samples with a plate mounted over a wider, unlabelled one")
+    ap.add_argument("--layered-holder", action="store_true",
+                    help="that front plate always in a dark holder (else half the time, as other pasted plates)")
     ap.add_argument("--keep-best", action="store_true",
                     help="a fresh run exports only when it beats logs/best.json")
     args = ap.parse_args()
@@ -155,12 +165,20 @@ def main():
     crop_imgs = [cv2.imread(p) for p, _ in crops]
     crop_imgs = [c for c in crop_imgs if c is not None]
     val_us, val_eu = load_val(us_va), load_val(eu_va)
-    maker = SampleMaker(scenes, crop_imgs, size=args.size)
+    maker = SampleMaker(scenes, crop_imgs, size=args.size, p_layered=args.p_layered,
+                        layered_holder=args.layered_holder)
 
     net = PlateNet()
     ema = copy.deepcopy(net)
     for p in ema.parameters():
         p.requires_grad_(False)
+    if args.init_onnx and not os.path.exists(last_path):
+        load_onnx_into(net, args.init_onnx)
+        ema.load_state_dict(net.state_dict())
+        log(f"initialised from {args.init_onnx}")
+    # Frozen batch norms normalise with their stored statistics (eval mode) and stay trainable
+    # as a per-channel scale and shift.
+    bns = [m for m in net.modules() if isinstance(m, torch.nn.BatchNorm2d)]
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
     step, epoch, best = 0, 0, -1e9
     if args.init and not os.path.exists(last_path):
@@ -208,6 +226,9 @@ def main():
     ema_decay = 0.998
     while step < args.total_steps:
         net.train()
+        if args.freeze_bn:
+            for m in bns:
+                m.eval()
         t0 = time.time()
         tot, n = 0.0, 0
         for _ in range(args.epoch_steps):
