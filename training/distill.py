@@ -48,6 +48,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
 import detector_views  # noqa: E402
+from onnx_weights import fold_into_batch_norm, onnx_params  # noqa: E402
 import synth  # noqa: E402
 import train  # noqa: E402
 
@@ -62,44 +63,9 @@ CONFUSABLE_PAIRS = [("MN", "L", 3), ("UV", "L", 3), ("EF", "L", 3), ("O0", "LD",
 
 # ---------------------------------------------------------------- ONNX -> torch
 
-def _onnx_params(path):
-    """The ONNX graph's Conv and Gemm/MatMul weights in execution order, and its batch norms."""
-    import onnx
-    from onnx import numpy_helper
-    m = onnx.load(path)
-    init = {t.name: numpy_helper.to_array(t) for t in m.graph.initializer}
-    # constants fed through Constant nodes (some exporters do this for folded weights), and
-    # weights stored as float16 with a Cast back to float32 (training/half_weights.py)
-    for n in m.graph.node:
-        if n.op_type == "Constant":
-            for a in n.attribute:
-                if a.name == "value":
-                    init[n.output[0]] = numpy_helper.to_array(a.t)
-        elif n.op_type == "Cast" and n.input[0] in init:
-            init[n.output[0]] = init[n.input[0]].astype(np.float32)
-    convs, bns, linears = [], [], []
-    for n in m.graph.node:
-        if n.op_type == "Conv":
-            w = init[n.input[1]]
-            b = init[n.input[2]] if len(n.input) > 2 and n.input[2] else None
-            convs.append((n.name, w, b))
-        elif n.op_type == "BatchNormalization":
-            bns.append((n.name, *(init[i] for i in n.input[1:5])))
-        elif n.op_type == "Gemm":
-            trans_b = next((a.i for a in n.attribute if a.name == "transB"), 0)
-            w = init[n.input[1]]
-            linears.append((n.name, w if trans_b else w.T, init[n.input[2]] if len(n.input) > 2 else None))
-        elif n.op_type == "MatMul" and n.input[1] in init:
-            linears.append((n.name, init[n.input[1]].T, None))
-        elif n.op_type == "Add" and linears and linears[-1][2] is None and n.input[1] in init:
-            name, w, _ = linears[-1]
-            linears[-1] = (name, w, init[n.input[1]])
-    return convs, bns, linears
-
-
 def load_onnx_member(path, num_states):
     """The torch model of common.py with the weights of an exported ONNX member. Returns (model, width)."""
-    convs, bns, linears = _onnx_params(path)
+    convs, bns, linears = onnx_params(path)
     if not convs:
         raise ValueError(f"{path}: no convolutions found in the ONNX graph")
     width = convs[0][1].shape[0] / 16.0
@@ -133,10 +99,7 @@ def load_onnx_member(path, num_states):
                     bn.running_mean.copy_(torch.from_numpy(mean))
                     bn.running_var.copy_(torch.from_numpy(var))
                 else:  # folded into the convolution: the batch norm only adds the folded bias
-                    bn.weight.fill_(1.0)
-                    bn.bias.copy_(torch.from_numpy(b if b is not None else np.zeros(w.shape[0], np.float32)))
-                    bn.running_mean.zero_()
-                    bn.running_var.fill_(1.0 - bn.eps)
+                    fold_into_batch_norm(bn, b if b is not None else np.zeros(w.shape[0], np.float32))
             else:
                 if b is None or tm.bias is None:
                     raise ValueError(f"{path}: convolution {name} has no bias where the model has one")

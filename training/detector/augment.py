@@ -66,6 +66,16 @@ def rasterise(quads, s):
     return t, reg
 
 
+def _clear_of(x0, y0, x1, y1, quads):
+    """Whether the box x0..x1, y0..y1 overlaps none of the quads' bounding boxes."""
+    for q in quads:
+        qx0, qy0 = q.min(0)
+        qx1, qy1 = q.max(0)
+        if x0 < qx1 and qx0 < x1 and y0 < qy1 and qy0 < y1:
+            return False
+    return True
+
+
 class SampleMaker:
     def __init__(self, scenes, crops, size=256, p_synth=0.55, pool_size=1500, p_layered=0.0, layered_holder=False):
         """scenes: list of dict(img=BGR, box=(x,y,w,h), eu=bool); crops: list of BGR plates;
@@ -158,8 +168,7 @@ class SampleMaker:
         for _ in range(10):
             cx = random.uniform(bw / 2 - 5, S - bw / 2 + 5)
             cy = random.uniform(th / 2 - 5, S - th / 2 + 5)
-            x0, y0, x1, y1 = cx - bw / 2 - 4, cy - th / 2 - 4, cx + bw / 2 + 4, cy + th / 2 + 4
-            if not any(x0 < q[:, 0].max() and q[:, 0].min() < x1 and y0 < q[:, 1].max() and q[:, 1].min() < y1 for q in quads):
+            if _clear_of(cx - bw / 2 - 4, cy - th / 2 - 4, cx + bw / 2 + 4, cy + th / 2 + 4, quads):
                 break
         else:
             return False
@@ -197,7 +206,8 @@ class SampleMaker:
             r = 2.0 * tw / pw
             plate = cv2.resize(plate, (max(2, int(pw * r)), max(2, int(ph * r))), interpolation=cv2.INTER_AREA)
             ph, pw = plate.shape[:2]
-        for _ in range(0 if dst is not None else 10):
+        placed = dst is not None
+        for _ in range(0 if placed else 10):
             cx = random.uniform(tw / 2 - 5, S - tw / 2 + 5)
             cy = random.uniform(th / 2 - 5, S - th / 2 + 5)
             ang = np.clip(np.random.normal(0, 5), -15, 15)
@@ -207,19 +217,10 @@ class SampleMaker:
             dst = base @ R.T + [cx, cy]
             dst += np.random.uniform(-0.08, 0.08, dst.shape) * [tw, th]
             # keep away from other plates
-            x0, y0 = dst.min(0) - 4
-            x1, y1 = dst.max(0) + 4
-            clash = False
-            for q in quads:
-                qx0, qy0 = q.min(0)
-                qx1, qy1 = q.max(0)
-                if x0 < qx1 and qx0 < x1 and y0 < qy1 and qy0 < y1:
-                    clash = True
-                    break
-            if not clash:
+            if _clear_of(*(dst.min(0) - 4), *(dst.max(0) + 4), quads):
                 break
         else:
-            if dst is None:
+            if not placed:
                 return False
         src = np.array([[-0.5, -0.5], [pw - 0.5, -0.5], [pw - 0.5, ph - 0.5], [-0.5, ph - 0.5]], np.float32)
         hm = cv2.getPerspectiveTransform(src, dst.astype(np.float32))

@@ -5,7 +5,9 @@ come back with a bias and the batch norm after them becomes the identity (mean 0
 variance 1 - eps, scale 1, shift = the folded bias). The 1x1 layers without a batch norm
 (l4 ... l32, cls, reg.2) keep their names in the file. The network computes what the file
 computes; train it with its batch norms frozen (train.py --freeze-bn), or the first batches'
-statistics replace the identity.
+statistics replace the identity. The graph's convolutions are matched to PlateNet's in the
+order a forward pass runs them; the weights are read by training/onnx_weights.py, as the
+distillation reads the OCR networks.
 
     /usr/bin/python3 training/detector/from_onnx.py [--onnx models/plate-detector.onnx]
         checks that the loaded network gives the file's outputs on a random image
@@ -15,64 +17,55 @@ import os
 import sys
 
 import numpy as np
-import onnx
 import torch
-from onnx import numpy_helper
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.dirname(HERE))
 
 from model import PlateNet  # noqa: E402
+from onnx_weights import fold_into_batch_norm, onnx_params  # noqa: E402  (training/onnx_weights.py)
 
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 
 
-def conv_bn_pairs(net):
-    """The (conv, batch norm) pairs in the order the forward pass runs them, which is
-    the order of the folded convolutions in the exported graph."""
-    pairs = []
-    order = [net.stem, net.s8, net.s16, net.s32, net.head, net.reg]
-    for block in order:
-        mods = list(block.modules())
-        for i, m in enumerate(mods):
-            if isinstance(m, torch.nn.Conv2d) and i + 1 < len(mods) and isinstance(mods[i + 1], torch.nn.BatchNorm2d):
-                pairs.append((m, mods[i + 1]))
-    return pairs
+def convs_in_run_order(net, height=64, width=64):
+    """The network's convolutions in the order a forward pass runs them (the order of the
+    Conv nodes in its exported graph), each with the batch norm that follows it or None."""
+    mods = list(net.modules())
+    bn_after = {id(m): mods[i + 1] if i + 1 < len(mods) and isinstance(mods[i + 1], torch.nn.BatchNorm2d) else None
+                for i, m in enumerate(mods) if isinstance(m, torch.nn.Conv2d)}
+    ran = []
+    hooks = [m.register_forward_hook(lambda m, _i, _o: ran.append(m))
+             for m in mods if isinstance(m, torch.nn.Conv2d)]
+    was_training = net.training
+    try:
+        net.eval()
+        with torch.no_grad():
+            net(torch.zeros(1, 3, height, width))
+    finally:
+        for h in hooks:
+            h.remove()
+        net.train(was_training)
+    return [(m, bn_after[id(m)]) for m in ran]
 
 
 def load_onnx_into(net, path):
-    model = onnx.load(path)
-    inits = {t.name: numpy_helper.to_array(t).astype(np.float32) for t in model.graph.initializer}
-    # Float16 files store each weight behind a Cast; this loader reads float32 exports only.
-    named = {k: v for k, v in inits.items() if k.startswith("net.")}
-    own = net.state_dict()
-    for key, value in named.items():
-        name = key[len("net."):]
-        if name not in own or tuple(own[name].shape) != value.shape:
-            raise ValueError(f"{path}: {key} {value.shape} has no place in PlateNet")
-        own[name].copy_(torch.from_numpy(value))
-    folded = []
-    for node in model.graph.node:
-        if node.op_type != "Conv":
-            continue
-        weight = node.input[1]
-        if weight.startswith("net."):
-            continue
-        if len(node.input) < 3:
-            raise ValueError(f"{path}: convolution {node.name} has no bias; expected a folded batch norm")
-        folded.append((inits[weight], inits[node.input[2]]))
-    pairs = conv_bn_pairs(net)
-    if len(folded) != len(pairs):
-        raise ValueError(f"{path}: {len(folded)} folded convolutions, PlateNet has {len(pairs)}")
+    convs, _, _ = onnx_params(path)
+    own = convs_in_run_order(net)
+    if len(convs) != len(own):
+        raise ValueError(f"{path}: {len(convs)} convolutions in the graph, PlateNet runs {len(own)}")
     with torch.no_grad():
-        for (w, b), (conv, bn) in zip(folded, pairs):
-            if tuple(conv.weight.shape) != w.shape:
-                raise ValueError(f"{path}: a folded convolution of shape {w.shape} meets {tuple(conv.weight.shape)}")
-            conv.weight.copy_(torch.from_numpy(w))
-            bn.weight.fill_(1.0)
-            bn.bias.copy_(torch.from_numpy(b))
-            bn.running_mean.zero_()
-            bn.running_var.fill_(1.0 - bn.eps)
+        for (name, w, b), (conv, bn) in zip(convs, own):
+            if tuple(w.shape) != tuple(conv.weight.shape):
+                raise ValueError(f"{path}: convolution {name} has weights {w.shape}, PlateNet expects {tuple(conv.weight.shape)}")
+            if b is None:
+                raise ValueError(f"{path}: convolution {name} has no bias (every one has: its own or a folded batch norm)")
+            conv.weight.copy_(torch.from_numpy(np.array(w, dtype=np.float32)))
+            if bn is not None:
+                fold_into_batch_norm(bn, b)
+            else:
+                conv.bias.copy_(torch.from_numpy(np.array(b, dtype=np.float32)))
     return net
 
 

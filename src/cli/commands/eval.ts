@@ -159,7 +159,11 @@ export const command: Command = {
     try {
       // Each image is read once, however many of its plates are annotated.
       const byImage = new Map<string, Sample[]>();
-      for (const sample of samples) byImage.set(sample.file, [...(byImage.get(sample.file) ?? []), sample]);
+      for (const sample of samples) {
+        const same = byImage.get(sample.file);
+        if (same) same.push(sample);
+        else byImage.set(sample.file, [sample]);
+      }
       for (const [file, annotated] of byImage) {
         let image: Mat;
         try {
@@ -171,7 +175,7 @@ export const command: Command = {
         const result = set.kind === 'crops' && recognizer.readCrop ? { plates: [await recognizer.readCrop(image, { effort })] } : await recognizer.recognize(image, { effort });
         ms.push(performance.now() - t0);
         for (const sample of annotated) {
-          const best = set.kind === 'crops' ? result.plates[0] : readAtAnnotation(result.plates, sample.box);
+          const best = readAtAnnotation(result.plates, sample.box);
           const candidates = best ? best.candidates.map((c) => c.plate) : [];
           const score = scoreReading(sample.plate, best?.plate, candidates);
           if (score.top1) top1++;
