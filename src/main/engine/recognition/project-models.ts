@@ -10,6 +10,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import cv from '../opencv.js';
 import { ctcDecodeFrames, ctcFrames, ctcTextProbability, type CtcFrames } from './ctc.js';
+import { dropUnsupportedEnd } from './ends.js';
 import { cropBox } from './geometry.js';
 import { joinedWins, splitTwoLines } from './layout.js';
 import { createSession, matToChw, ort } from './onnx.js';
@@ -384,6 +385,8 @@ export class ProjectPlateReader implements PlateReader {
   /**
    * One plate's outputs, one per (network, view). One output is the same rule
    * with a mixture of one: its beam candidates ranked by their exact probability.
+   * With several, a reading's end character that fewer than half of the
+   * outputs' greedy paths have gives way to the reading without it (ends.ts).
    */
   private combine(outs: readonly MemberOutput[]): PlateText {
     const decoded = outs.map((o) => ctcDecodeFrames(o.frames, 10, 5));
@@ -391,7 +394,9 @@ export class ProjectPlateReader implements PlateReader {
     const probability = (plate: string): number => outs.reduce((sum, o) => sum + ctcTextProbability(o.frames, plate), 0) / outs.length;
     const scored = [...texts].map((plate) => ({ plate, confidence: probability(plate) })).sort((x, y) => y.confidence - x.confidence);
     const { code, confidence: stateConfidence, distribution } = this.state(outs);
-    const candidates = (this.syntax ? rerankWithSyntax(scored, probability, this.syntax.priorGiven(distribution)) : scored).slice(0, 5);
+    const ranked = (this.syntax ? rerankWithSyntax(scored, probability, this.syntax.priorGiven(distribution)) : scored).slice(0, 5);
+    // An end character most (network, view) pairs do not see there is dropped (ends.ts).
+    const candidates = dropUnsupportedEnd(ranked, decoded.map((d) => d.greedy.text));
     const bestText = candidates[0]?.plate ?? '';
     const agreeing = decoded.map((d) => d.greedy).filter((g) => g.text === bestText);
     const charConfidences =
