@@ -64,11 +64,11 @@ export function loadAnnotatedSet(dir: string): { kind: 'scenes' | 'crops'; sampl
         const fields = line.split('\t');
         if (fields.length < 6) throw new CommandFailed(`${where}:${i + 1}: expected 6 tab-separated fields`);
         if (clean(fields[5]!) === '') throw new CommandFailed(`${where}:${i + 1}: the plate (6th field) is empty (letters and digits expected)`);
-        const box = fields.slice(1, 5).map((f) => Number(f.trim()));
-        if (box.some((v) => !Number.isFinite(v) || v < 0) || box[2]! <= 0 || box[3]! <= 0) {
+        const [x, y, w, h] = fields.slice(1, 5).map((f) => Number(f.trim())) as [number, number, number, number];
+        if ([x, y, w, h].some((v) => !Number.isFinite(v) || v < 0) || w <= 0 || h <= 0) {
           throw new CommandFailed(`${where}:${i + 1}: the box (fields 2-5: x, y, width, height) must be numbers, width and height above 0; got ${fields.slice(1, 5).join(' ')}`);
         }
-        samples.push({ file: path.join(dir, fields[0]!.trim()), plate: clean(fields[5]!), state: null, box: box as unknown as Box });
+        samples.push({ file: path.join(dir, fields[0]!.trim()), plate: clean(fields[5]!), state: null, box: [x, y, w, h] });
       });
   }
   if (samples.length === 0) throw new CommandFailed(`${dir} has no annotations (NAME.txt files or groundtruth.csv)`);

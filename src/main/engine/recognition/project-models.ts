@@ -395,8 +395,8 @@ export class ProjectPlateReader implements PlateReader {
     const scored = [...texts].map((plate) => ({ plate, confidence: probability(plate) })).sort((x, y) => y.confidence - x.confidence);
     const { code, confidence: stateConfidence, distribution } = this.state(outs);
     const ranked = (this.syntax ? rerankWithSyntax(scored, probability, this.syntax.priorGiven(distribution)) : scored).slice(0, 5);
-    // An end character most (network, view) pairs do not see there is dropped (ends.ts).
-    const candidates = dropUnsupportedEnd(ranked, decoded.map((d) => d.greedy.text));
+    // An end character most (network, view) pairs do not see there is dropped (ends.ts); one output has nothing to weigh.
+    const candidates = outs.length > 1 ? dropUnsupportedEnd(ranked, decoded.map((d) => d.greedy.text)) : ranked;
     const bestText = candidates[0]?.plate ?? '';
     const agreeing = decoded.map((d) => d.greedy).filter((g) => g.text === bestText);
     const charConfidences =
