@@ -58,3 +58,15 @@ describe.skipIf(skip !== null)('reading accuracy on the held-out photos', () => 
     }
   }, 120_000);
 });
+
+describe.skipIf(!fs.existsSync(data))('the annotation errata (bench/annotation-errata.json)', () => {
+  it('each still finds its plate annotated as it says in ../shared, so none is silently out of date', async () => {
+    const { applyErrata, loadAnnotatedSet, loadErrata } = await import('../../src/cli/commands/eval.js');
+    const errata = loadErrata(path.join(root, 'bench', 'annotation-errata.json'));
+    expect(errata.length).toBeGreaterThan(0);
+    for (const set of new Set(errata.map((e) => e.set))) {
+      const corrected = applyErrata(loadAnnotatedSet(path.join(data, set)).samples, set, errata);
+      expect(corrected.filter((s) => s.annotated !== undefined)).toHaveLength(errata.filter((e) => e.set === set).length);
+    }
+  });
+});

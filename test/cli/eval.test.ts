@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import cv from '../../src/main/engine/opencv.js';
-import { readAtAnnotation, scoreReading } from '../../src/cli/commands/eval.js';
+import { applyErrata, loadErrata, readAtAnnotation, scoreReading, type Erratum } from '../../src/cli/commands/eval.js';
 import { lprBuilt as built, runLpr } from '../helpers/cli.js';
 import { renderPlateScene, writeJpeg } from '../helpers/images.js';
 
@@ -76,7 +76,58 @@ describe('readAtAnnotation', () => {
   });
 });
 
+describe('annotation errata', () => {
+  const samples = [
+    { file: '/sets/us-dev/a.jpg', plate: '59E21P1', state: null, box: [1, 2, 3, 4] as const },
+    { file: '/sets/us-dev/b.jpg', plate: 'KT4821', state: null, box: [1, 2, 3, 4] as const },
+  ];
+  const erratum: Erratum = { set: 'us-dev', file: 'a.jpg', annotated: '59E21P1', corrected: '59321P1', reason: 'the third character is a 3' };
+
+  it('scores the corrected plate of its own set only, keeping what was annotated, and leaves the input as it was', () => {
+    const out = applyErrata(samples, 'us-dev', [erratum, { ...erratum, set: 'eu', file: 'b.jpg', annotated: 'KT4821', corrected: 'KT482' }]);
+    expect(out.map((s) => s.plate)).toEqual(['59321P1', 'KT4821']);
+    expect(out[0]).toMatchObject({ annotated: '59E21P1' });
+    expect(samples[0]!.plate).toBe('59E21P1');
+    expect(applyErrata(samples, 'eu', [erratum])).toEqual(samples);
+  });
+
+  it('refuses an erratum whose plate is no longer annotated so, or whose file the set lacks', () => {
+    expect(() => applyErrata(samples, 'us-dev', [{ ...erratum, annotated: '59E21PI' }])).toThrow('erratum for us-dev/a.jpg: it corrects 59E21PI, but the file is annotated 59E21P1');
+    expect(() => applyErrata(samples, 'us-dev', [{ ...erratum, file: 'c.jpg' }])).toThrow('erratum for us-dev/c.jpg: the set has no annotation of that file');
+    expect(() => applyErrata(samples, 'us-dev', [erratum, erratum])).toThrow('it corrects 59E21P1, but the file is annotated 59E21P1');
+  });
+
+  it('names the entry and field of a bad errata file', () => {
+    const where = path.join(tmp, 'errata.json');
+    const load = (text: string) => {
+      fs.writeFileSync(where, text);
+      return () => loadErrata(where);
+    };
+    expect(load('{"set": "us-dev"}')).toThrow(`--errata ${where}: expected a JSON array of errata`);
+    expect(load(JSON.stringify([erratum, { ...erratum, reason: ' ' }]))).toThrow(`--errata ${where}: entry 2 needs "reason" (a non-empty string)`);
+    expect(load(JSON.stringify([{ ...erratum, corrected: '59-e21 p1' }]))).toThrow('entry 1: "corrected" is the same as "annotated" (59E21P1)');
+    expect(load('[{"set": ')).toThrow(`--errata ${where}:`);
+    expect(load(JSON.stringify([{ ...erratum, corrected: '59 321-p1' }]))()).toEqual([{ ...erratum, corrected: '59321P1' }]);
+  });
+});
+
 describe.skipIf(!built)('lpr eval', () => {
+  it('scores a plate an erratum corrects as corrected only when --errata is given, and says so', async () => {
+    const dir = twoCarScene('errata', { 'right.txt': '845\t180\t230\t115\t7XBR2O5' });
+    const errata = path.join(tmp, 'scene-errata.json');
+    fs.writeFileSync(errata, JSON.stringify([{ set: 'errata', file: 'right.jpg', annotated: '7XBR2O5', corrected: '7XBR205', reason: 'a zero, not an O' }]));
+    const plain = await lprEval(dir, '--show-misses');
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(JSON.parse(plain.stdout.trim())).toMatchObject({ exactTop1: 0, errataApplied: 0 });
+    expect(plain.stderr).toContain('right.jpg: want 7XBR2O5, got 7XBR205');
+    const corrected = await lprEval(dir, '--errata', errata);
+    expect(corrected.code, corrected.stderr).toBe(0);
+    expect(JSON.parse(corrected.stdout.trim())).toMatchObject({ exactTop1: 1, errataApplied: 1 });
+    const stale = await lprEval(dir, '--errata', errata.replace('.json', '-none.json'));
+    expect(stale.code).toBe(2);
+    expect(stale.stderr).toContain('--errata: ');
+  }, 60_000);
+
   it('scores the read at the annotated plate in a scene of two cars, and names an annotated plate nothing was read at', async () => {
     // 7XBR205 is read less confidently than KT4821 (0.77 against 0.93), so the best read of the scene is the other car's.
     const right = await lprEval(twoCarScene('two-cars', { 'right.txt': '845\t180\t230\t115\t7XBR205' }));

@@ -29,6 +29,8 @@ import { DEFAULT_EFFORT } from '../../main/engine/recognition/recognizer.js';
 interface Sample {
   readonly file: string;
   readonly plate: string;
+  /** The annotation's own plate when an erratum replaced it (`plate` is then the corrected one). */
+  readonly annotated?: string;
   readonly state: string | null;
   /** The annotated plate's box in a scene; null for a crop (the whole image is the plate). */
   readonly box: Box | null;
@@ -76,6 +78,65 @@ export function loadAnnotatedSet(dir: string): { kind: 'scenes' | 'crops'; sampl
 }
 
 /**
+ * A correction to a published annotation that its image contradicts: in the
+ * set named `set` (the folder's name), the plate annotated `annotated` on
+ * `file` is scored as `corrected`. `reason` says what the image shows.
+ */
+export interface Erratum {
+  readonly set: string;
+  readonly file: string;
+  readonly annotated: string;
+  readonly corrected: string;
+  readonly reason: string;
+}
+
+/** Reads an errata file (a JSON array of errata), naming the entry and field that is wrong. */
+export function loadErrata(where: string): Erratum[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(where, 'utf8'));
+  } catch (error) {
+    throw new CommandFailed(`--errata ${where}: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(raw)) throw new CommandFailed(`--errata ${where}: expected a JSON array of errata`);
+  return raw.map((entry: unknown, i) => {
+    const fields = ['set', 'file', 'annotated', 'corrected', 'reason'] as const;
+    const record = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+    for (const field of fields) {
+      const value = record[field];
+      if (typeof value !== 'string' || value.trim() === '') throw new CommandFailed(`--errata ${where}: entry ${i + 1} needs "${field}" (a non-empty string)`);
+    }
+    const erratum = { set: String(record.set), file: String(record.file), annotated: clean(String(record.annotated)), corrected: clean(String(record.corrected)), reason: String(record.reason) };
+    if (erratum.annotated === '' || erratum.corrected === '') throw new CommandFailed(`--errata ${where}: entry ${i + 1}: "annotated" and "corrected" need letters or digits`);
+    if (erratum.annotated === erratum.corrected) throw new CommandFailed(`--errata ${where}: entry ${i + 1}: "corrected" is the same as "annotated" (${erratum.annotated})`);
+    return erratum;
+  });
+}
+
+/**
+ * The samples with this set's errata applied. Each erratum of the set must
+ * find its plate as annotated: one that no longer does (the file or its
+ * annotation changed) is refused rather than silently dropped.
+ */
+export function applyErrata(samples: readonly Sample[], setName: string, errata: readonly Erratum[]): Sample[] {
+  const out = [...samples];
+  for (const erratum of errata) {
+    if (erratum.set !== setName) continue;
+    const at = out.findIndex((s) => path.basename(s.file) === erratum.file && s.plate === erratum.annotated && s.annotated === undefined);
+    if (at < 0) {
+      const onFile = samples.filter((s) => path.basename(s.file) === erratum.file).map((s) => s.plate);
+      throw new CommandFailed(
+        onFile.length === 0
+          ? `erratum for ${setName}/${erratum.file}: the set has no annotation of that file`
+          : `erratum for ${setName}/${erratum.file}: it corrects ${erratum.annotated}, but the file is annotated ${onFile.join(', ')}`,
+      );
+    }
+    out[at] = { ...out[at]!, plate: erratum.corrected, annotated: erratum.annotated };
+  }
+  return out;
+}
+
+/**
  * How one image counts: its best reading exactly as annotated (top1), the same
  * once look-alikes are folded as the hot lists fold them (folded), the
  * annotation among the best reading and the first five candidates (top5).
@@ -117,7 +178,7 @@ export const command: Command = {
   summary: 'measure reading accuracy on an annotated set',
   usage: [
     'usage: lpr eval DIR [--engine auto|project|paddle] [--models DIR] [--threads N] [--split all|val|train]',
-    '                    [--fast | --thorough | --effort fast|auto|thorough] [--json] [--show-misses]',
+    '                    [--fast | --thorough | --effort fast|auto|thorough] [--errata FILE] [--json] [--show-misses]',
     '',
     'DIR holds scenes, each image with NAME.txt beside it (NAME.jpg<TAB>x<TAB>y<TAB>width<TAB>height<TAB>PLATE,',
     'the box in pixels, a line per annotated plate), or crops listed in DIR/groundtruth.csv',
@@ -132,9 +193,13 @@ export const command: Command = {
     'held-out images (the ones no model was trained on). Each annotated plate is scored, and the',
     'figures are shares of the annotated plates.',
     '',
+    '--errata FILE scores the plates a JSON errata file corrects (entries {set, file, annotated,',
+    'corrected, reason}, set being the folder\'s name) as corrected, and counts them; an erratum whose',
+    'plate is no longer annotated so is refused. Without it the annotations are scored as they are.',
+    '',
     'Effort as in lpr read; the default is auto, the cameras\' path.',
   ].join('\n'),
-  valuedFlags: ['engine', 'threads', 'split', 'models', 'effort'],
+  valuedFlags: ['engine', 'threads', 'split', 'models', 'effort', 'errata'],
   async run(args, ctx) {
     const dir = args.positional[0];
     if (!dir) throw new UsageError('give the annotated folder');
@@ -146,7 +211,10 @@ export const command: Command = {
     const { threads } = options;
     const set = loadAnnotatedSet(dir);
     const setName = path.basename(path.resolve(dir));
-    const samples = split === 'all' ? set.samples : set.samples.filter((s) => isValidationFile(path.basename(s.file), setName) === (split === 'val'));
+    const errataFile = stringFlag(args, 'errata');
+    if (errataFile !== undefined && !fs.existsSync(errataFile)) throw new UsageError(`--errata: ${errataFile} does not exist`);
+    const judged = errataFile === undefined ? set.samples : applyErrata(set.samples, setName, loadErrata(errataFile));
+    const samples = split === 'all' ? judged : judged.filter((s) => isValidationFile(path.basename(s.file), setName) === (split === 'val'));
     const recognizer = await createRecognizer(options);
     let top1 = 0;
     let top5 = 0;
@@ -181,7 +249,8 @@ export const command: Command = {
           if (score.top1) top1++;
           else {
             const none = result.plates.length > 0 && set.kind === 'scenes' ? '(no read at the annotated plate)' : '(none)';
-            misses.push(`${path.basename(file)}: want ${sample.plate}, got ${best?.plate ?? none}${score.folded ? ' (look-alikes only)' : ''}`);
+            const want = sample.annotated === undefined ? sample.plate : `${sample.plate} (annotated ${sample.annotated}, erratum)`;
+            misses.push(`${path.basename(file)}: want ${want}, got ${best?.plate ?? none}${score.folded ? ' (look-alikes only)' : ''}`);
           }
           if (score.folded) folded++;
           if (score.top5) top5++;
@@ -205,6 +274,7 @@ export const command: Command = {
       effort,
       images: ms.length,
       plates: n,
+      errataApplied: samples.filter((s) => s.annotated !== undefined).length,
       exactTop1: top1 / n,
       exactTop5: top5 / n,
       foldedTop1: folded / n,
@@ -220,6 +290,7 @@ export const command: Command = {
       ctx.stdout(`${summary.recognizer} (${effort}) on ${dir} (${split}, ${counted}, ${threads} thread${threads > 1 ? 's' : ''})`);
       ctx.stdout(`  exact top-1 ${(summary.exactTop1 * 100).toFixed(1)}%   top-5 ${(summary.exactTop5 * 100).toFixed(1)}%   median ${summary.medianMs} ms/image`);
       ctx.stdout(`  top-1 with look-alikes folded, as the hot lists match: ${(summary.foldedTop1 * 100).toFixed(1)}%`);
+      if (errataFile !== undefined) ctx.stdout(`  annotation errata applied to ${summary.errataApplied} plate${summary.errataApplied === 1 ? '' : 's'} (${errataFile})`);
       if (stateGiven) ctx.stdout(`  state right ${((summary.stateRightOfGiven ?? 0) * 100).toFixed(1)}% of ${stateGiven} (answered ${((summary.stateAnsweredOfGiven ?? 0) * 100).toFixed(1)}%)`);
     }
     if (args.flags.has('show-misses')) for (const miss of misses) ctx.stderr(miss);
