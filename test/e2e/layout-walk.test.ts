@@ -128,7 +128,8 @@ describe.skipIf(skipReason !== null)('every screen at every MDT size, day and ni
       if (await patrol.isVisible()) break;
       if (await start.isVisible()) {
         if (!walked.includes('shift-start')) await visit('shift-start');
-        await start.click();
+        // An alert may take the screen over under the click (the button is then gone, not late): look again.
+        await start.click({ timeout: 5_000 }).catch(() => undefined);
         continue;
       }
       await ack.or(defer).or(page.locator('[data-testid="alert-queue-item"].queue-item-new')).first().waitFor({ timeout: 30_000 });
