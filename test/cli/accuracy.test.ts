@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { applyErrata, loadAnnotatedSet, loadErrata } from '../../src/cli/commands/eval.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const data = path.join(root, '..', 'shared', 'data', 'plates');
@@ -60,8 +61,7 @@ describe.skipIf(skip !== null)('reading accuracy on the held-out photos', () => 
 });
 
 describe.skipIf(!fs.existsSync(data))('the annotation errata (bench/annotation-errata.json)', () => {
-  it('each still finds its plate annotated as it says in ../shared, so none is silently out of date', async () => {
-    const { applyErrata, loadAnnotatedSet, loadErrata } = await import('../../src/cli/commands/eval.js');
+  it('each still finds its plate annotated as it says in ../shared, so none is silently out of date', () => {
     const errata = loadErrata(path.join(root, 'bench', 'annotation-errata.json'));
     expect(errata.length).toBeGreaterThan(0);
     for (const set of new Set(errata.map((e) => e.set))) {

@@ -94,7 +94,7 @@ describe('annotation errata', () => {
   it('refuses an erratum whose plate is no longer annotated so, or whose file the set lacks', () => {
     expect(() => applyErrata(samples, 'us-dev', [{ ...erratum, annotated: '59E21PI' }])).toThrow('erratum for us-dev/a.jpg: it corrects 59E21PI, but the file is annotated 59E21P1');
     expect(() => applyErrata(samples, 'us-dev', [{ ...erratum, file: 'c.jpg' }])).toThrow('erratum for us-dev/c.jpg: the set has no annotation of that file');
-    expect(() => applyErrata(samples, 'us-dev', [erratum, erratum])).toThrow('it corrects 59E21P1, but the file is annotated 59E21P1');
+    expect(() => applyErrata(samples, 'us-dev', [erratum, erratum])).toThrow('erratum for us-dev/a.jpg: 59E21P1 is corrected twice');
   });
 
   it('names the entry and field of a bad errata file', () => {
@@ -103,10 +103,12 @@ describe('annotation errata', () => {
       fs.writeFileSync(where, text);
       return () => loadErrata(where);
     };
-    expect(load('{"set": "us-dev"}')).toThrow(`--errata ${where}: expected a JSON array of errata`);
-    expect(load(JSON.stringify([erratum, { ...erratum, reason: ' ' }]))).toThrow(`--errata ${where}: entry 2 needs "reason" (a non-empty string)`);
-    expect(load(JSON.stringify([{ ...erratum, corrected: '59-e21 p1' }]))).toThrow('entry 1: "corrected" is the same as "annotated" (59E21P1)');
-    expect(load('[{"set": ')).toThrow(`--errata ${where}:`);
+    expect(load('{"set": "us-dev"}')).toThrow(`--errata ${where}: (top level): Invalid input: expected array`);
+    expect(load(JSON.stringify([erratum, { ...erratum, reason: ' ' }]))).toThrow(`--errata ${where}: entry 2.reason: Too small`);
+    expect(load(JSON.stringify([{ ...erratum, set: 3 }]))).toThrow(`--errata ${where}: entry 1.set: Invalid input: expected string`);
+    expect(load(JSON.stringify([{ ...erratum, corrected: ' - ' }]))).toThrow('entry 1.corrected: needs letters or digits');
+    expect(load(JSON.stringify([{ ...erratum, corrected: '59-e21 p1' }]))).toThrow('entry 1.corrected: "corrected" is the same as "annotated"');
+    expect(load('[{"set": ')).toThrow(`--errata ${where}: not JSON`);
     expect(load(JSON.stringify([{ ...erratum, corrected: '59 321-p1' }]))()).toEqual([{ ...erratum, corrected: '59321P1' }]);
   });
 });
@@ -123,9 +125,15 @@ describe.skipIf(!built)('lpr eval', () => {
     const corrected = await lprEval(dir, '--errata', errata);
     expect(corrected.code, corrected.stderr).toBe(0);
     expect(JSON.parse(corrected.stdout.trim())).toMatchObject({ exactTop1: 1, errataApplied: 1 });
-    const stale = await lprEval(dir, '--errata', errata.replace('.json', '-none.json'));
-    expect(stale.code).toBe(2);
-    expect(stale.stderr).toContain('--errata: ');
+    const missing = errata.replace('.json', '-none.json');
+    const none = await lprEval(dir, '--errata', missing);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain(`--errata: ${missing} does not exist`);
+    // An erratum for a plate the set does not annotate so is refused, naming it.
+    fs.writeFileSync(errata, JSON.stringify([{ set: 'errata', file: 'right.jpg', annotated: 'KT4821', corrected: 'KT4827', reason: 'the wrong car' }]));
+    const stale = await lprEval(dir, '--errata', errata);
+    expect(stale.code).not.toBe(0);
+    expect(stale.stderr).toContain('erratum for errata/right.jpg: it corrects KT4821, but the file is annotated 7XBR2O5');
   }, 60_000);
 
   it('scores the read at the annotated plate in a scene of two cars, and names an annotated plate nothing was read at', async () => {

@@ -18,7 +18,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USER } from '../../src/main/engine/demo.js';
 import { importHotListCsv } from '../../src/main/engine/hotlist/index.js';
-import { e2eSkipReason, MDT_SIZES, pageProblems, projectRoot, showAs, signOut, startCar, startServe, THEMES, type Car, type ServedApp } from '../helpers/chromium.js';
+import { e2eSkipReason, MDT_SIZES, pageProblems, projectRoot, showAs, signOut, startCar, startServe, tapIfShown, THEMES, type Car, type ServedApp } from '../helpers/chromium.js';
 import { addEarlierReads } from '../helpers/earlier-reads.js';
 import { describeProblems, layoutProblems } from '../helpers/layout.js';
 
@@ -128,8 +128,8 @@ describe.skipIf(skipReason !== null)('every screen at every MDT size, day and ni
       if (await patrol.isVisible()) break;
       if (await start.isVisible()) {
         if (!walked.includes('shift-start')) await visit('shift-start');
-        // An alert may take the screen over under the click (the button is then gone, not late): look again.
-        await start.click({ timeout: 5_000 }).catch(() => undefined);
+        // An alert may take the screen over under the tap (the button is then gone, not late): look again.
+        await tapIfShown(start);
         continue;
       }
       await ack.or(defer).or(page.locator('[data-testid="alert-queue-item"].queue-item-new')).first().waitFor({ timeout: 30_000 });
@@ -348,7 +348,7 @@ describe.skipIf(skipReason !== null)('every screen at every MDT size, day and ni
     for (let tries = 0; !(await inherited.isVisible()); tries++) {
       expect(tries, 'the inherited alert within ten tries').toBeLessThan(10);
       await inherited.or(start).first().waitFor({ timeout: 30_000 });
-      if (await start.isVisible()) await start.click({ timeout: 5_000 }).catch(() => undefined);
+      await tapIfShown(start);
     }
     await visit('alert-inherited');
     await backToPatrol();

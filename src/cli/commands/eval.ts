@@ -15,7 +15,9 @@
 import type { Mat } from '@u4/opencv4nodejs';
 import fs from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import { foldPlate } from '../../main/engine/hotlist/plate.js';
+import { readJsonFile } from '../../main/engine/json-file.js';
 import { iou } from '../../main/engine/recognition/geometry.js';
 import { createRecognizer } from '../../main/engine/recognition/index.js';
 import type { Box } from '../../main/engine/recognition/types.js';
@@ -82,35 +84,28 @@ export function loadAnnotatedSet(dir: string): { kind: 'scenes' | 'crops'; sampl
  * set named `set` (the folder's name), the plate annotated `annotated` on
  * `file` is scored as `corrected`. `reason` says what the image shows.
  */
-export interface Erratum {
-  readonly set: string;
-  readonly file: string;
-  readonly annotated: string;
-  readonly corrected: string;
-  readonly reason: string;
-}
+const plateText = z
+  .string()
+  .transform(clean)
+  .refine((plate) => plate !== '', 'needs letters or digits');
+const erratumSchema = z
+  .object({
+    set: z.string().trim().min(1),
+    file: z.string().trim().min(1),
+    annotated: plateText,
+    corrected: plateText,
+    reason: z.string().trim().min(1),
+  })
+  .refine((e) => e.annotated !== e.corrected, { message: '"corrected" is the same as "annotated"', path: ['corrected'] });
+export type Erratum = z.infer<typeof erratumSchema>;
 
 /** Reads an errata file (a JSON array of errata), naming the entry and field that is wrong. */
 export function loadErrata(where: string): Erratum[] {
-  let raw: unknown;
   try {
-    raw = JSON.parse(fs.readFileSync(where, 'utf8'));
+    return readJsonFile(where, z.array(erratumSchema), `--errata ${where}`);
   } catch (error) {
-    throw new CommandFailed(`--errata ${where}: ${(error as Error).message}`);
+    throw new CommandFailed((error as Error).message);
   }
-  if (!Array.isArray(raw)) throw new CommandFailed(`--errata ${where}: expected a JSON array of errata`);
-  return raw.map((entry: unknown, i) => {
-    const fields = ['set', 'file', 'annotated', 'corrected', 'reason'] as const;
-    const record = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
-    for (const field of fields) {
-      const value = record[field];
-      if (typeof value !== 'string' || value.trim() === '') throw new CommandFailed(`--errata ${where}: entry ${i + 1} needs "${field}" (a non-empty string)`);
-    }
-    const erratum = { set: String(record.set), file: String(record.file), annotated: clean(String(record.annotated)), corrected: clean(String(record.corrected)), reason: String(record.reason) };
-    if (erratum.annotated === '' || erratum.corrected === '') throw new CommandFailed(`--errata ${where}: entry ${i + 1}: "annotated" and "corrected" need letters or digits`);
-    if (erratum.annotated === erratum.corrected) throw new CommandFailed(`--errata ${where}: entry ${i + 1}: "corrected" is the same as "annotated" (${erratum.annotated})`);
-    return erratum;
-  });
 }
 
 /**
@@ -123,6 +118,9 @@ export function applyErrata(samples: readonly Sample[], setName: string, errata:
   for (const erratum of errata) {
     if (erratum.set !== setName) continue;
     const at = out.findIndex((s) => path.basename(s.file) === erratum.file && s.plate === erratum.annotated && s.annotated === undefined);
+    if (at < 0 && out.some((s) => path.basename(s.file) === erratum.file && s.annotated === erratum.annotated)) {
+      throw new CommandFailed(`erratum for ${setName}/${erratum.file}: ${erratum.annotated} is corrected twice`);
+    }
     if (at < 0) {
       const onFile = samples.filter((s) => path.basename(s.file) === erratum.file).map((s) => s.plate);
       throw new CommandFailed(

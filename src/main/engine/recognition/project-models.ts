@@ -8,6 +8,7 @@ import type { Mat } from '@u4/opencv4nodejs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { readJsonFile } from '../json-file.js';
 import cv from '../opencv.js';
 import { ctcDecodeFrames, ctcFrames, ctcTextProbability, type CtcFrames } from './ctc.js';
 import { dropUnsupportedEnd } from './ends.js';
@@ -64,18 +65,7 @@ const ocrSpecSchema = z.object({
 });
 
 function readSpec<T>(file: string, schema: z.ZodType<T>): T {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`cannot read model description ${file}: ${(error as Error).message}`);
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`model description ${file}: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
-  }
-  return parsed.data;
+  return readJsonFile(file, schema, `model description ${file}`);
 }
 
 /** Plate detector: a probability map and per-cell corner offsets at a fixed stride. */

@@ -19,6 +19,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { LOOKALIKE_CLASSES } from '../plate-alphabet.js';
+import { parseJson } from '../json-file.js';
 
 /** Weight of the wider distribution in each narrower one (pseudo-counts). */
 export const SYNTAX_PSEUDO_COUNT = 5;
@@ -114,18 +115,7 @@ export class PlateSyntax {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw new Error(`${file}: cannot read: ${(error as Error).message}`);
     }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch (error) {
-      throw new Error(`${file}: not JSON: ${(error as Error).message}`);
-    }
-    const parsed = syntaxSchema.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new Error(`${file}: ${issue.path.join('.') || '(top)'}: ${issue.message}`);
-    }
-    return new PlateSyntax(parsed.data);
+    return new PlateSyntax(parseJson(text, syntaxSchema, file));
   }
 
   /**
